@@ -1,0 +1,102 @@
+package dev.gantry.codecs;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * What travels with every request between nodes: who asked, which trace it belongs to and until
+ * when an answer is still useful.
+ *
+ * @param requestId   the request id, echoed to clients as {@code X-Request-Id}
+ * @param traceparent a W3C {@code traceparent} value
+ * @param deadline    absolute deadline in epoch milliseconds
+ * @param principal   the authenticated principal, {@code anonymous} when none
+ */
+public record Envelope(String requestId, String traceparent, long deadline, String principal) {
+
+  public static final String ANONYMOUS = "anonymous";
+  private static final Pattern TRACEPARENT =
+      Pattern.compile("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public Envelope {
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(traceparent, "traceparent");
+    Objects.requireNonNull(principal, "principal");
+  }
+
+  /** A new envelope for a request arriving now, keeping the caller's ids when they are valid. */
+  public static Envelope start(String requestId, String traceparent, long timeoutMillis, String principal) {
+    String id = requestId == null || requestId.isBlank() || requestId.length() > 128
+        ? UUID.randomUUID().toString() : requestId;
+    String trace = traceparent != null && TRACEPARENT.matcher(traceparent).matches()
+        ? childOf(traceparent) : newTraceparent();
+    return new Envelope(id, trace, System.currentTimeMillis() + timeoutMillis,
+        principal == null ? ANONYMOUS : principal);
+  }
+
+  /** Reads the envelope of a received message; a missing or malformed one is a bad request. */
+  public static Envelope from(MultiMap headers) {
+    String id = headers.get(EnvelopeHeaders.REQUEST_ID);
+    String trace = headers.get(EnvelopeHeaders.TRACEPARENT);
+    String deadline = headers.get(EnvelopeHeaders.DEADLINE);
+    if (id == null || trace == null || deadline == null) {
+      throw new ServiceException(Failure.BAD_REQUEST,
+          "message envelope lacks " + (id == null ? EnvelopeHeaders.REQUEST_ID
+              : trace == null ? EnvelopeHeaders.TRACEPARENT : EnvelopeHeaders.DEADLINE));
+    }
+    long at;
+    try {
+      at = Long.parseLong(deadline);
+    } catch (NumberFormatException e) {
+      throw new ServiceException(Failure.BAD_REQUEST,
+          EnvelopeHeaders.DEADLINE + ": not epoch milliseconds: " + deadline);
+    }
+    String principal = headers.get(EnvelopeHeaders.PRINCIPAL);
+    return new Envelope(id, trace, at, principal == null ? ANONYMOUS : principal);
+  }
+
+  public long remainingMillis() {
+    return deadline - System.currentTimeMillis();
+  }
+
+  public boolean expired() {
+    return remainingMillis() <= 0;
+  }
+
+  /** Delivery options that carry this envelope and time out when the deadline passes. */
+  public DeliveryOptions deliveryOptions() {
+    return new DeliveryOptions()
+        .setSendTimeout(Math.max(1, remainingMillis()))
+        .addHeader(EnvelopeHeaders.REQUEST_ID, requestId)
+        .addHeader(EnvelopeHeaders.TRACEPARENT, traceparent)
+        .addHeader(EnvelopeHeaders.DEADLINE, Long.toString(deadline))
+        .addHeader(EnvelopeHeaders.PRINCIPAL, principal);
+  }
+
+  /** The trace id part of the traceparent. */
+  public String traceId() {
+    return traceparent.substring(3, 35);
+  }
+
+  private static String newTraceparent() {
+    byte[] trace = new byte[16];
+    RANDOM.nextBytes(trace);
+    return "00-" + HexFormat.of().formatHex(trace) + "-" + spanId() + "-01";
+  }
+
+  private static String childOf(String parent) {
+    return parent.substring(0, 36) + spanId() + parent.substring(52);
+  }
+
+  private static String spanId() {
+    byte[] span = new byte[8];
+    RANDOM.nextBytes(span);
+    return HexFormat.of().formatHex(span);
+  }
+}

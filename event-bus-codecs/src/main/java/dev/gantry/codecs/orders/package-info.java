@@ -1,0 +1,5 @@
+/**
+ * Message records of the orders service: requests, replies, their JSON forms and validation. No
+ * behaviour beyond validation lives here. Starting points: the request records.
+ */
+package dev.gantry.codecs.orders;

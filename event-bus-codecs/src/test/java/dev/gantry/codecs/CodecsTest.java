@@ -1,0 +1,79 @@
+package dev.gantry.codecs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.codecs.orders.Order;
+import dev.gantry.codecs.orders.OrderItem;
+import dev.gantry.codecs.orders.OrderLine;
+import dev.gantry.codecs.orders.PlaceOrder;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CodecsTest {
+
+  @Test
+  void clusteredFormRoundTripsAndLocalFormIsTheSameObject() {
+    Order order = new Order("o-1", "PLACED", List.of(new OrderLine(3, 2, 1999)), 3998, "EUR",
+        Instant.parse("2026-11-25T10:00:00Z"));
+    WireRecordCodec<Order> codec = new WireRecordCodec<>(Order.class, Order::fromJson);
+    Buffer wire = Buffer.buffer().appendString("prefix");
+    codec.encodeToWire(wire, order);
+    assertEquals(order, codec.decodeFromWire(6, wire));
+    assertSame(order, codec.transform(order));
+  }
+
+  @Test
+  void everyRecordHasOneCodecWithAUniqueName() {
+    assertEquals(Codecs.ALL.size(), Codecs.ALL.stream().map(WireRecordCodec::name).distinct().count());
+  }
+
+  @Test
+  void placeOrderNamesTheOffendingField() {
+    ServiceException wrongType = assertThrows(ServiceException.class, () -> PlaceOrder.fromJson(
+        new JsonObject("{\"items\":[{\"productId\":1,\"quantity\":\"two\"}]}")));
+    assertEquals(Failure.BAD_REQUEST, wrongType.failure());
+    assertEquals("items[0].quantity: must be an integer, got a string", wrongType.detail());
+
+    ServiceException zero = assertThrows(ServiceException.class, () -> PlaceOrder.fromJson(
+        new JsonObject("{\"items\":[{\"productId\":1,\"quantity\":1},{\"productId\":2,\"quantity\":0}]}")));
+    assertEquals(Failure.UNPROCESSABLE, zero.failure());
+    assertTrue(zero.detail().startsWith("items[1].quantity:"), zero.detail());
+
+    ServiceException missing = assertThrows(ServiceException.class,
+        () -> PlaceOrder.fromJson(new JsonObject("{}")));
+    assertEquals("items: is required", missing.detail());
+
+    assertEquals(List.of(new OrderItem(1, 2)),
+        PlaceOrder.fromJson(new JsonObject("{\"items\":[{\"productId\":1,\"quantity\":2}]}")).items());
+  }
+
+  @Test
+  void envelopeTravelsInHeadersAndContinuesTheCallersTrace() {
+    String parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Envelope sent = Envelope.start("req-7", parent, 2_000, "alice");
+    assertEquals("0af7651916cd43dd8448eb211c80319c", sent.traceId());
+    MultiMap headers = sent.deliveryOptions().getHeaders();
+    Envelope received = Envelope.from(headers);
+    assertEquals(sent, received);
+    assertTrue(received.remainingMillis() > 0 && received.remainingMillis() <= 2_000);
+
+    Envelope fresh = Envelope.start(null, "garbage", 1_000, null);
+    assertEquals(55, fresh.traceparent().length());
+    assertEquals(Envelope.ANONYMOUS, fresh.principal());
+  }
+
+  @Test
+  void failureCodesMapOneToOneToHttpStatus() {
+    for (Failure f : Failure.values()) {
+      assertEquals(f, Failure.ofCode(f.code()));
+      assertEquals(f.code(), f.httpStatus());
+    }
+  }
+}
