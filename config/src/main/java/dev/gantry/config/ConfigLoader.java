@@ -1,0 +1,207 @@
+package dev.gantry.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads the layers in order — defaults &lt; YAML file &lt; {@code GANTRY_*} env &lt;
+ * {@code gantry.*} system properties &lt; command-line flags — and validates each value where it
+ * is read, so an error names the key and its origin (file and line, env var, property or flag).
+ */
+public final class ConfigLoader {
+
+  static final String HOST_PORT_LIST = "^[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*$";
+
+  static final List<Setting> SETTINGS = List.of(
+      Setting.string("http.host", "0.0.0.0", "Interface the gateway listens on."),
+      Setting.integer("http.port", 8080, 0, 65535, "Gateway HTTP port; 0 picks a free port."),
+      Setting.integer("http.max-body-bytes", 1_048_576, 1, 1L << 31,
+          "Largest request body the API routes accept."),
+      Setting.string("data-dir", "gantry-data", "Where embedded backends keep their data."),
+      Setting.list("roles", List.of("gateway", "services"), List.of("gateway", "services"),
+          "What this node runs."),
+      Setting.string("cluster.name", "gantry", "Hazelcast cluster name; nodes join only their own."),
+      Setting.string("cluster.host", "127.0.0.1", "Address this node's cluster and event-bus sockets bind to."),
+      Setting.integer("cluster.port", 5701, 0, 65535,
+          "Hazelcast member port; 0 picks a free port."),
+      Setting.list("cluster.join", List.of(), List.of(), "host:port of members to join (TCP-IP)."),
+      Setting.formatted("pg.url", "", "^postgres(ql)?://.+", "a postgresql:// URL",
+          "Postgres URL; empty starts an embedded Postgres."),
+      Setting.integer("pg.pool-size", 8, 1, 200, "Postgres connections per pool."),
+      Setting.formatted("redis.url", "", "^(rediss?|unix)://.+", "a redis:// URL",
+          "Redis URL; empty starts an embedded Redis."),
+      Setting.integer("redis.pool-size", 8, 1, 200, "Redis connections per pool."),
+      Setting.formatted("kafka.bootstrap", "", HOST_PORT_LIST, "host:port[,host:port...]",
+          "Kafka bootstrap servers; empty starts an embedded broker."),
+      Setting.integer("gateway.request-timeout-ms", 5_000, 1, 600_000,
+          "Deadline given to each API request; past it the client gets 504."),
+      Setting.integer("outbox.poll-interval-ms", 500, 10, 60_000,
+          "How often the outbox relay looks for unsent events."),
+      Setting.integer("shutdown.grace-ms", 10_000, 0, 14_000,
+          "How long in-flight requests may take to finish on SIGTERM."));
+
+  private ConfigLoader() {}
+
+  /** Every setting with its env var, property name, default and description (for docs and --help). */
+  public static List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    for (Setting s : SETTINGS) {
+      lines.add(String.format("%-28s %-38s default %-14s %s", s.key(), s.envName(),
+          s.defaultValue() instanceof List<?> l ? String.join(",", l.stream().map(Object::toString).toList())
+              : "\"" + s.defaultValue() + "\"", s.description()));
+    }
+    return lines;
+  }
+
+  /**
+   * Loads and validates.
+   *
+   * @param file       YAML file, or null
+   * @param env        environment variables
+   * @param properties system properties
+   * @param flags      command-line values keyed by setting key
+   */
+  public static GantryConfig load(Path file, Map<String, String> env, Map<String, String> properties,
+      Map<String, String> flags) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    SETTINGS.forEach(s -> values.put(s.key(), s.defaultValue()));
+    if (file != null) {
+      readYaml(file, values);
+    }
+    env.forEach((name, text) -> {
+      if (name.startsWith("GANTRY_")) {
+        Setting s = SETTINGS.stream().filter(x -> x.envName().equals(name)).findFirst()
+            .orElseThrow(() -> new ConfigException("config: unknown environment variable " + name
+                + " (GANTRY_* variables are Gantry settings; known: "
+                + String.join(", ", SETTINGS.stream().map(Setting::envName).toList()) + ")"));
+        values.put(s.key(), s.parse(text, "env " + name));
+      }
+    });
+    properties.forEach((name, text) -> {
+      if (name.startsWith("gantry.")) {
+        Setting s = SETTINGS.stream().filter(x -> x.propertyName().equals(name)).findFirst()
+            .orElseThrow(() -> new ConfigException("config: unknown system property " + name));
+        values.put(s.key(), s.parse(text, "system property " + name));
+      }
+    });
+    flags.forEach((key, text) -> values.put(key, setting(key, "command line").parse(text,
+        "command line")));
+    return build(values);
+  }
+
+  private static Setting setting(String key, String origin) {
+    return SETTINGS.stream().filter(s -> s.key().equals(key)).findFirst()
+        .orElseThrow(() -> new ConfigException("config: unknown key " + key + " (" + origin + ")"));
+  }
+
+  private static void readYaml(Path file, Map<String, Object> values) {
+    Node root;
+    try (Reader reader = Files.newBufferedReader(file)) {
+      root = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException("config: " + file + " line " + (e.getProblemMark().getLine() + 1)
+          + ": not valid YAML: " + e.getProblem());
+    } catch (IOException e) {
+      throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
+    }
+    if (root == null) {
+      return;
+    }
+    if (!(root instanceof MappingNode mapping)) {
+      throw new ConfigException("config: " + file + " line 1: expected a mapping of settings");
+    }
+    walk(file, "", mapping, values);
+  }
+
+  private static void walk(Path file, String prefix, MappingNode mapping, Map<String, Object> values) {
+    for (NodeTuple tuple : mapping.getValue()) {
+      Node keyNode = tuple.getKeyNode();
+      String origin = file + " line " + (keyNode.getStartMark().getLine() + 1);
+      if (!(keyNode instanceof ScalarNode keyScalar)) {
+        throw new ConfigException("config: keys must be plain words (" + origin + ")");
+      }
+      String key = prefix + keyScalar.getValue();
+      Node value = tuple.getValueNode();
+      boolean isSection = SETTINGS.stream().anyMatch(s -> s.key().startsWith(key + "."));
+      if (isSection) {
+        if (!(value instanceof MappingNode section)) {
+          throw new ConfigException("config: " + key + ": expected a section of settings (" + origin + ")");
+        }
+        walk(file, key + ".", section, values);
+        continue;
+      }
+      Setting s = setting(key, origin);
+      if (value instanceof ScalarNode scalar) {
+        values.put(key, s.parse(scalar.getValue(), origin));
+      } else if (value instanceof SequenceNode seq && s.kind() == Setting.Kind.LIST) {
+        List<String> items = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+          if (!(item instanceof ScalarNode itemScalar)) {
+            throw s.fail("expected a list of plain values", origin);
+          }
+          items.add(itemScalar.getValue().trim());
+        }
+        values.put(key, s.checkList(items, origin));
+      } else {
+        throw s.fail("expected " + (s.kind() == Setting.Kind.LIST ? "a list" : "a plain value")
+            + ", got a " + (value instanceof MappingNode ? "mapping" : "sequence"), origin);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static GantryConfig build(Map<String, Object> v) {
+    List<String> roleIds = (List<String>) v.get("roles");
+    if (roleIds.isEmpty()) {
+      throw new ConfigException("config: roles: at least one of gateway, services is needed");
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    roleIds.forEach(r -> roles.add(Role.of(r)));
+    List<String> join = (List<String>) v.get("cluster.join");
+    for (String member : join) {
+      if (!member.matches(HOST_PORT_LIST)) {
+        throw new ConfigException("config: cluster.join: expected host:port, got \"" + member + "\"");
+      }
+    }
+    return new GantryConfig(
+        (String) v.get("http.host"),
+        ((Long) v.get("http.port")).intValue(),
+        (Long) v.get("http.max-body-bytes"),
+        Path.of((String) v.get("data-dir")),
+        roles,
+        (String) v.get("cluster.name"),
+        (String) v.get("cluster.host"),
+        ((Long) v.get("cluster.port")).intValue(),
+        join,
+        nonEmpty(v.get("pg.url")),
+        ((Long) v.get("pg.pool-size")).intValue(),
+        nonEmpty(v.get("redis.url")),
+        ((Long) v.get("redis.pool-size")).intValue(),
+        nonEmpty(v.get("kafka.bootstrap")),
+        (Long) v.get("gateway.request-timeout-ms"),
+        (Long) v.get("outbox.poll-interval-ms"),
+        (Long) v.get("shutdown.grace-ms"));
+  }
+
+  private static Optional<String> nonEmpty(Object value) {
+    String s = (String) value;
+    return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+}

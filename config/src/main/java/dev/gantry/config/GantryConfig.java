@@ -1,0 +1,67 @@
+package dev.gantry.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The validated configuration of one Gantry node. Immutable; built only by {@link ConfigLoader}.
+ * An empty backend URL means "start the embedded one (or use the cluster's)".
+ */
+public record GantryConfig(
+    String httpHost,
+    int httpPort,
+    long maxBodyBytes,
+    Path dataDir,
+    Set<Role> roles,
+    String clusterName,
+    String clusterHost,
+    int clusterPort,
+    List<String> clusterJoin,
+    Optional<String> pgUrl,
+    int pgPoolSize,
+    Optional<String> redisUrl,
+    int redisPoolSize,
+    Optional<String> kafkaBootstrap,
+    long requestTimeoutMillis,
+    long outboxPollMillis,
+    long shutdownGraceMillis) {
+
+  public GantryConfig {
+    roles = Set.copyOf(roles);
+    clusterJoin = List.copyOf(clusterJoin);
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role);
+  }
+
+  /** A copy with other endpoints (used when embedded or cluster-shared backends are resolved). */
+  public GantryConfig withBackends(String pg, String redis, String kafka) {
+    return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
+        clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
+        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis);
+  }
+
+  /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", httpHost).put("port", httpPort)
+            .put("max-body-bytes", maxBodyBytes))
+        .put("data-dir", dataDir.toString())
+        .put("roles", new JsonArray(roles.stream().map(Role::id).sorted().toList()))
+        .put("cluster", new JsonObject().put("name", clusterName).put("host", clusterHost)
+            .put("port", clusterPort).put("join", new JsonArray(clusterJoin)))
+        .put("pg", new JsonObject().put("url", pgUrl.map(Secrets::redactUrl).orElse(""))
+            .put("pool-size", pgPoolSize))
+        .put("redis", new JsonObject().put("url", redisUrl.map(Secrets::redactUrl).orElse(""))
+            .put("pool-size", redisPoolSize))
+        .put("kafka", new JsonObject().put("bootstrap", kafkaBootstrap.orElse("")))
+        .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis))
+        .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
+        .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis));
+  }
+}
