@@ -1,0 +1,94 @@
+package dev.gantry.embedded;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A single-node Kafka (broker and controller in one, KRaft) running in this JVM. Its version is
+ * the kafka-clients version on the classpath, so clients and broker always agree.
+ */
+public final class EmbeddedKafkaBroker implements EmbeddedBackend {
+  private final KafkaRaftServer server;
+  private final int port;
+
+  private EmbeddedKafkaBroker(KafkaRaftServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Formats {@code dataDir} on first use, then starts the broker on free loopback ports. */
+  public static EmbeddedKafkaBroker start(Path dataDir) {
+    int port = FreePort.pick();
+    int controllerPort = FreePort.pick();
+    try {
+      Path logs = dataDir.resolve("logs");
+      Files.createDirectories(logs);
+      Properties props = new Properties();
+      props.put("process.roles", "broker,controller");
+      props.put("node.id", "1");
+      props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+      props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+      props.put("controller.listener.names", "CONTROLLER");
+      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      props.put("inter.broker.listener.name", "PLAINTEXT");
+      props.put("log.dirs", logs.toAbsolutePath().toString());
+      props.put("num.partitions", "1");
+      props.put("auto.create.topics.enable", "true");
+      props.put("offsets.topic.replication.factor", "1");
+      props.put("offsets.topic.num.partitions", "4");
+      props.put("transaction.state.log.replication.factor", "1");
+      props.put("transaction.state.log.min.isr", "1");
+      props.put("group.initial.rebalance.delay.ms", "0");
+      props.put("log.flush.interval.messages", "1");
+      props.put("shutdown.timeout.ms", "2000");
+      Path file = dataDir.resolve("server.properties");
+      try (OutputStream out = Files.newOutputStream(file)) {
+        props.store(out, "written by Gantry on every start");
+      }
+      format(dataDir, file);
+      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server.startup();
+      return new EmbeddedKafkaBroker(server, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded Kafka did not start in " + dataDir, e);
+    }
+  }
+
+  private static void format(Path dataDir, Path config) throws IOException {
+    Path idFile = dataDir.resolve("cluster.id");
+    if (!Files.exists(idFile)) {
+      Files.writeString(idFile, Uuid.randomUuid().toString());
+    }
+    String clusterId = Files.readString(idFile).trim();
+    int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
+        "--ignore-formatted"});
+    if (rc != 0) {
+      throw new IOException("kafka storage format exited with " + rc);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public String endpoint() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+}
