@@ -1,0 +1,51 @@
+package dev.gantry.services.orders;
+
+import dev.gantry.codecs.Addresses;
+import dev.gantry.codecs.orders.GetOrder;
+import dev.gantry.codecs.orders.PlaceOrder;
+import dev.gantry.services.sdk.ServiceBackends;
+import dev.gantry.services.sdk.ServiceEndpoints;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.sqlclient.Pool;
+
+/** Serves the order addresses and runs this node's outbox relay. */
+public final class OrdersVerticle extends VerticleBase {
+  public static final String TOPIC = "orders.v1";
+
+  private final ServiceBackends backends;
+  private final String nodeId;
+  private final long outboxPollMillis;
+  private Pool pool;
+  private KafkaProducer<String, String> producer;
+  private OutboxRelay relay;
+
+  public OrdersVerticle(ServiceBackends backends, String nodeId, long outboxPollMillis) {
+    this.backends = backends;
+    this.nodeId = nodeId;
+    this.outboxPollMillis = outboxPollMillis;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = backends.pgPool(vertx);
+    producer = KafkaProducer.create(vertx, backends.kafkaProducer("gantry-orders-" + nodeId));
+    relay = new OutboxRelay(vertx, pool, producer, outboxPollMillis);
+    OrderStore store = new OrderStore(pool, TOPIC);
+    DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
+    ServiceEndpoints endpoints = new ServiceEndpoints(vertx, nodeId);
+    return Future.all(
+        relay.start(),
+        endpoints.bind(Addresses.ORDERS_PLACE, PlaceOrder.class, (cmd, env) -> store.place(cmd, env)
+            .onSuccess(order -> vertx.eventBus().send(Addresses.OUTBOX_NUDGE, null, localOnly))),
+        endpoints.bind(Addresses.ORDERS_GET, GetOrder.class, (q, env) -> store.find(q.id())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    relay.stop();
+    return Future.join(producer.close(), pool.close());
+  }
+}

@@ -1,0 +1,74 @@
+package dev.gantry.services.sdk;
+
+import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.EnvelopeHeaders;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds service handlers to event-bus addresses. Every reply names the node that served it;
+ * every failure leaves as {@code message.fail(code, detail)} with a {@link Failure} code.
+ */
+public final class ServiceEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceEndpoints.class);
+
+  private final Vertx vertx;
+  private final String nodeId;
+
+  public ServiceEndpoints(Vertx vertx, String nodeId) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+  }
+
+  /** Registers {@code handler} on {@code address}; the future completes once the cluster knows it. */
+  public <T, R> Future<Void> bind(String address, Class<T> type, ServiceHandler<T, R> handler) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
+        message -> serve(address, type, handler, message));
+    return consumer.completion();
+  }
+
+  private <T, R> void serve(String address, Class<T> type, ServiceHandler<T, R> handler,
+      Message<Object> message) {
+    Envelope envelope;
+    try {
+      envelope = Envelope.from(message.headers());
+      if (!type.isInstance(message.body())) {
+        throw new ServiceException(Failure.BAD_REQUEST, address + " expects "
+            + type.getSimpleName() + ", got " + (message.body() == null ? "no body"
+            : message.body().getClass().getSimpleName()));
+      }
+    } catch (ServiceException e) {
+      e.failTo(message);
+      return;
+    }
+    if (envelope.expired()) {
+      // The caller has already given up: doing the work would only add load.
+      message.fail(Failure.TIMEOUT.code(), "deadline passed before " + address + " started");
+      return;
+    }
+    Future<R> result;
+    try {
+      result = handler.handle(type.cast(message.body()), envelope);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(reply -> message.reply(reply,
+            new DeliveryOptions().addHeader(EnvelopeHeaders.SERVED_BY, nodeId)))
+        .onFailure(failure -> {
+          if (failure instanceof ServiceException e) {
+            e.failTo(message);
+          } else {
+            LOG.error("{} failed (request {})", address, envelope.requestId(), failure);
+            message.fail(Failure.INTERNAL.code(),
+                "internal error in " + address + " (request " + envelope.requestId() + ")");
+          }
+        });
+  }
+}
