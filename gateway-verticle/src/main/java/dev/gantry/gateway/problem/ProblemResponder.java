@@ -1,0 +1,57 @@
+package dev.gantry.gateway.problem;
+
+import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Maps any failure to a problem response; unexpected ones are logged here, once. */
+public final class ProblemResponder {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemResponder.class);
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  /** Answers failures of every route, and requests no route matched (404, 405). */
+  public void mount(Router router) {
+    router.route().failureHandler(this::handle);
+    router.errorHandler(404, ctx -> respond(ctx, Failure.NOT_FOUND,
+        "no route for " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> respond(ctx, Failure.METHOD_NOT_ALLOWED,
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+  }
+
+  void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ServiceException e) {
+      respond(ctx, e.failure(), e.detail());
+    } else if (failure == null) {
+      Failure f = Failure.ofCode(ctx.statusCode() < 400 ? 500 : ctx.statusCode());
+      respond(ctx, f, f == Failure.PAYLOAD_TOO_LARGE ? "request body is larger than allowed" : null);
+    } else {
+      Envelope envelope = RequestEnvelopeHandler.of(ctx);
+      String id = envelope == null ? "-" : envelope.requestId();
+      LOG.error("unexpected failure serving {} {} (request {})", ctx.request().method(),
+          ctx.request().path(), id, failure);
+      respond(ctx, Failure.INTERNAL, "internal error (request " + id + ")");
+    }
+  }
+
+  static void respond(RoutingContext ctx, Failure failure, String detail) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    JsonObject body = failure.problem(detail, ctx.request().path());
+    Envelope envelope = RequestEnvelopeHandler.of(ctx);
+    if (envelope != null) {
+      body.put("requestId", envelope.requestId());
+    }
+    ctx.response().setStatusCode(failure.httpStatus())
+        .putHeader("Content-Type", CONTENT_TYPE)
+        .end(body.toBuffer());
+  }
+}

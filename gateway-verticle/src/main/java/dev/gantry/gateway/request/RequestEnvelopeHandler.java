@@ -1,0 +1,32 @@
+package dev.gantry.gateway.request;
+
+import dev.gantry.codecs.Envelope;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Starts the request's envelope: keeps a client's {@code X-Request-Id} and {@code traceparent}
+ * when well formed, sets the deadline, and echoes the request id on the response.
+ */
+public final class RequestEnvelopeHandler implements Handler<RoutingContext> {
+  public static final String KEY = "gantry.envelope";
+  public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  private final long timeoutMillis;
+
+  public RequestEnvelopeHandler(long timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Envelope envelope = Envelope.start(ctx.request().getHeader(REQUEST_ID_HEADER),
+        ctx.request().getHeader("traceparent"), timeoutMillis, null);
+    ctx.put(KEY, envelope);
+    ctx.response().putHeader(REQUEST_ID_HEADER, envelope.requestId());
+    ctx.next();
+  }
+
+  public static Envelope of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+}
