@@ -13,6 +13,7 @@ import dev.gantry.codecs.orders.Order;
 import dev.gantry.codecs.orders.PlaceOrder;
 import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -77,15 +78,18 @@ public final class ApiRoutes {
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() == 0) {
       throw new ServiceException(Failure.BAD_REQUEST, "body: a JSON object is required");
     }
     Object value;
     try {
-      value = ctx.body().buffer().toJsonValue();
+      value = body.toJsonValue();
     } catch (DecodeException e) {
-      throw new ServiceException(Failure.BAD_REQUEST, "body: malformed JSON: "
-          + e.getMessage().replaceAll("\\s+", " "));
+      // Jackson's message names the position; drop its wrapper text and source description.
+      String why = String.valueOf(e.getMessage()).replaceFirst("^Failed to decode:\\s*", "")
+          .replaceAll("\\[Source: [^;]*; ", "[").replaceAll("\\s+", " ");
+      throw new ServiceException(Failure.BAD_REQUEST, "body: malformed JSON: " + why);
     }
     if (!(value instanceof JsonObject json)) {
       throw new ServiceException(Failure.BAD_REQUEST, "body: must be a JSON object");

@@ -39,9 +39,6 @@ public final class InventoryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (redis != null) {
-      redis.close();
-    }
-    return Future.succeededFuture();
+    return redis == null ? Future.succeededFuture() : redis.close();
   }
 }

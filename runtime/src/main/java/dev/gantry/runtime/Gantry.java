@@ -1,0 +1,188 @@
+package dev.gantry.runtime;
+
+import dev.gantry.codecs.Codecs;
+import dev.gantry.config.GantryConfig;
+import dev.gantry.config.Role;
+import dev.gantry.embedded.EmbeddedBackend;
+import dev.gantry.gateway.GatewayOptions;
+import dev.gantry.gateway.GatewayVerticle;
+import dev.gantry.runtime.backends.BackendResolver;
+import dev.gantry.runtime.backends.ResolvedBackends;
+import dev.gantry.runtime.cluster.ClusterSetup;
+import dev.gantry.runtime.health.ReadinessChecks;
+import dev.gantry.services.catalog.CatalogVerticle;
+import dev.gantry.services.inventory.InventoryVerticle;
+import dev.gantry.services.inventory.StockSeeder;
+import dev.gantry.services.orders.OrdersVerticle;
+import dev.gantry.services.schema.SchemaMigrator;
+import dev.gantry.services.sdk.ServiceBackends;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Gantry node. {@link #start} joins the cluster and deploys what the node's roles
+ * need; {@link #stop} undoes it in reverse: the gateway stops accepting and drains, services are
+ * undeployed, the node leaves the cluster, and embedded backends it owns stop.
+ */
+public final class Gantry {
+  private static final Logger LOG = LoggerFactory.getLogger(Gantry.class);
+
+  private final GantryConfig config;
+  private final Vertx vertx;
+  private final HazelcastClusterManager cluster;
+  private final ResolvedBackends backends;
+  private final ReadinessChecks readiness;
+  private final List<String> serviceDeployments;
+  private final String gatewayDeployment;
+  private final int httpPort;
+  private final String nodeId;
+
+  private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
+      ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
+      String gatewayDeployment, int httpPort) {
+    this.config = config;
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.backends = backends;
+    this.readiness = readiness;
+    this.serviceDeployments = serviceDeployments;
+    this.gatewayDeployment = gatewayDeployment;
+    this.httpPort = httpPort;
+    this.nodeId = cluster.getNodeId();
+  }
+
+  /** Starts a node; on failure everything already started is stopped again. */
+  public static Future<Gantry> start(GantryConfig config) {
+    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config);
+    return Vertx.builder().with(ClusterSetup.vertxOptions(config)).withClusterManager(cluster)
+        .buildClustered()
+        .compose(vertx -> {
+          Codecs.register(vertx.eventBus());
+          return new BackendResolver(vertx, config).resolve()
+              .compose(backends -> deploy(config, vertx, cluster, backends)
+                  .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))))
+              .recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+        });
+  }
+
+  private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
+      HazelcastClusterManager cluster, ResolvedBackends backends) {
+    String node = cluster.getNodeId();
+    ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, backends.pgUrl(),
+        backends.redisUrl(), backends.kafkaBootstrap());
+    ServiceBackends services = new ServiceBackends(backends.pgUrl(), config.pgPoolSize(),
+        backends.redisUrl(), config.redisPoolSize(), backends.kafkaBootstrap());
+    List<String> deployments = new ArrayList<>();
+    Future<Void> servicesUp = config.has(Role.SERVICES)
+        ? prepareData(vertx, services).compose(v -> Future.all(
+              vertx.deployVerticle(new CatalogVerticle(services, node)),
+              vertx.deployVerticle(new InventoryVerticle(services, node)),
+              vertx.deployVerticle(new OrdersVerticle(services, node, config.outboxPollMillis())))
+            .onSuccess(all -> all.<String>list().forEach(deployments::add))
+            .mapEmpty())
+        : Future.succeededFuture();
+    return servicesUp.compose(v -> {
+      if (!config.has(Role.GATEWAY)) {
+        return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
+            deployments, null, -1));
+      }
+      GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
+          config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
+          config.shutdownGraceMillis()), readiness.healthChecks());
+      return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
+          readiness, deployments, id, gateway.actualPort()));
+    }).onSuccess(g -> LOG.info(g.readyLine()))
+        .onFailure(e -> readiness.close());
+  }
+
+  /** Migrates the schema and seeds stock; safe to run on every start and on every node. */
+  private static Future<Void> prepareData(Vertx vertx, ServiceBackends services) {
+    Pool pool = services.pgPool(vertx);
+    Redis redis = services.redis(vertx);
+    return SchemaMigrator.migrate(vertx, pool)
+        .compose(applied -> StockSeeder.seed(pool, RedisAPI.api(redis)))
+        .onSuccess(seeded -> {
+          if (seeded > 0) {
+            LOG.info("seeded stock for {} products", seeded);
+          }
+        })
+        .eventually(() -> Future.join(pool.close(), redis.close()))
+        .mapEmpty();
+  }
+
+  public String readyLine() {
+    String roles = config.roles().stream().map(Role::id).sorted().collect(Collectors.joining(","));
+    String where = httpPort > 0 ? " on http://" + displayHost() + ":" + httpPort : "";
+    return "Gantry ready" + where + " (roles: " + roles + "; node " + cluster.getNodeId()
+        + "; cluster " + config.clusterName() + ", " + cluster.getNodes().size() + " members)";
+  }
+
+  private String displayHost() {
+    String host = config.httpHost();
+    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+  }
+
+  /** The gateway's HTTP port, or -1 when this node has no gateway role. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ResolvedBackends backends() {
+    return backends;
+  }
+
+  /**
+   * Stops the node; the future completes when everything is stopped. Call it off the Vert.x
+   * threads (main, a signal handler, a test): the last step closes Vert.x itself.
+   */
+  public Future<Void> stop() {
+    Future<Void> gateway = gatewayDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(gatewayDeployment);
+    Future<Void> drained = gateway
+        .eventually(() -> Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()))
+        .eventually(readiness::close)
+        .eventually(() -> stopBackends(vertx, backends))
+        .mapEmpty();
+    Promise<Void> stopped = Promise.promise();
+    // A listener on a context of this Vert.x could not run once its event loops are gone, so the
+    // close is issued from a plain thread and reported through a context-free promise.
+    drained.onComplete(ar -> new Thread(() -> vertx.close().onComplete(closed -> {
+      LOG.info("Gantry node {} stopped", nodeId);
+      stopped.handle(ar.failed() ? ar : closed);
+    }), "gantry-close").start());
+    return stopped.future();
+  }
+
+  private static Future<Void> stopBackends(Vertx vertx, ResolvedBackends backends) {
+    if (backends.owned().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // Stopping embedded servers waits for their processes: blocking, so off the event loop.
+    return BackendResolver.unpublish(vertx, backends)
+        .eventually(() -> vertx.executeBlocking(() -> {
+          List<EmbeddedBackend> reversed = new ArrayList<>(backends.owned());
+          java.util.Collections.reverse(reversed);
+          reversed.forEach(EmbeddedBackend::close);
+          return null;
+        }))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Hazelcast set up for Gantry: TCP-IP join on the configured members (loopback by default), no
+ * multicast, the cluster name isolating one Gantry cluster from another. Knows nothing of roles.
+ *
+ * <p>Starting point: {@link dev.gantry.runtime.cluster.ClusterSetup}.
+ */
+package dev.gantry.runtime.cluster;
