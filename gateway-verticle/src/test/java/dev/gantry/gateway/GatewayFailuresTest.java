@@ -1,0 +1,119 @@
+package dev.gantry.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.codecs.Addresses;
+import dev.gantry.codecs.Codecs;
+import dev.gantry.codecs.EnvelopeHeaders;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.catalog.GetProduct;
+import dev.gantry.codecs.catalog.Product;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gateway alone on a local bus, with the services played by plain consumers: what a client
+ * sees when a service is slow, absent, or answers.
+ */
+@ExtendWith(VertxExtension.class)
+class GatewayFailuresTest {
+  private WebClient client;
+  private GatewayVerticle gateway;
+  private final AtomicReference<Boolean> ready = new AtomicReference<>(true);
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    Codecs.register(vertx.eventBus());
+    HealthChecks checks = HealthChecks.create(vertx).register("probe",
+        p -> p.complete(ready.get() ? Status.OK() : Status.KO(new JsonObject().put("reason", "down"))));
+    gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0).withRequestTimeout(300), checks);
+    vertx.deployVerticle(gateway).await();
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.actualPort()));
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+  }
+
+  private HttpResponse<Buffer> get(String path) {
+    return client.get(path).send().await();
+  }
+
+  @Test
+  void aServiceThatDoesNotAnswerInTimeGives504Problem(Vertx vertx) {
+    vertx.eventBus().consumer(Addresses.CATALOG_GET, m -> { }).completion().await();
+    HttpResponse<Buffer> r = get("/api/products/1");
+    assertEquals(504, r.statusCode());
+    assertEquals("application/problem+json", r.getHeader("Content-Type"));
+    assertEquals(Failure.TIMEOUT.type(), r.bodyAsJsonObject().getString("type"));
+    assertEquals(r.getHeader("X-Request-Id"), r.bodyAsJsonObject().getString("requestId"));
+  }
+
+  @Test
+  void noServiceInstanceGives503Problem() {
+    HttpResponse<Buffer> r = get("/api/inventory/1");
+    assertEquals(503, r.statusCode());
+    assertTrue(r.bodyAsJsonObject().getString("detail").contains(Addresses.INVENTORY_GET));
+  }
+
+  @Test
+  void envelopeReachesTheServiceAndTheReplyNamesItsNode(Vertx vertx) {
+    AtomicReference<String> seenTrace = new AtomicReference<>();
+    vertx.eventBus().<GetProduct>consumer(Addresses.CATALOG_GET, m -> {
+      seenTrace.set(m.headers().get(EnvelopeHeaders.TRACEPARENT));
+      m.reply(new Product(m.body().id(), "S", "N", null, 1, "EUR"),
+          new DeliveryOptions().addHeader(EnvelopeHeaders.SERVED_BY, "node-x"));
+    }).completion().await();
+    String parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    HttpResponse<Buffer> r = client.get("/api/products/7").putHeader("traceparent", parent)
+        .putHeader("X-Request-Id", "abc-123").send().await();
+    assertEquals(200, r.statusCode());
+    assertEquals(7, r.bodyAsJsonObject().getLong("id"));
+    assertEquals("node-x", r.getHeader("X-Gantry-Served-By"));
+    assertEquals("abc-123", r.getHeader("X-Request-Id"));
+    assertTrue(seenTrace.get().startsWith("00-0af7651916cd43dd8448eb211c80319c-"), seenTrace.get());
+  }
+
+  @Test
+  void serviceFailureCodeBecomesTheHttpStatus(Vertx vertx) {
+    vertx.eventBus().consumer(Addresses.CATALOG_GET, m -> m.fail(409, "id: already taken"))
+        .completion().await();
+    HttpResponse<Buffer> r = get("/api/products/2");
+    assertEquals(409, r.statusCode());
+    assertEquals("id: already taken", r.bodyAsJsonObject().getString("detail"));
+  }
+
+  @Test
+  void oversizedBodyIs413Problem() {
+    String big = "{\"items\":[" + "{\"productId\":1,\"quantity\":1},".repeat(40_000) + "]}";
+    HttpResponse<Buffer> r = client.post("/api/orders").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(big)).await();
+    assertEquals(413, r.statusCode());
+    assertEquals(Failure.PAYLOAD_TOO_LARGE.type(), r.bodyAsJsonObject().getString("type"));
+  }
+
+  @Test
+  void readinessFollowsItsChecks() {
+    assertEquals(200, get("/health/ready").statusCode());
+    ready.set(false);
+    HttpResponse<Buffer> down = get("/health/ready");
+    assertEquals(503, down.statusCode());
+    assertEquals("DOWN", down.bodyAsJsonObject().getString("status"));
+    assertEquals(200, get("/health/live").statusCode());
+  }
+}
