@@ -137,6 +137,11 @@ public final class Gantry {
     return httpPort;
   }
 
+  /** The Hazelcast member port this node listens on (what other nodes pass to --join). */
+  public int clusterPort() {
+    return cluster.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
+  }
+
   public String nodeId() {
     return nodeId;
   }

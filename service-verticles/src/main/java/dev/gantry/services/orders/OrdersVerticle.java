@@ -45,7 +45,6 @@ public final class OrdersVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    relay.stop();
-    return Future.join(producer.close(), pool.close());
+    return relay.stop().eventually(() -> Future.join(producer.close(), pool.close()));
   }
 }

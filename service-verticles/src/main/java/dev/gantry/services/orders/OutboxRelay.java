@@ -34,6 +34,8 @@ public final class OutboxRelay {
   private long timer = -1;
   private boolean draining;
   private boolean again;
+  private boolean stopped;
+  private Future<?> inFlight = Future.succeededFuture();
   private MessageConsumer<Object> nudges;
 
   OutboxRelay(Vertx vertx, Pool pool, KafkaProducer<String, String> producer, long pollMillis) {
@@ -49,22 +51,25 @@ public final class OutboxRelay {
     return nudges.completion();
   }
 
-  void stop() {
+  /** Stops relaying; the future completes when a pass under way has finished. */
+  Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
-    if (nudges != null) {
-      nudges.unregister();
-    }
+    return Future.join(nudges == null ? Future.succeededFuture() : nudges.unregister(), inFlight);
   }
 
   /** One drain at a time per relay; a nudge during a drain asks for another pass after it. */
   private void drain() {
+    if (stopped) {
+      return;
+    }
     if (draining) {
       again = true;
       return;
     }
     draining = true;
     again = false;
-    pool.withTransaction(this::relayBatch)
+    inFlight = pool.withTransaction(this::relayBatch)
         .onComplete(ar -> {
           draining = false;
           if (ar.failed()) {

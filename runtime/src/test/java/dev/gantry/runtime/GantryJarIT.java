@@ -1,0 +1,124 @@
+package dev.gantry.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar as a user runs it: {@code java -jar gantry.jar}, in a child JVM. */
+class GantryJarIT {
+  static final Pattern READY = Pattern.compile(
+      "Gantry ready on http://127\\.0\\.0\\.1:(\\d+) \\(roles: gateway,services; node (\\S+); cluster (\\S+), (\\d+) members\\)");
+  @TempDir Path dir;
+
+  private static Path jar() {
+    Path jar = Path.of(System.getProperty("gantry.jar", "target/gantry.jar"));
+    assertTrue(Files.exists(jar), "build the jar first: " + jar);
+    return jar;
+  }
+
+  private ProcessBuilder gantry(String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("GANTRY_"));
+    return builder;
+  }
+
+  @Test
+  void startsWithEmbeddedBackendsServesAndStopsOnSigtermWithExitZero() throws Exception {
+    long t0 = System.nanoTime();
+    Process process = gantry("--http-port", "0", "--cluster-port", "0", "--cluster-name", "jar-it",
+        "--data-dir", dir.resolve("data").toString()).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      Matcher ready = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          Matcher m = READY.matcher(line);
+          if (m.find()) {
+            return m;
+          }
+        }
+        throw new AssertionError("gantry exited before it was ready");
+      });
+      long startMillis = (System.nanoTime() - t0) / 1_000_000;
+      Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "gantry-output");
+      drain.setDaemon(true);
+      drain.start();
+      assertEquals("jar-it", ready.group(3));
+      assertEquals("1", ready.group(4));
+      int port = Integer.parseInt(ready.group(1));
+
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), health.body());
+      HttpResponse<String> product = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/products/1")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, product.statusCode(), product.body());
+      System.out.printf("gantry.jar: ready %d ms after launch, RSS %s%n", startMillis, rss(process.pid()));
+
+      long s0 = System.nanoTime();
+      process.destroy(); // SIGTERM
+      assertTrue(process.waitFor(15, TimeUnit.SECONDS), "exits within 15 s of SIGTERM");
+      assertEquals(0, process.exitValue());
+      System.out.printf("gantry.jar: stopped %d ms after SIGTERM%n", (System.nanoTime() - s0) / 1_000_000);
+      assertTrue(Files.exists(dir.resolve("data/postgres/PG_VERSION")), "data lives in the data dir");
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBadSettingStopsStartupWithOneLineNamingIt() throws Exception {
+    ProcessBuilder builder = gantry("--cluster-port", "0");
+    builder.environment().put("GANTRY_HTTP_PORT", "eighty");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    assertEquals("config: http.port: expected an integer from 0 to 65535, got \"eighty\" (env GANTRY_HTTP_PORT)",
+        output);
+  }
+
+  @Test
+  void helpListsEveryOptionAndConfigKey() throws Exception {
+    Process process = gantry("--help").start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, process.exitValue());
+    for (String expected : List.of("--http-port", "--data-dir", "--config", "--roles", "--cluster-name",
+        "--cluster-port", "--join", "GANTRY_PG_URL", "GANTRY_REDIS_URL", "GANTRY_KAFKA_BOOTSTRAP")) {
+      assertTrue(output.contains(expected), expected + " missing from --help:\n" + output);
+    }
+  }
+
+  private static String rss(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).map(l -> l.substring(6).trim()).findFirst().orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.gantry.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.gantry.embedded.EmbeddedRedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Readiness follows the backends: a stopped Redis makes the node not ready, and back. */
+class ReadinessTest {
+
+  @Test
+  void readinessFailsWhileRedisIsDownAndRecovers() throws Exception {
+    Path dir = Files.createTempDirectory("gantry-redis");
+    EmbeddedRedisServer redis = EmbeddedRedisServer.start(dir);
+    Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("ready"));
+    flags.put("redis.url", redis.endpoint());
+    Gantry node = TestNodes.start(flags);
+    Vertx vertx = Vertx.vertx();
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+    EmbeddedRedisServer restarted = null;
+    try {
+      assertEquals(200, client.get("/health/ready").send().await().statusCode());
+
+      redis.close();
+      Poll.until(vertx, Duration.ofSeconds(30), "readiness 503 with redis DOWN",
+          () -> redisStatus(client.get("/health/ready").send().await()).equals("503 DOWN"));
+      HttpResponse<Buffer> down = client.get("/health/ready").send().await();
+      JsonObject postgres = check(down, "postgres");
+      assertEquals("UP", postgres.getString("status"), "only the stopped backend is reported down");
+      assertEquals(200, client.get("/health/live").send().await().statusCode());
+
+      restarted = EmbeddedRedisServer.start(dir, redis.port());
+      Poll.until(vertx, Duration.ofSeconds(30), "readiness back to 200",
+          () -> client.get("/health/ready").send().await().statusCode() == 200);
+    } finally {
+      client.close();
+      vertx.close().await();
+      TestNodes.stop(node);
+      if (restarted != null) {
+        restarted.close();
+      }
+    }
+  }
+
+  private static String redisStatus(HttpResponse<Buffer> r) {
+    return r.statusCode() + " " + check(r, "redis").getString("status");
+  }
+
+  private static JsonObject check(HttpResponse<Buffer> r, String id) {
+    return r.bodyAsJsonObject().getJsonArray("checks").stream().map(c -> (JsonObject) c)
+        .filter(c -> c.getString("id").equals(id)).findFirst().orElseThrow();
+  }
+}
