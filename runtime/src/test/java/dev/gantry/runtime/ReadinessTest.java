@@ -3,6 +3,7 @@ package dev.gantry.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gantry.embedded.EmbeddedRedisServer;
+import dev.gantry.testkit.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
