@@ -50,20 +50,8 @@ class GantryJarIT {
     Process process = gantry("--http-port", "0", "--cluster-port", "0", "--cluster-name", "jar-it",
         "--data-dir", dir.resolve("data").toString()).start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      Matcher ready = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          Matcher m = READY.matcher(line);
-          if (m.find()) {
-            return m;
-          }
-        }
-        throw new AssertionError("gantry exited before it was ready");
-      });
+      Matcher ready = awaitLine(process, READY);
       long startMillis = (System.nanoTime() - t0) / 1_000_000;
-      Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "gantry-output");
-      drain.setDaemon(true);
-      drain.start();
       assertEquals("jar-it", ready.group(3));
       assertEquals("1", ready.group(4));
       int port = Integer.parseInt(ready.group(1));
@@ -87,6 +75,72 @@ class GantryJarIT {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aSecondJarJoinsTheClusterReusesItsEmbeddedBackendsAndServesRequests() throws Exception {
+    int clusterPort = dev.gantry.embedded.FreePort.pick();
+    Process first = gantry("--http-port", "0", "--cluster-port", Integer.toString(clusterPort),
+        "--cluster-name", "jar-two", "--data-dir", dir.resolve("one").toString()).start();
+    Process second = null;
+    try {
+      Matcher ready = awaitLine(first, READY);
+      int port = Integer.parseInt(ready.group(1));
+      second = gantry("--roles", "services", "--join", "127.0.0.1:" + clusterPort, "--cluster-port", "0",
+          "--cluster-name", "jar-two", "--data-dir", dir.resolve("two").toString()).start();
+      List<String> seen = new ArrayList<>();
+      Matcher joined = awaitLine(second, Pattern.compile("Gantry ready \\(roles: services; node (\\S+); cluster jar-two, (\\d+) members\\)"), seen);
+      assertEquals("2", joined.group(2));
+      assertTrue(seen.stream().anyMatch(l -> l.contains("using the cluster's embedded postgres")), String.join("\n", seen));
+      assertTrue(Files.notExists(dir.resolve("two/postgres")), "the second node starts no Postgres of its own");
+
+      HttpClient http = HttpClient.newHttpClient();
+      java.util.Set<String> servedBy = new java.util.HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/products/2")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        servedBy.add(r.headers().firstValue("X-Gantry-Served-By").orElseThrow());
+      }
+      assertEquals(java.util.Set.of(ready.group(2), joined.group(1)), servedBy);
+
+      second.destroy();
+      assertTrue(second.waitFor(15, TimeUnit.SECONDS));
+      assertEquals(0, second.exitValue());
+      first.destroy();
+      assertTrue(first.waitFor(15, TimeUnit.SECONDS));
+      assertEquals(0, first.exitValue());
+    } finally {
+      for (Process p : new Process[] {second, first}) {
+        if (p != null) {
+          p.destroyForcibly();
+          p.waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  /** Reads the process's output until a line matches, then keeps draining it in the background. */
+  private static Matcher awaitLine(Process process, Pattern pattern) {
+    return awaitLine(process, pattern, new ArrayList<>());
+  }
+
+  private static Matcher awaitLine(Process process, Pattern pattern, List<String> seen) {
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    Matcher found = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        seen.add(line);
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m;
+        }
+      }
+      throw new AssertionError("exited before printing " + pattern + ":\n" + String.join("\n", seen));
+    });
+    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "gantry-output");
+    drain.setDaemon(true);
+    drain.start();
+    return found;
   }
 
   @Test

@@ -47,7 +47,7 @@ public final class BackendResolver {
     return vertx.sharedData().getLockWithTimeout(LOCK, 180_000).compose(lock ->
         vertx.sharedData().<String, String>getAsyncMap(MAP).compose(map -> {
           Path data = config.dataDir().toAbsolutePath();
-          Future<String> pg = one(map, "pg", config.pgUrl(),
+          Future<String> pg = one(map, "postgres", config.pgUrl(),
               () -> EmbeddedPostgresServer.start(data.resolve("postgres")));
           Future<String> redis = pg.compose(v -> one(map, "redis", config.redisUrl(),
               () -> EmbeddedRedisServer.start(data.resolve("redis"))));

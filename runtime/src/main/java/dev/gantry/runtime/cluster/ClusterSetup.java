@@ -28,7 +28,6 @@ public final class ClusterSetup {
     int port = config.clusterPort() == 0 ? FreePort.pick() : config.clusterPort();
     network.setPort(port).setPortAutoIncrement(true).setPortCount(20);
     network.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
-    network.setPublicAddress(config.clusterHost() + ":" + port);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

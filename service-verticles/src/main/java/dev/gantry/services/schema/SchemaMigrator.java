@@ -43,7 +43,9 @@ public final class SchemaMigrator {
   }
 
   private static Future<Integer> apply(SqlConnection conn, List<Migration> migrations) {
-    return conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
+    // IF NOT EXISTS would otherwise make Postgres send a notice on every start.
+    return conn.query("SET client_min_messages TO warning").execute()
+        .compose(v -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute())
         .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS gantry_schema_history ("
             + "version INT PRIMARY KEY, description TEXT NOT NULL, checksum TEXT NOT NULL, "
             + "installed_at TIMESTAMPTZ NOT NULL DEFAULT now())").execute())
