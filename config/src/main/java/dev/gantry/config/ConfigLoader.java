@@ -55,7 +55,12 @@ public final class ConfigLoader {
       Setting.integer("outbox.poll-interval-ms", 500, 10, 60_000,
           "How often the outbox relay looks for unsent events."),
       Setting.integer("shutdown.grace-ms", 10_000, 0, 14_000,
-          "How long in-flight requests may take to finish on SIGTERM."));
+          "How long in-flight requests may take to finish on SIGTERM."),
+      Setting.string("node.zone", "default", "Zone of this node; gateways prefer upstream targets in it."),
+      Setting.string("routes.file", "", "YAML route file seeding the cluster's route table."),
+      Setting.string("admin.host", "127.0.0.1", "Interface of the admin API listener."),
+      Setting.integer("admin.port", 9090, 0, 65535, "Admin API port; 0 picks a free one."),
+      Setting.string("admin.token", "", "Bearer token of the admin API; empty leaves the admin API off."));
 
   private ConfigLoader() {}
 
@@ -174,6 +179,9 @@ public final class ConfigLoader {
     }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     roleIds.forEach(r -> roles.add(Role.of(r)));
+    if (((String) v.get("node.zone")).isBlank()) {
+      throw new ConfigException("config: node.zone: must not be empty");
+    }
     List<String> join = (List<String>) v.get("cluster.join");
     for (String member : join) {
       if (!member.matches(HOST_PORT_LIST)) {
@@ -197,7 +205,12 @@ public final class ConfigLoader {
         nonEmpty(v.get("kafka.bootstrap")),
         (Long) v.get("gateway.request-timeout-ms"),
         (Long) v.get("outbox.poll-interval-ms"),
-        (Long) v.get("shutdown.grace-ms"));
+        (Long) v.get("shutdown.grace-ms"),
+        (String) v.get("node.zone"),
+        nonEmpty(v.get("routes.file")).map(Path::of),
+        (String) v.get("admin.host"),
+        ((Long) v.get("admin.port")).intValue(),
+        nonEmpty(v.get("admin.token")));
   }
 
   private static Optional<String> nonEmpty(Object value) {

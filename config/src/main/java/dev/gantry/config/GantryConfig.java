@@ -28,7 +28,12 @@ public record GantryConfig(
     Optional<String> kafkaBootstrap,
     long requestTimeoutMillis,
     long outboxPollMillis,
-    long shutdownGraceMillis) {
+    long shutdownGraceMillis,
+    String zone,
+    Optional<Path> routesFile,
+    String adminHost,
+    int adminPort,
+    Optional<String> adminToken) {
 
   public GantryConfig {
     roles = Set.copyOf(roles);
@@ -43,7 +48,8 @@ public record GantryConfig(
   public GantryConfig withBackends(String pg, String redis, String kafka) {
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
-        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis);
+        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis,
+        zone, routesFile, adminHost, adminPort, adminToken);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
@@ -62,6 +68,10 @@ public record GantryConfig(
         .put("kafka", new JsonObject().put("bootstrap", kafkaBootstrap.orElse("")))
         .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
-        .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis));
+        .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
+        .put("node", new JsonObject().put("zone", zone))
+        .put("routes", new JsonObject().put("file", routesFile.map(Path::toString).orElse("")))
+        .put("admin", new JsonObject().put("host", adminHost).put("port", adminPort)
+            .put("token", adminToken.isPresent() ? "****" : ""));
   }
 }

@@ -9,6 +9,8 @@ public final class Addresses {
   public static final String INVENTORY_GET = "gantry.inventory.get";
   public static final String ORDERS_PLACE = "gantry.orders.place";
   public static final String ORDERS_GET = "gantry.orders.get";
+  /** Published to every gateway node when the cluster's routes or upstreams change. */
+  public static final String GATEWAY_SPEC_CHANGED = "gantry.gateway.spec.changed";
   /** Local (per node) nudge telling the outbox relay that new rows are waiting. */
   public static final String OUTBOX_NUDGE = "gantry.orders.outbox.nudge";
 }

@@ -6,6 +6,8 @@ import dev.gantry.config.Role;
 import dev.gantry.embedded.EmbeddedBackend;
 import dev.gantry.gateway.GatewayOptions;
 import dev.gantry.gateway.GatewayVerticle;
+import dev.gantry.gateway.spec.GatewaySpec;
+import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
@@ -45,11 +47,12 @@ public final class Gantry {
   private final List<String> serviceDeployments;
   private final String gatewayDeployment;
   private final int httpPort;
+  private final int adminPort;
   private final String nodeId;
 
   private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
-      String gatewayDeployment, int httpPort) {
+      String gatewayDeployment, int httpPort, int adminPort) {
     this.config = config;
     this.vertx = vertx;
     this.cluster = cluster;
@@ -58,6 +61,7 @@ public final class Gantry {
     this.serviceDeployments = serviceDeployments;
     this.gatewayDeployment = gatewayDeployment;
     this.httpPort = httpPort;
+    this.adminPort = adminPort;
     this.nodeId = cluster.getNodeId();
   }
 
@@ -94,15 +98,43 @@ public final class Gantry {
     return servicesUp.compose(v -> {
       if (!config.has(Role.GATEWAY)) {
         return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
-            deployments, null, -1));
+            deployments, null, -1, -1));
       }
-      GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
-          config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
-          config.shutdownGraceMillis()), readiness.healthChecks());
-      return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
-          readiness, deployments, id, gateway.actualPort()));
-    }).onSuccess(g -> LOG.info(g.readyLine()))
+      return routesFile(vertx, config).compose(seed -> {
+        GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
+            config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
+            config.shutdownGraceMillis(), config.zone(), seed, config.adminHost(), config.adminPort(),
+            config.adminToken().orElse(null)), readiness.healthChecks());
+        return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
+            readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
+      });
+    }).onSuccess(g -> {
+      LOG.info(g.readyLine());
+      if (g.adminPort() > 0) {
+        LOG.info("admin API on http://{}:{}/admin (bearer token from admin.token)", config.adminHost(), g.adminPort());
+      } else if (config.has(Role.GATEWAY)) {
+        LOG.info("admin API off: set admin.token (GANTRY_ADMIN_TOKEN) to turn it on");
+      }
+    })
         .onFailure(e -> readiness.close());
+  }
+
+  /** The route file's spec, or an empty one; a bad file stops start-up naming the field. */
+  private static Future<GatewaySpec> routesFile(Vertx vertx, GantryConfig config) {
+    if (config.routesFile().isEmpty()) {
+      return Future.succeededFuture(GatewaySpec.EMPTY);
+    }
+    String path = config.routesFile().get().toString();
+    return vertx.fileSystem().readFile(path)
+        .recover(e -> Future.failedFuture(new IllegalArgumentException("routes file " + path
+            + ": cannot read it: " + e.getMessage())))
+        .map(text -> {
+          try {
+            return GatewaySpec.fromYaml(text.toString());
+          } catch (ServiceException e) {
+            throw new IllegalArgumentException("routes file " + path + ": " + e.detail());
+          }
+        });
   }
 
   /** Migrates the schema and seeds stock; safe to run on every start and on every node. */
@@ -118,6 +150,11 @@ public final class Gantry {
         })
         .eventually(() -> Future.join(pool.close(), redis.close()))
         .mapEmpty();
+  }
+
+  /** The admin API's port, or -1 when it is off (no token) or this node has no gateway. */
+  public int adminPort() {
+    return adminPort;
   }
 
   public String readyLine() {

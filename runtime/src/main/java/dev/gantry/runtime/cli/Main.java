@@ -44,6 +44,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--cluster-port", paramLabel = "PORT", description = "Hazelcast port; 0 picks a free one (default 5701).")
   String clusterPort;
 
+  @Option(names = "--routes", paramLabel = "FILE", description = "YAML route file (routes: and upstreams:).")
+  String routes;
+
   @Option(names = "--join", paramLabel = "HOST:PORT,...", description = "Cluster members to join.")
   String join;
 
@@ -106,6 +109,7 @@ public final class Main implements Callable<Integer> {
     put(flags, "cluster.name", clusterName);
     put(flags, "cluster.port", clusterPort);
     put(flags, "cluster.join", join);
+    put(flags, "routes.file", routes);
     return flags;
   }
 

@@ -1,0 +1,162 @@
+package dev.gantry.gateway.admin;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.problem.ProblemResponder;
+import dev.gantry.gateway.route.RouteTable;
+import dev.gantry.gateway.spec.GatewaySpec;
+import dev.gantry.gateway.spec.RouteSpec;
+import dev.gantry.gateway.spec.SpecReader;
+import dev.gantry.gateway.spec.UpstreamSpec;
+import dev.gantry.gateway.store.SpecStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code /admin/routes}, {@code /admin/upstreams}, {@code /admin/spec}, {@code /admin/status},
+ * {@code /admin/openapi.json}. Writes go through the {@link SpecStore}: a refused change leaves
+ * the running table untouched; an accepted one reaches every gateway node of the cluster.
+ */
+public final class AdminApi {
+  private final byte[] token;
+  private final SpecStore store;
+  private final Supplier<GatewaySpec> current;
+  private final Supplier<JsonObject> status;
+  private final Buffer openApi;
+
+  public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
+      Buffer openApi) {
+    this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.store = store;
+    this.current = current;
+    this.status = status;
+    this.openApi = openApi;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route("/admin/*").handler(this::authenticate);
+    router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1 << 20));
+    router.get("/admin/openapi.json").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json").end(openApi));
+    router.get("/admin/status").handler(ctx -> ctx.json(status.get()));
+    router.get("/admin/spec").handler(ctx -> ctx.json(current.get().toJson()));
+    router.put("/admin/spec").handler(ctx -> change(ctx, 200, spec -> GatewaySpec.fromJson(body(ctx)),
+        next -> next.toJson()));
+
+    router.get("/admin/routes").handler(ctx -> ctx.json(new JsonObject().put("routes",
+        new JsonArray(current.get().routes().stream().map(RouteSpec::source).toList()))));
+    router.get("/admin/routes/:id").handler(ctx -> ctx.json(route(current.get(), ctx.pathParam("id")).source()));
+    router.post("/admin/routes").handler(ctx -> {
+      RouteSpec route = RouteSpec.fromJson(body(ctx), "route");
+      ctx.response().putHeader("Location", "/admin/routes/" + route.id());
+      change(ctx, 201, spec -> {
+        if (spec.routes().stream().anyMatch(r -> r.id().equals(route.id()))) {
+          throw new ServiceException(Failure.CONFLICT, "route.id: a route " + route.id() + " exists; PUT replaces it");
+        }
+        return spec.withRoute(route);
+      }, next -> route.source());
+    });
+    router.put("/admin/routes/:id").handler(ctx -> {
+      JsonObject json = body(ctx);
+      String id = ctx.pathParam("id");
+      if (json.getValue("id") == null) {
+        json.put("id", id);
+      }
+      RouteSpec route = RouteSpec.fromJson(json, "route");
+      if (!route.id().equals(id)) {
+        throw SpecReader.invalid("route.id", "must equal the id in the path (" + id + ")");
+      }
+      change(ctx, 200, spec -> spec.withRoute(route), next -> route.source());
+    });
+    router.delete("/admin/routes/:id").handler(ctx -> change(ctx, 204, spec -> {
+      route(spec, ctx.pathParam("id"));
+      return spec.withoutRoute(ctx.pathParam("id"));
+    }, next -> null));
+
+    router.get("/admin/upstreams").handler(ctx -> ctx.json(new JsonObject().put("upstreams",
+        new JsonArray(current.get().upstreams().stream().map(UpstreamSpec::source).toList()))));
+    router.get("/admin/upstreams/:name").handler(ctx -> ctx.json(upstream(current.get(), ctx.pathParam("name")).source()));
+    router.put("/admin/upstreams/:name").handler(ctx -> {
+      JsonObject json = body(ctx);
+      String name = ctx.pathParam("name");
+      if (json.getValue("name") == null) {
+        json.put("name", name);
+      }
+      UpstreamSpec upstream = UpstreamSpec.fromJson(json, "upstream");
+      if (!upstream.name().equals(name)) {
+        throw SpecReader.invalid("upstream.name", "must equal the name in the path (" + name + ")");
+      }
+      change(ctx, 200, spec -> spec.withUpstream(upstream), next -> upstream.source());
+    });
+    router.delete("/admin/upstreams/:name").handler(ctx -> change(ctx, 204, spec -> {
+      upstream(spec, ctx.pathParam("name"));
+      return spec.withoutUpstream(ctx.pathParam("name"));
+    }, next -> null));
+    new ProblemResponder().mount(router);
+    return router;
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    String given = ctx.request().getHeader("Authorization");
+    if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"gantry-admin\"");
+      throw new ServiceException(Failure.UNAUTHORIZED, "a valid admin bearer token is required");
+    }
+    ctx.next();
+  }
+
+  private void change(RoutingContext ctx, int status, UnaryOperator<GatewaySpec> change,
+      Function<GatewaySpec, JsonObject> reply) {
+    store.update(spec -> {
+      GatewaySpec next = change.apply(spec);
+      new RouteTable(next.routes()); // compiles every pattern: refuse what the proxy could not run
+      return next;
+    }).onSuccess(next -> {
+      JsonObject body = reply.apply(next.spec());
+      ctx.response().setStatusCode(status).putHeader("Gantry-Spec-Version", Long.toString(next.version()));
+      if (body == null) {
+        ctx.response().end();
+      } else {
+        ctx.json(body);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw new ServiceException(Failure.BAD_REQUEST, "body: a JSON object is required");
+    }
+    try {
+      Object value = body.toJsonValue();
+      if (value instanceof JsonObject json) {
+        return json;
+      }
+    } catch (DecodeException e) {
+      throw new ServiceException(Failure.BAD_REQUEST, "body: malformed JSON");
+    }
+    throw new ServiceException(Failure.BAD_REQUEST, "body: must be a JSON object");
+  }
+
+  private static RouteSpec route(GatewaySpec spec, String id) {
+    return spec.routes().stream().filter(r -> r.id().equals(id)).findFirst()
+        .orElseThrow(() -> new ServiceException(Failure.NOT_FOUND, "id: no route " + id));
+  }
+
+  private static UpstreamSpec upstream(GatewaySpec spec, String name) {
+    return spec.upstreams().stream().filter(u -> u.name().equals(name)).findFirst()
+        .orElseThrow(() -> new ServiceException(Failure.NOT_FOUND, "name: no upstream " + name));
+  }
+}

@@ -1,0 +1,176 @@
+package dev.gantry.gateway.proxy;
+
+import dev.gantry.codecs.Envelope;
+import dev.gantry.gateway.spec.HeaderOps;
+import dev.gantry.gateway.upstream.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends one attempt of a request to an endpoint and relays the response back, streaming both
+ * bodies with back-pressure (a body is never held whole unless the caller buffered it for
+ * retries or shadowing). Hop-by-hop headers are dropped; {@code Forwarded} and
+ * {@code X-Forwarded-*} are set.
+ */
+public final class HttpForwarder {
+  static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+  private final HttpClient client;
+
+  public HttpForwarder(HttpClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Sends the request; the future holds the upstream response with its body not yet read.
+   *
+   * @param envelope the request's envelope, whose request id and trace context go upstream
+   * @param body the buffered request body, or null to stream {@code in}'s body
+   */
+  public Future<HttpClientResponse> send(HttpServerRequest in, Envelope envelope, Endpoint endpoint, String uri,
+      Buffer body, long timeoutMillis, HeaderOps ops) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(in.method())
+        .setHost(endpoint.host())
+        .setPort(endpoint.port())
+        .setURI(uri)
+        .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)))
+        .setIdleTimeout(Math.max(1, timeoutMillis));
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    copyRequestHeaders(in, headers);
+    if (envelope != null) {
+      headers.set("X-Request-Id", envelope.requestId());
+      headers.set("traceparent", envelope.traceparent());
+    }
+    apply(ops, headers);
+    options.setHeaders(headers);
+    return client.request(options).compose(request -> {
+      if (body != null) {
+        request.headers().remove(HttpHeaders.TRANSFER_ENCODING);
+        return request.send(body);
+      }
+      if (!hasBody(in)) {
+        return request.send();
+      }
+      if (in.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+        request.setChunked(true);
+      }
+      return request.send(in);
+    });
+  }
+
+  static boolean hasBody(HttpServerRequest in) {
+    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      return !length.equals("0");
+    }
+    String te = in.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
+  }
+
+  private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {
+    Set<String> connectionTokens = connectionTokens(in.headers());
+    for (Map.Entry<String, String> h : in.headers()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
+        out.add(h.getKey(), h.getValue());
+      }
+    }
+    String client = in.remoteAddress() == null ? "unknown" : in.remoteAddress().hostAddress();
+    String proto = in.isSSL() ? "https" : "http";
+    String host = in.authority() == null ? null : in.authority().toString();
+    String prior = in.getHeader("X-Forwarded-For");
+    out.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
+    out.set("X-Forwarded-Proto", proto);
+    if (host != null) {
+      out.set("X-Forwarded-Host", host);
+    }
+    String forwarded = "for=" + (client.contains(":") ? "\"[" + client + "]\"" : client) + ";proto=" + proto
+        + (host == null ? "" : ";host=\"" + host + "\"");
+    String priorForwarded = in.getHeader("Forwarded");
+    out.set("Forwarded", priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
+  }
+
+  private static Set<String> connectionTokens(MultiMap headers) {
+    String connection = headers.get(HttpHeaders.CONNECTION);
+    if (connection == null) {
+      return Set.of();
+    }
+    return Set.of(connection.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+  }
+
+  static void apply(HeaderOps ops, MultiMap headers) {
+    if (ops.isEmpty()) {
+      return;
+    }
+    ops.remove().forEach(headers::remove);
+    ops.rename().forEach((from, to) -> {
+      if (headers.contains(from)) {
+        headers.set(to, headers.getAll(from));
+        headers.remove(from);
+      }
+    });
+    ops.add().forEach(headers::set);
+  }
+
+  /**
+   * Writes the upstream response to the client with back-pressure. The future holds up to
+   * {@code teeLimit} bytes of the body (for shadow comparison), or null when {@code teeLimit} is 0.
+   */
+  public Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, int teeLimit) {
+    out.setStatusCode(upstream.statusCode());
+    out.setStatusMessage(upstream.statusMessage());
+    Set<String> connectionTokens = connectionTokens(upstream.headers());
+    for (Map.Entry<String, String> h : upstream.headers()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
+        out.headers().add(h.getKey(), h.getValue());
+      }
+    }
+    apply(ops, out.headers());
+    if (out.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
+      out.setChunked(true);
+    }
+    Buffer copy = teeLimit > 0 ? Buffer.buffer() : null;
+    Promise<Buffer> done = Promise.promise();
+    upstream.handler(chunk -> {
+      out.write(chunk);
+      if (copy != null && copy.length() < teeLimit) {
+        copy.appendBuffer(chunk, 0, Math.min(chunk.length(), teeLimit - copy.length()));
+      }
+      if (out.writeQueueFull()) {
+        upstream.pause();
+        out.drainHandler(v -> upstream.resume());
+      }
+    });
+    upstream.exceptionHandler(e -> {
+      out.reset();
+      done.tryFail(e);
+    });
+    upstream.endHandler(v -> out.end().onComplete(ar -> done.tryComplete(copy)));
+    out.closeHandler(v -> {
+      if (!out.ended()) {
+        upstream.request().reset();
+        done.tryFail("client went away");
+      }
+    });
+    return done.future();
+  }
+
+  /** Reads and drops an upstream response body (a response that will be retried). */
+  static Future<Void> discard(HttpClientResponse upstream) {
+    return upstream.body().mapEmpty();
+  }
+}

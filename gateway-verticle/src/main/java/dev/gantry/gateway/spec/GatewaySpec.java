@@ -1,0 +1,121 @@
+package dev.gantry.gateway.spec;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/** The whole declarative gateway: routes and upstream pools, checked against each other. */
+public record GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
+  public static final GatewaySpec EMPTY = new GatewaySpec(List.of(), List.of());
+
+  public GatewaySpec {
+    routes = List.copyOf(routes);
+    upstreams = List.copyOf(upstreams);
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < upstreams.size(); i++) {
+      if (!names.add(upstreams.get(i).name())) {
+        throw SpecReader.invalid("upstreams[" + i + "].name", "duplicate name " + upstreams.get(i).name());
+      }
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < routes.size(); i++) {
+      RouteSpec route = routes.get(i);
+      if (!ids.add(route.id())) {
+        throw SpecReader.invalid("routes[" + i + "].id", "duplicate id " + route.id());
+      }
+      List<TargetSpec> all = new ArrayList<>(route.targets());
+      if (route.shadow() != null) {
+        all.add(route.shadow().target());
+      }
+      for (TargetSpec t : all) {
+        if (t.kind() == TargetSpec.Kind.UPSTREAM && !names.contains(t.name())) {
+          throw SpecReader.invalid("routes[" + i + "]", "upstream " + t.name() + " is not defined");
+        }
+      }
+    }
+  }
+
+  public static GatewaySpec fromJson(JsonObject json) {
+    SpecReader r = SpecReader.of(json, "");
+    List<UpstreamSpec> upstreams = new ArrayList<>();
+    List<SpecReader> u = r.objects("upstreams");
+    for (int i = 0; i < u.size(); i++) {
+      upstreams.add(UpstreamSpec.fromJson(json.getJsonArray("upstreams").getJsonObject(i), "upstreams[" + i + "]"));
+    }
+    List<RouteSpec> routes = new ArrayList<>();
+    List<SpecReader> rs = r.objects("routes");
+    for (int i = 0; i < rs.size(); i++) {
+      routes.add(RouteSpec.fromJson(json.getJsonArray("routes").getJsonObject(i), "routes[" + i + "]"));
+    }
+    r.done();
+    return new GatewaySpec(routes, upstreams);
+  }
+
+  /** Reads a YAML route file's text. */
+  public static GatewaySpec fromYaml(String yaml) {
+    Object tree;
+    try {
+      tree = new Yaml(new LoaderOptions()).load(yaml);
+    } catch (YAMLException e) {
+      throw new ServiceException(Failure.BAD_REQUEST, "not valid YAML: " + e.getMessage().replaceAll("\\s+", " "));
+    }
+    if (tree == null) {
+      return EMPTY;
+    }
+    Object json = toJsonValue(tree);
+    if (!(json instanceof JsonObject object)) {
+      throw SpecReader.invalid("", "a route file is a mapping with routes: and upstreams:");
+    }
+    return fromJson(object);
+  }
+
+  private static Object toJsonValue(Object yaml) {
+    if (yaml instanceof java.util.Map<?, ?> map) {
+      JsonObject object = new JsonObject();
+      map.forEach((k, v) -> object.put(String.valueOf(k), toJsonValue(v)));
+      return object;
+    }
+    if (yaml instanceof List<?> list) {
+      JsonArray array = new JsonArray();
+      list.forEach(v -> array.add(toJsonValue(v)));
+      return array;
+    }
+    return yaml;
+  }
+
+  public JsonObject toJson() {
+    JsonArray r = new JsonArray();
+    routes.forEach(route -> r.add(route.source()));
+    JsonArray u = new JsonArray();
+    upstreams.forEach(up -> u.add(up.source()));
+    return new JsonObject().put("routes", r).put("upstreams", u);
+  }
+
+  public GatewaySpec withRoute(RouteSpec route) {
+    List<RouteSpec> next = new ArrayList<>(routes.stream().filter(x -> !x.id().equals(route.id())).toList());
+    next.add(route);
+    return new GatewaySpec(next, upstreams);
+  }
+
+  public GatewaySpec withoutRoute(String id) {
+    return new GatewaySpec(routes.stream().filter(x -> !x.id().equals(id)).toList(), upstreams);
+  }
+
+  public GatewaySpec withUpstream(UpstreamSpec upstream) {
+    List<UpstreamSpec> next = new ArrayList<>(upstreams.stream().filter(x -> !x.name().equals(upstream.name())).toList());
+    next.add(upstream);
+    return new GatewaySpec(routes, next);
+  }
+
+  public GatewaySpec withoutUpstream(String name) {
+    return new GatewaySpec(routes, upstreams.stream().filter(x -> !x.name().equals(name)).toList());
+  }
+}

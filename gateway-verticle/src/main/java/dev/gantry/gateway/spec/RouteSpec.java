@@ -1,0 +1,71 @@
+package dev.gantry.gateway.spec;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One route: what it matches, where it sends traffic and with which policies. {@code source} is
+ * the JSON it was read from, served back unchanged by the admin API.
+ *
+ * @param timeoutMillis deadline of a request on this route, or -1 for the gateway's default
+ * @param maxBodyBytes  largest request body, or -1 for the gateway's default
+ */
+public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpec> targets,
+    String pinHeader, String pinCookie, ShadowSpec shadow, String rewrite, HeaderOps requestHeaders,
+    HeaderOps responseHeaders, long maxBodyBytes, long timeoutMillis, RetrySpec retry,
+    BreakerSpec breaker, JsonObject source) {
+
+  public RouteSpec {
+    targets = List.copyOf(targets);
+  }
+
+  public static RouteSpec fromJson(JsonObject json, String path) {
+    SpecReader r = SpecReader.of(json, path);
+    String id = r.string("id");
+    if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      throw SpecReader.invalid(r.path("id"), "letters, digits, '.', '_' and '-' only, at most 100");
+    }
+    List<TargetSpec> targets = new ArrayList<>();
+    List<SpecReader> split = r.objects("split");
+    if (!split.isEmpty()) {
+      for (SpecReader s : split) {
+        targets.add(TargetSpec.read(s, true));
+        s.done();
+      }
+      if (targets.stream().mapToInt(TargetSpec::weight).sum() == 0) {
+        throw SpecReader.invalid(r.path("split"), "weights must not all be 0");
+      }
+      if (targets.stream().map(TargetSpec::label).distinct().count() != targets.size()) {
+        throw SpecReader.invalid(r.path("split"), "target names must differ (set name:)");
+      }
+    }
+    if (r.has("upstream") || r.has("service")) {
+      if (!targets.isEmpty()) {
+        throw SpecReader.invalid(r.path("split"), "give either split or a single upstream/service");
+      }
+      targets.add(TargetSpec.read(r, false));
+    }
+    if (targets.isEmpty()) {
+      throw SpecReader.invalid(r.path("upstream"), "a target is required: upstream, service or split");
+    }
+    SpecReader pin = r.object("pin");
+    String pinHeader = pin == null ? null : pin.string("header", null);
+    String pinCookie = pin == null ? null : pin.string("cookie", null);
+    if (pin != null) {
+      pin.done();
+    }
+    SpecReader match = r.object("match");
+    if (match == null) {
+      throw SpecReader.invalid(r.path("match"), "is required");
+    }
+    RouteSpec spec = new RouteSpec(id, (int) r.integer("priority", 0, -1_000_000, 1_000_000),
+        MatchSpec.read(match), targets, pinHeader,
+        pinCookie, ShadowSpec.read(r.object("shadow")), r.string("rewrite", null),
+        HeaderOps.read(r.object("request-headers")), HeaderOps.read(r.object("response-headers")),
+        r.integer("max-body-bytes", -1, -1, 1L << 40), r.integer("timeout-ms", -1, -1, 3_600_000),
+        RetrySpec.read(r.object("retry")), BreakerSpec.read(r.object("breaker")), json.copy());
+    r.done();
+    return spec;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.gantry.gateway.store;
+
+import dev.gantry.codecs.Addresses;
+import dev.gantry.gateway.spec.GatewaySpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Versioned gateway spec shared by the cluster. The stored document is
+ * {@code {"version": n, "spec": {...}}}; every change increments the version and is published on
+ * {@link Addresses#GATEWAY_SPEC_CHANGED}, so nodes can ignore stale or repeated announcements.
+ */
+public final class SpecStore {
+  static final String MAP = "gantry.gateway.spec";
+  static final String KEY = "current";
+  static final String LOCK = "gantry.gateway.spec.lock";
+
+  /** A spec with the version it was stored under. */
+  public record Versioned(long version, GatewaySpec spec) {
+    public JsonObject toJson() {
+      return new JsonObject().put("version", version).put("spec", spec.toJson());
+    }
+
+    public static Versioned fromJson(JsonObject json) {
+      return new Versioned(json.getLong("version"), GatewaySpec.fromJson(json.getJsonObject("spec")));
+    }
+  }
+
+  private final Vertx vertx;
+
+  public SpecStore(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The cluster's spec; the first node to ask stores {@code seed} as version 1. */
+  public Future<Versioned> load(GatewaySpec seed) {
+    return locked(map -> map.get(KEY).compose(current -> {
+      if (current != null) {
+        return Future.succeededFuture(Versioned.fromJson(new JsonObject(current)));
+      }
+      Versioned first = new Versioned(1, seed);
+      return map.put(KEY, first.toJson().encode()).map(first);
+    }));
+  }
+
+  /** Applies a change (which may throw to refuse it), stores and announces the result. */
+  public Future<Versioned> update(UnaryOperator<GatewaySpec> change) {
+    return locked(map -> map.get(KEY).compose(current -> {
+      Versioned now = current == null ? new Versioned(0, GatewaySpec.EMPTY)
+          : Versioned.fromJson(new JsonObject(current));
+      Versioned next;
+      try {
+        next = new Versioned(now.version() + 1, change.apply(now.spec()));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      return map.put(KEY, next.toJson().encode()).map(next);
+    })).onSuccess(next -> vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, next.toJson()));
+  }
+
+  private <T> Future<T> locked(java.util.function.Function<AsyncMap<String, String>, Future<T>> action) {
+    return vertx.sharedData().getLockWithTimeout(LOCK, 10_000).compose(lock ->
+        vertx.sharedData().<String, String>getAsyncMap(MAP).compose(action)
+            .andThen(ar -> lock.release()));
+  }
+}
