@@ -28,6 +28,12 @@ public final class CompiledRoute {
     return pattern;
   }
 
+  /** How many conditions besides the path the route sets. */
+  int conditions() {
+    return (host == null ? 0 : 1) + (spec.match().methods().isEmpty() ? 0 : 1)
+        + spec.match().headers().size() + spec.match().query().size();
+  }
+
   /** Path parameters when the request matches every condition, else null. */
   Map<String, String> match(HttpServerRequest request) {
     if (!spec.match().methods().isEmpty() && !spec.match().methods().contains(request.method().name())) {

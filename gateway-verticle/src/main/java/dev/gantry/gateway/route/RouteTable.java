@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Routes in the one order they are tried: higher {@code priority} first, then exact before
- * template before prefix, then more literal characters, then id. Immutable; a change builds a
+ * template before prefix, then more literal characters, then more conditions (host, methods,
+ * headers, query), then id. Immutable; a change builds a
  * new table.
  */
 public final class RouteTable {
@@ -18,6 +19,7 @@ public final class RouteTable {
       .comparingInt((CompiledRoute r) -> -r.spec().priority())
       .thenComparing(r -> -r.pattern().kind().ordinal())
       .thenComparingInt(r -> -r.pattern().literalLength())
+      .thenComparingInt(r -> -r.conditions())
       .thenComparing(r -> r.spec().id());
 
   private final CompiledRoute[] routes;

@@ -136,7 +136,7 @@ public final class SpecReader {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : object) {
-      if (!(e.getValue() instanceof String || e.getValue() instanceof Number)) {
+      if (!(e.getValue() instanceof String || e.getValue() instanceof Number || e.getValue() instanceof Boolean)) {
         throw invalid(path(key) + "." + e.getKey(), "must be a string");
       }
       out.put(e.getKey(), String.valueOf(e.getValue()));

@@ -6,16 +6,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A hash ring with 100 points per unit of weight: the same key keeps reaching the same endpoint,
- * and when one leaves only its keys move (to the next available point on the ring).
+ * A hash ring with about a thousand points per endpoint, shared out by weight: the same key keeps
+ * reaching the same endpoint, and when one leaves only its keys move (to the next available
+ * point on the ring). A thousand points keep each endpoint's share within a few percent of its
+ * weight.
  */
 final class ConsistentHash implements Balancer {
-  static final int POINTS_PER_WEIGHT = 100;
+  static final int POINTS_PER_ENDPOINT = 1000;
   private final TreeMap<Long, Endpoint> ring = new TreeMap<>();
 
   ConsistentHash(List<Endpoint> all) {
+    long totalWeight = all.stream().mapToLong(Endpoint::weight).sum();
     for (Endpoint e : all) {
-      for (int i = 0; i < POINTS_PER_WEIGHT * e.weight(); i++) {
+      long points = Math.max(1, POINTS_PER_ENDPOINT * all.size() * e.weight() / totalWeight);
+      for (int i = 0; i < points; i++) {
         ring.put(hash(e.target().address() + "#" + i), e);
       }
     }

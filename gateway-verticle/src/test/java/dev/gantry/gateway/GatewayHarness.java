@@ -1,0 +1,77 @@
+package dev.gantry.gateway;
+
+import dev.gantry.codecs.Codecs;
+import dev.gantry.gateway.spec.GatewaySpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** A gateway verticle on a local Vert.x with a spec, a client for its data plane and its admin API. */
+final class GatewayHarness {
+  static final String TOKEN = "test-admin-token";
+  final Vertx vertx;
+  final GatewayVerticle gateway;
+  final WebClient client;
+  final WebClient admin;
+
+  private GatewayHarness(Vertx vertx, GatewayVerticle gateway) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.actualPort())
+        .setKeepAlive(true));
+    this.admin = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.adminPort()));
+  }
+
+  static GatewayHarness start(Vertx vertx, String yaml) {
+    return start(vertx, yaml, "default");
+  }
+
+  static GatewayHarness start(Vertx vertx, String yaml, String zone) {
+    Codecs.register(vertx.eventBus());
+    GatewayVerticle gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0)
+        .withSeed(GatewaySpec.fromYaml(yaml)).withZone(zone).withAdmin(0, TOKEN),
+        HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())));
+    vertx.deployVerticle(gateway).await();
+    return new GatewayHarness(vertx, gateway);
+  }
+
+  HttpResponse<Buffer> get(String path) {
+    return client.get(path).send().await();
+  }
+
+  /** Sends {@code n} requests, {@code parallel} at a time, and returns the responses in order. */
+  List<HttpResponse<Buffer>> many(int n, int parallel, Function<Integer, Future<HttpResponse<Buffer>>> request) {
+    List<HttpResponse<Buffer>> all = new ArrayList<>();
+    for (int start = 0; start < n; start += parallel) {
+      List<Future<HttpResponse<Buffer>>> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(n, start + parallel); i++) {
+        batch.add(request.apply(i));
+      }
+      Future.all(batch).await();
+      batch.forEach(f -> all.add(f.result()));
+    }
+    return all;
+  }
+
+  static String upstreamOf(HttpResponse<Buffer> r) {
+    return r.bodyAsJsonObject().getString("upstream");
+  }
+
+  JsonObject status() {
+    return admin.get("/admin/status").bearerTokenAuthentication(TOKEN).send().await().bodyAsJsonObject();
+  }
+
+  void close() {
+    client.close();
+    admin.close();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.gantry.gateway;
+
+import static dev.gantry.gateway.GatewayHarness.upstreamOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.testkit.Poll;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Route matching, rewriting, headers, canary split and shadowing, against real upstream servers. */
+@ExtendWith(VertxExtension.class)
+class ProxyRoutingTest {
+  private TestUpstream a;
+  private TestUpstream b;
+  private TestUpstream c;
+  private TestUpstream d;
+  private GatewayHarness gw;
+
+  @BeforeEach
+  void upstreams(Vertx vertx) {
+    a = new TestUpstream(vertx, "a").start();
+    b = new TestUpstream(vertx, "b").start();
+    c = new TestUpstream(vertx, "c").start();
+    d = new TestUpstream(vertx, "d").start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+    List.of(a, b, c, d).forEach(TestUpstream::stop);
+  }
+
+  private String pools() {
+    return "upstreams:\n"
+        + "  - {name: a, targets: [{url: '" + a.url() + "'}]}\n"
+        + "  - {name: b, targets: [{url: '" + b.url() + "'}]}\n"
+        + "  - {name: c, targets: [{url: '" + c.url() + "'}]}\n"
+        + "  - {name: d, targets: [{url: '" + d.url() + "'}]}\n";
+  }
+
+  @Test
+  void theMostSpecificRouteWinsUnlessPriorityDecidesAndTheChoiceIsStable(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, pools() + "routes:\n"
+        + "  - {id: prefix, match: {path: /a/**}, upstream: c}\n"
+        + "  - {id: exact, match: {path: /a/b}, upstream: a}\n"
+        + "  - {id: template, match: {path: '/a/{x}'}, upstream: b}\n"
+        + "  - {id: flagged, priority: 10, match: {path: /a/**, headers: {X-Prio: '*'}}, upstream: d}\n"
+        + "  - {id: hosted, match: {path: /h/**, host: '*.example.com'}, upstream: a}\n"
+        + "  - {id: query-v2, match: {path: /q, query: {v: '2'}}, upstream: b}\n"
+        + "  - {id: query, match: {path: /q}, upstream: a}\n"
+        + "  - {id: post-only, match: {path: /p, methods: [POST]}, upstream: a}\n");
+    assertEquals("a", upstreamOf(gw.get("/a/b")));
+    assertEquals("b", upstreamOf(gw.get("/a/z")));
+    assertEquals("c", upstreamOf(gw.get("/a/z/y")));
+    assertEquals("c", upstreamOf(gw.get("/a")));
+    assertEquals("d", upstreamOf(gw.client.get("/a/b").putHeader("X-Prio", "1").send().await()));
+    assertEquals("a", upstreamOf(gw.client.get("/h/x").virtualHost("shop.example.com").send().await()));
+    assertEquals(404, gw.client.get("/h/x").virtualHost("example.org").send().await().statusCode());
+    assertEquals("b", upstreamOf(gw.get("/q?v=2")));
+    assertEquals("a", upstreamOf(gw.get("/q?v=3")));
+    assertEquals(404, gw.get("/p").statusCode(), "GET does not match a POST-only route");
+    assertEquals("a", upstreamOf(gw.client.post("/p").send().await()));
+    for (int i = 0; i < 20; i++) {
+      assertEquals("b", upstreamOf(gw.get("/a/z")));
+    }
+    assertEquals(List.of("flagged", "exact", "query", "template", "query-v2", "hosted", "post-only", "prefix").size(),
+        gw.status().getJsonArray("routes").size());
+  }
+
+  @Test
+  void rewritesPathsAppliesHeaderChangesAndSetsForwardingHeaders(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, pools() + "routes:\n"
+        + "  - id: shop\n"
+        + "    match: {path: /shop/**}\n"
+        + "    upstream: a\n"
+        + "    rewrite: /api\n"
+        + "    request-headers: {add: {X-Added: 'yes'}, remove: [X-Remove-Me], rename: {X-Old: X-New}}\n"
+        + "    response-headers: {add: {X-Served-Through: gantry}, remove: [X-Internal]}\n"
+        + "  - {id: user, match: {path: '/users/{id}/orders'}, upstream: a, rewrite: '/v2/orders?user={id}'}\n");
+    String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    HttpResponse<Buffer> r = gw.client.get("/shop/items/7?color=red")
+        .putHeader("X-Remove-Me", "1").putHeader("X-Old", "v").putHeader("Connection", "X-Drop")
+        .putHeader("X-Drop", "1").putHeader("traceparent", trace).putHeader("X-Request-Id", "rid-1")
+        .send().await();
+    assertEquals(200, r.statusCode());
+    assertEquals("/api/items/7?color=red", a.lastPath);
+    assertEquals("yes", a.lastHeaders.get("x-added"));
+    assertNull(a.lastHeaders.get("x-remove-me"));
+    assertEquals("v", a.lastHeaders.get("x-new"));
+    assertNull(a.lastHeaders.get("x-drop"), "headers named in Connection are hop-by-hop");
+    assertEquals("127.0.0.1", a.lastHeaders.get("x-forwarded-for"));
+    assertEquals("http", a.lastHeaders.get("x-forwarded-proto"));
+    assertTrue(a.lastHeaders.get("forwarded").startsWith("for=127.0.0.1;proto=http"), a.lastHeaders.get("forwarded"));
+    assertEquals("rid-1", a.lastHeaders.get("x-request-id"));
+    assertTrue(a.lastHeaders.get("traceparent").startsWith("00-0af7651916cd43dd8448eb211c80319c-"));
+    assertEquals("gantry", r.getHeader("X-Served-Through"));
+    assertNull(r.getHeader("X-Secret-Hop"), "a header the upstream named in Connection stays behind");
+    assertEquals("rid-1", r.getHeader("X-Request-Id"));
+
+    gw.get("/users/42/orders");
+    assertEquals("/v2/orders?user=42", a.lastPath);
+  }
+
+  @Test
+  void canarySplitFollowsWeightsAndAPinnedClientStaysOnItsVersion(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, pools() + "routes:\n"
+        + "  - id: orders\n"
+        + "    match: {path: /orders/**}\n"
+        + "    split: [{upstream: a, weight: 90, name: v1}, {upstream: b, weight: 10, name: v2}]\n"
+        + "    pin: {header: X-Version, cookie: version}\n");
+    List<HttpResponse<Buffer>> all = gw.many(5000, 50, i -> gw.client.get("/orders/" + i).send());
+    long toB = all.stream().filter(r -> upstreamOf(r).equals("b")).count();
+    assertTrue(Math.abs(toB / 5000.0 - 0.10) <= 0.03, "v2 share " + toB / 5000.0);
+    for (int i = 0; i < 50; i++) {
+      assertEquals("b", upstreamOf(gw.client.get("/orders/x").putHeader("X-Version", "v2").send().await()));
+      assertEquals("a", upstreamOf(gw.client.get("/orders/x").putHeader("Cookie", "version=v1").send().await()));
+    }
+  }
+
+  @Test
+  void shadowGetsCopiesWithoutSlowingClientsAndDifferencesAreCounted(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, pools() + "routes:\n"
+        + "  - id: mirrored\n"
+        + "    match: {path: /m/**}\n"
+        + "    upstream: a\n"
+        + "    timeout-ms: 5000\n"
+        + "    shadow: {upstream: b, percent: 100, ignore-fields: [upstream]}\n");
+    b.delayMillis = 1500;
+    for (int i = 0; i < 10; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<Buffer> r = gw.get("/m/" + i);
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals("a", upstreamOf(r));
+      assertTrue(millis < 1000, "the client waited " + millis + " ms for a 1500 ms shadow");
+    }
+    Poll.until(vertx, Duration.ofSeconds(10), "10 shadow copies compared",
+        () -> shadowStats().getLong("compared", 0L) == 10);
+    assertEquals(10, b.requests.get());
+    assertEquals(true, b.lastHeaders.containsKey("x-gantry-shadow"));
+    assertEquals(0L, shadowStats().getLong("bodyDifferences"));
+
+    b.delayMillis = 0;
+    b.status = 503;
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, gw.get("/m/x").statusCode());
+    }
+    Poll.until(vertx, Duration.ofSeconds(10), "5 status differences",
+        () -> shadowStats().getLong("statusDifferences", 0L) == 5);
+
+    gw.client.post("/m/x").sendBuffer(Buffer.buffer("{}")).await();
+    assertEquals(15, b.requests.get(), "non-idempotent requests are not shadowed unless the route opts in");
+  }
+
+  private JsonObject shadowStats() {
+    return gw.status().getJsonObject("shadows").getJsonObject("mirrored", new JsonObject());
+  }
+
+  @Test
+  void bodiesStreamThroughAndTheRouteLimitIsEnforced(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, pools() + "routes:\n"
+        + "  - {id: upload, match: {path: /up}, upstream: a, max-body-bytes: 20000000}\n"
+        + "  - {id: small, match: {path: /small}, upstream: a, max-body-bytes: 10}\n");
+    Buffer eightMiB = Buffer.buffer(new byte[8 << 20]);
+    HttpResponse<Buffer> r = gw.client.put("/up").sendBuffer(eightMiB).await();
+    assertEquals(200, r.statusCode());
+    assertEquals(8 << 20, r.bodyAsJsonObject().getLong("bodyBytes"));
+    HttpResponse<Buffer> tooBig = gw.client.post("/small").sendBuffer(Buffer.buffer("01234567890")).await();
+    assertEquals(413, tooBig.statusCode());
+    assertEquals("application/problem+json", tooBig.getHeader("Content-Type"));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.gantry.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP upstream for tests. It answers with JSON naming itself, the path and headers it saw
+ * (and the body length it counted), and can be told to fail, stall or go away.
+ */
+final class TestUpstream {
+  final String name;
+  final AtomicInteger requests = new AtomicInteger();
+  final AtomicInteger healthChecks = new AtomicInteger();
+  final AtomicLong bodyBytes = new AtomicLong();
+  final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+  volatile int status = 200;
+  volatile long delayMillis;
+  volatile int healthStatus = 200;
+  volatile String lastPath;
+  volatile String lastMethod;
+  private final Vertx vertx;
+  private HttpServer server;
+  private int port;
+
+  TestUpstream(Vertx vertx, String name) {
+    this.vertx = vertx;
+    this.name = name;
+  }
+
+  TestUpstream start() {
+    return startOn(0);
+  }
+
+  TestUpstream startOn(int wanted) {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    server.listen(wanted, "127.0.0.1").await();
+    port = server.actualPort();
+    return this;
+  }
+
+  void stop() {
+    server.close().await();
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  private void handle(HttpServerRequest req) {
+    if (req.path().equals("/health")) {
+      healthChecks.incrementAndGet();
+      req.response().setStatusCode(healthStatus).end();
+      return;
+    }
+    requests.incrementAndGet();
+    lastPath = req.uri();
+    lastMethod = req.method().name();
+    lastHeaders.clear();
+    req.headers().forEach(h -> lastHeaders.put(h.getKey().toLowerCase(), h.getValue()));
+    AtomicLong count = new AtomicLong();
+    req.handler(b -> count.addAndGet(b.length()));
+    req.endHandler(v -> {
+      bodyBytes.addAndGet(count.get());
+      Runnable answer = () -> req.response().setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Connection", "keep-alive, X-Secret-Hop")
+          .putHeader("X-Secret-Hop", "must not pass")
+          .end(new JsonObject().put("upstream", name).put("path", req.uri())
+              .put("bodyBytes", count.get()).encode());
+      if (delayMillis > 0) {
+        vertx.setTimer(delayMillis, id -> answer.run());
+      } else {
+        answer.run();
+      }
+    });
+  }
+}
