@@ -32,6 +32,7 @@ public final class Codecs {
   }
 
   private static <T extends WireRecord> void registerOne(EventBus bus, WireRecordCodec<T> codec) {
+    bus.unregisterDefaultCodec(codec.type());
     bus.registerDefaultCodec(codec.type(), codec);
   }
 }

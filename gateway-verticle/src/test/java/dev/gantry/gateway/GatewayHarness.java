@@ -41,7 +41,14 @@ final class GatewayHarness {
         .withSeed(GatewaySpec.fromYaml(yaml)).withZone(zone).withAdmin(0, TOKEN),
         HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())));
     vertx.deployVerticle(gateway).await();
-    return new GatewayHarness(vertx, gateway);
+    GatewayHarness harness = new GatewayHarness(vertx, gateway);
+    // The spec store outlives a verticle on the same Vert.x: make this harness's spec the current one.
+    HttpResponse<Buffer> stored = harness.admin.put("/admin/spec").bearerTokenAuthentication(TOKEN)
+        .sendJsonObject(GatewaySpec.fromYaml(yaml).toJson()).await();
+    if (stored.statusCode() != 200) {
+      throw new IllegalStateException("spec refused: " + stored.bodyAsString());
+    }
+    return harness;
   }
 
   HttpResponse<Buffer> get(String path) {

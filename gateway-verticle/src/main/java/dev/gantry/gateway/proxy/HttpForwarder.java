@@ -68,7 +68,19 @@ public final class HttpForwarder {
         request.setChunked(true);
       }
       return request.send(in);
+    }).map(response -> {
+      // Held until someone reads it: the body must not flow while the response is handed around
+      // (through a breaker, a retry decision) with no handler to take it.
+      response.pause();
+      return response;
     });
+  }
+
+  /** Reads a whole upstream response body (paused by {@link #send}). */
+  static Future<Buffer> body(HttpClientResponse upstream) {
+    Future<Buffer> body = upstream.body();
+    upstream.resume();
+    return body;
   }
 
   static boolean hasBody(HttpServerRequest in) {
@@ -160,6 +172,7 @@ public final class HttpForwarder {
       done.tryFail(e);
     });
     upstream.endHandler(v -> out.end().onComplete(ar -> done.tryComplete(copy)));
+    upstream.resume();
     out.closeHandler(v -> {
       if (!out.ended()) {
         upstream.request().reset();
@@ -171,6 +184,6 @@ public final class HttpForwarder {
 
   /** Reads and drops an upstream response body (a response that will be retried). */
   static Future<Void> discard(HttpClientResponse upstream) {
-    return upstream.body().mapEmpty();
+    return body(upstream).mapEmpty();
   }
 }

@@ -67,6 +67,16 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private record Exchange(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, Buffer body,
       long deadline, boolean retryable) {}
 
+  /** A 5xx answer travelling through the breaker as a failure. */
+  private static final class ServerError extends RuntimeException {
+    final transient HttpClientResponse response;
+
+    ServerError(HttpClientResponse response) {
+      super("upstream answered " + response.statusCode(), null, false, false);
+      this.response = response;
+    }
+  }
+
   /** An upstream response whose body is still to be relayed, and the endpoint holding it. */
   private record Answer(HttpClientResponse response, Endpoint endpoint) {}
 
@@ -139,9 +149,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (ex.route().breaker() == null) {
       sent = call.get();
     } else {
-      CircuitBreaker breaker = state.breakers().of(ex.route().id(), ex.target().label(), ex.route().breaker())
-          .failurePolicy(f -> f.failed() || ((HttpClientResponse) f.result()).statusCode() >= 500);
-      sent = breaker.execute(call);
+      // The breaker counts a 5xx as a failure, yet the client still gets that response.
+      CircuitBreaker breaker = state.breakers().of(ex.route().id(), ex.target().label(), ex.route().breaker());
+      sent = breaker.<HttpClientResponse>execute(() -> call.get().compose(r -> r.statusCode() >= 500
+              ? Future.failedFuture(new ServerError(r)) : Future.succeededFuture(r)))
+          .recover(e -> e instanceof ServerError s ? Future.succeededFuture(s.response) : Future.failedFuture(e));
     }
     sent.onComplete(ar -> {
       if (ar.succeeded()) {
@@ -223,7 +235,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     Future<HttpClientResponse> sent = forwarder.send(ex.ctx().request(), RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), timeout,
         ex.route().requestHeaders().add().containsKey(SHADOW_HEADER) ? ex.route().requestHeaders()
             : withShadowHeader(ex.route().requestHeaders()));
-    Future<Buffer> shadowBody = sent.compose(r -> r.body());
+    Future<Buffer> shadowBody = sent.compose(HttpForwarder::body);
     Future.all(primaryBody, shadowBody).onComplete(ar -> {
       endpoint.end();
       if (ar.failed()) {

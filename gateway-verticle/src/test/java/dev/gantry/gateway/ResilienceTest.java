@@ -1,0 +1,102 @@
+package dev.gantry.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.codecs.Failure;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Retries, retry budgets, circuit breakers and timeouts against a real upstream. */
+@ExtendWith(VertxExtension.class)
+class ResilienceTest {
+  private TestUpstream up;
+  private GatewayHarness gw;
+
+  @BeforeEach
+  void upstream(Vertx vertx) {
+    up = new TestUpstream(vertx, "up").start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+    up.stop();
+  }
+
+  private String spec(String routes) {
+    return "upstreams:\n  - {name: up, targets: [{url: '" + up.url() + "'}], outlier: {consecutive-failures: 1000}}\n"
+        + "routes:\n" + routes;
+  }
+
+  @Test
+  void retriesOnlyIdempotentMethodsUnlessTheRouteOptsIn(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, spec(
+        "  - {id: safe, match: {path: /safe}, upstream: up, retry: {attempts: 2, backoff-ms: 1, budget-percent: 100}}\n"
+            + "  - {id: bold, match: {path: /bold}, upstream: up, retry: {attempts: 2, backoff-ms: 1, budget-percent: 100, non-idempotent: true}}\n"));
+    up.status = 503;
+    assertEquals(503, gw.get("/safe").statusCode());
+    assertEquals(3, up.requests.getAndSet(0), "GET: one try and two retries");
+    assertEquals(503, gw.client.post("/safe").sendBuffer(Buffer.buffer("{}")).await().statusCode());
+    assertEquals(1, up.requests.getAndSet(0), "POST is not retried");
+    up.bodyBytes.set(0);
+    assertEquals(503, gw.client.post("/bold").sendBuffer(Buffer.buffer("{\"a\":1}")).await().statusCode());
+    assertEquals(3, up.requests.get(), "the route opted in");
+    assertEquals(3 * 7, up.bodyBytes.get(), "the buffered body was replayed on every try");
+  }
+
+  @Test
+  void retriesStayWithinTheBudget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, spec(
+        "  - {id: r, match: {path: /r}, upstream: up, retry: {attempts: 3, backoff-ms: 0, budget-percent: 20, min-per-second: 0}}\n"));
+    up.status = 503;
+    gw.many(100, 1, i -> gw.client.get("/r").send());
+    int retries = up.requests.get() - 100;
+    assertTrue(retries > 0 && retries <= 20, "retries " + retries + " must stay within 20% of 100 requests");
+  }
+
+  @Test
+  void breakerOpensRejectsFastHalfOpensAndCloses(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, spec(
+        "  - {id: b, match: {path: /b}, upstream: up, breaker: {max-failures: 3, reset-ms: 300}}\n"));
+    up.status = 500;
+    for (int i = 0; i < 3; i++) {
+      assertEquals(500, gw.get("/b").statusCode());
+    }
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<Buffer> rejected = gw.get("/b");
+      assertEquals(503, rejected.statusCode());
+      assertEquals(Failure.UNAVAILABLE.type(), rejected.bodyAsJsonObject().getString("type"));
+      assertTrue(rejected.bodyAsJsonObject().getString("detail").contains("circuit breaker"));
+    }
+    assertEquals(3, up.requests.get(), "an open breaker does not call the target");
+    assertEquals("OPEN", gw.status().getJsonObject("breakers").getString("b/up"));
+
+    vertx.timer(400).await();
+    up.status = 200;
+    assertEquals(200, gw.get("/b").statusCode(), "the half-open probe goes through");
+    assertEquals("CLOSED", gw.status().getJsonObject("breakers").getString("b/up"));
+    assertEquals(200, gw.get("/b").statusCode());
+    assertEquals(5, up.requests.get());
+  }
+
+  @Test
+  void aSlowUpstreamGives504AtTheRouteTimeout(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, spec("  - {id: t, match: {path: /t}, upstream: up, timeout-ms: 200}\n"));
+    up.delayMillis = 2000;
+    long t0 = System.nanoTime();
+    HttpResponse<Buffer> r = gw.get("/t");
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(504, r.statusCode());
+    assertEquals("application/problem+json", r.getHeader("Content-Type"));
+    assertTrue(millis < 1500, "answered after " + millis + " ms");
+  }
+}
