@@ -1,0 +1,105 @@
+package dev.gantry.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Declared routes on real nodes: from a route file, and changed through one node's admin API. */
+class GatewayRoutesTest {
+  private Vertx vertx;
+  private HttpServer upstream;
+
+  @BeforeEach
+  void upstream() {
+    vertx = Vertx.vertx();
+    upstream = vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("path", req.uri()).encode())).listen(0, "127.0.0.1").await();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + upstream.actualPort();
+  }
+
+  @Test
+  void aRouteFileIsServedAndABadOneStopsStartupNamingTheField() throws Exception {
+    Path file = Files.createTempFile("routes", ".yaml");
+    Files.writeString(file, "upstreams:\n  - name: web\n    targets: [{url: '" + url() + "'}]\n"
+        + "routes:\n  - id: web\n    match: {path: /web/**}\n    upstream: web\n    rewrite: /\n");
+    Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("file"));
+    flags.put("routes.file", file.toString());
+    Gantry node = TestNodes.start(flags);
+    try {
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+      HttpResponse<Buffer> r = client.get("/web/a/b?c=d").send().await();
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      assertEquals("/a/b?c=d", r.bodyAsJsonObject().getString("path"));
+      assertEquals(200, client.get("/api/products/1").send().await().statusCode(), "built-in routes still answer");
+    } finally {
+      TestNodes.stop(node);
+    }
+
+    Files.writeString(file, "routes:\n  - {id: bad, match: {path: nope}, upstream: web}\n");
+    Map<String, String> badFlags = TestNodes.onKitBackends(TestNodes.uniqueCluster("badfile"));
+    badFlags.put("routes.file", file.toString());
+    Exception e = assertThrows(Exception.class, () -> TestNodes.start(badFlags));
+    assertEquals("routes file " + file + ": routes[0].match.path: must start with /", e.getMessage());
+  }
+
+  @Test
+  void anAdminChangeOnOneGatewayReachesTheOtherWithinOneSecond() throws Exception {
+    String cluster = TestNodes.uniqueCluster("admin");
+    Map<String, String> first = TestNodes.onKitBackends(cluster);
+    first.put("admin.token", "secret-token");
+    first.put("admin.port", "0");
+    first.put("roles", "gateway");
+    Gantry a = TestNodes.start(first);
+    Gantry b = null;
+    try {
+      Map<String, String> second = new HashMap<>(first);
+      second.put("cluster.join", "127.0.0.1:" + a.clusterPort());
+      b = TestNodes.start(second);
+      WebClient admin = WebClient.create(vertx, new WebClientOptions().setDefaultPort(a.adminPort()));
+      WebClient clientB = WebClient.create(vertx, new WebClientOptions().setDefaultPort(b.httpPort()));
+      assertEquals(404, clientB.get("/live/x").send().await().statusCode());
+
+      assertEquals(200, admin.put("/admin/upstreams/live").bearerTokenAuthentication("secret-token")
+          .sendJsonObject(new JsonObject().put("targets", new io.vertx.core.json.JsonArray()
+              .add(new JsonObject().put("url", url())))).await().statusCode());
+      long t0 = System.nanoTime();
+      assertEquals(200, admin.put("/admin/routes/live").bearerTokenAuthentication("secret-token")
+          .sendJsonObject(new JsonObject("{\"match\":{\"path\":\"/live/**\"},\"upstream\":\"live\"}")).await().statusCode());
+      int status = 404;
+      while (status != 200 && System.nanoTime() - t0 < 5_000_000_000L) {
+        status = clientB.get("/live/x").send().await().statusCode();
+      }
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(200, status);
+      assertTrue(millis < 1000, "the second gateway served the new route after " + millis + " ms");
+      System.out.printf("admin change reached the second gateway in %d ms%n", millis);
+    } finally {
+      TestNodes.stop(b);
+      TestNodes.stop(a);
+    }
+  }
+}
