@@ -9,6 +9,14 @@ public final class Addresses {
   public static final String INVENTORY_GET = "gantry.inventory.get";
   public static final String ORDERS_PLACE = "gantry.orders.place";
   public static final String ORDERS_GET = "gantry.orders.get";
+  /**
+   * Where instances of a service take {@code HttpCall}s: every instance listens on the name's
+   * address, and also on the name-and-version one so routes can address one version.
+   */
+  public static String httpService(String name, String version) {
+    return version == null ? "gantry.http." + name : "gantry.http." + name + "." + version;
+  }
+
   /** Published to every gateway node when the cluster's routes or upstreams change. */
   public static final String GATEWAY_SPEC_CHANGED = "gantry.gateway.spec.changed";
   /** Local (per node) nudge telling the outbox relay that new rows are waiting. */

@@ -4,6 +4,8 @@ import dev.gantry.codecs.catalog.GetProduct;
 import dev.gantry.codecs.catalog.ListProducts;
 import dev.gantry.codecs.catalog.Product;
 import dev.gantry.codecs.catalog.ProductPage;
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.codecs.inventory.GetStock;
 import dev.gantry.codecs.inventory.StockLevel;
 import dev.gantry.codecs.orders.GetOrder;
@@ -25,7 +27,9 @@ public final class Codecs {
       new WireRecordCodec<>(StockLevel.class, StockLevel::fromJson),
       new WireRecordCodec<>(PlaceOrder.class, PlaceOrder::fromJson),
       new WireRecordCodec<>(GetOrder.class, GetOrder::fromJson),
-      new WireRecordCodec<>(Order.class, Order::fromJson));
+      new WireRecordCodec<>(Order.class, Order::fromJson),
+      new WireRecordCodec<>(HttpCall.class, HttpCall::fromJson),
+      new WireRecordCodec<>(HttpReply.class, HttpReply::fromJson));
 
   public static void register(EventBus bus) {
     ALL.forEach(codec -> registerOne(bus, codec));

@@ -1,6 +1,7 @@
 package dev.gantry.gateway;
 
 import dev.gantry.codecs.Addresses;
+import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.admin.AdminApi;
 import dev.gantry.gateway.api.ApiRoutes;
@@ -42,6 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer admin;
   private HttpClient client;
   private ProxyState state;
+  private ServiceCatalog catalog;
   private long specVersion;
   private MessageConsumer<JsonObject> specChanges;
 
@@ -55,6 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setPipelining(false).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256));
     state = new ProxyState(vertx, client, options.zone());
+    catalog = ServiceCatalog.create(vertx);
     SpecStore store = new SpecStore(vertx);
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
@@ -80,7 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
     new HealthRoutes(readiness).mount(router);
-    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client),
+    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
     new ApiRoutes(new ServiceClient(vertx), options.maxBodyBytes()).mount(router);
     new ProblemResponder().mount(router);
@@ -119,6 +122,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (state != null) {
       state.close();
+    }
+    if (catalog != null) {
+      catalog.close();
     }
     Future<Void> main = server == null ? Future.succeededFuture()
         : server.shutdown(options.shutdownGraceMillis(), TimeUnit.MILLISECONDS);

@@ -18,6 +18,8 @@ import dev.gantry.services.inventory.StockSeeder;
 import dev.gantry.services.orders.OrdersVerticle;
 import dev.gantry.services.schema.SchemaMigrator;
 import dev.gantry.services.sdk.ServiceBackends;
+import dev.gantry.services.sdk.ServiceContext;
+import dev.gantry.discovery.ServiceCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -87,11 +89,14 @@ public final class Gantry {
     ServiceBackends services = new ServiceBackends(backends.pgUrl(), config.pgPoolSize(),
         backends.redisUrl(), config.redisPoolSize(), backends.kafkaBootstrap());
     List<String> deployments = new ArrayList<>();
+    // The catalog's records are withdrawn by the verticles that published them; what is left of
+    // the client itself goes when this Vert.x closes.
+    ServiceContext context = new ServiceContext(node, config.zone(), ServiceCatalog.create(vertx));
     Future<Void> servicesUp = config.has(Role.SERVICES)
         ? prepareData(vertx, services).compose(v -> Future.all(
-              vertx.deployVerticle(new CatalogVerticle(services, node)),
-              vertx.deployVerticle(new InventoryVerticle(services, node)),
-              vertx.deployVerticle(new OrdersVerticle(services, node, config.outboxPollMillis())))
+              vertx.deployVerticle(new CatalogVerticle(services, context)),
+              vertx.deployVerticle(new InventoryVerticle(services, context)),
+              vertx.deployVerticle(new OrdersVerticle(services, context, config.outboxPollMillis())))
             .onSuccess(all -> all.<String>list().forEach(deployments::add))
             .mapEmpty())
         : Future.succeededFuture();

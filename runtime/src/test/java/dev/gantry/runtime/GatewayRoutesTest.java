@@ -45,7 +45,8 @@ class GatewayRoutesTest {
   void aRouteFileIsServedAndABadOneStopsStartupNamingTheField() throws Exception {
     Path file = Files.createTempFile("routes", ".yaml");
     Files.writeString(file, "upstreams:\n  - name: web\n    targets: [{url: '" + url() + "'}]\n"
-        + "routes:\n  - id: web\n    match: {path: /web/**}\n    upstream: web\n    rewrite: /\n");
+        + "routes:\n  - id: web\n    match: {path: /web/**}\n    upstream: web\n    rewrite: /\n"
+        + "  - {id: shop, match: {path: /shop/products/**}, service: catalog, rewrite: /products}\n");
     Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("file"));
     flags.put("routes.file", file.toString());
     Gantry node = TestNodes.start(flags);
@@ -55,6 +56,10 @@ class GatewayRoutesTest {
       assertEquals(200, r.statusCode(), r.bodyAsString());
       assertEquals("/a/b?c=d", r.bodyAsJsonObject().getString("path"));
       assertEquals(200, client.get("/api/products/1").send().await().statusCode(), "built-in routes still answer");
+      HttpResponse<Buffer> viaService = client.get("/shop/products/3").send().await();
+      assertEquals(200, viaService.statusCode(), viaService.bodyAsString());
+      assertEquals("GT-003", viaService.bodyAsJsonObject().getString("sku"), "catalog answered over the bus");
+      assertEquals(404, client.get("/shop/products/999").send().await().statusCode());
     } finally {
       TestNodes.stop(node);
     }

@@ -12,6 +12,8 @@ import dev.gantry.embedded.FreePort;
 import dev.gantry.services.orders.OrdersVerticle;
 import dev.gantry.services.schema.SchemaMigrator;
 import dev.gantry.services.sdk.ServiceBackends;
+import dev.gantry.services.sdk.ServiceContext;
+import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.testkit.Poll;
 import dev.gantry.testkit.TestBackends;
 import io.vertx.core.Vertx;
@@ -43,7 +45,7 @@ class OutboxRelayTest {
     Pool pool = up.pgPool(vertx);
     try {
       SchemaMigrator.migrate(vertx, pool).await();
-      String deployment = vertx.deployVerticle(new OrdersVerticle(down, "node-a", 100)).await();
+      String deployment = vertx.deployVerticle(new OrdersVerticle(down, new ServiceContext("node-a", "default", ServiceCatalog.create(vertx)), 100)).await();
       Order order = vertx.eventBus().<Order>request(Addresses.ORDERS_PLACE,
           new PlaceOrder(List.of(new OrderItem(1, 1))),
           Envelope.start(null, null, 5_000, null).deliveryOptions()).await().body();
@@ -54,7 +56,7 @@ class OutboxRelayTest {
       assertEquals(null, waiting.getValue("sent_at"), "not marked sent while Kafka is down");
       vertx.undeploy(deployment).await();
 
-      vertx.deployVerticle(new OrdersVerticle(up, "node-b", 100)).await();
+      vertx.deployVerticle(new OrdersVerticle(up, new ServiceContext("node-b", "default", ServiceCatalog.create(vertx)), 100)).await();
       Poll.until(vertx, Duration.ofSeconds(30), "the row is marked sent",
           () -> outboxRow(pool, order.id()).getValue("sent_at") != null);
 

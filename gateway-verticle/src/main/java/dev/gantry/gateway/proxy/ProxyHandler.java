@@ -1,6 +1,12 @@
 package dev.gantry.gateway.proxy;
 
+import dev.gantry.codecs.Addresses;
+import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
+import dev.gantry.discovery.ServiceCatalog;
+import dev.gantry.discovery.ServiceClient;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.resilience.Backoff;
@@ -23,10 +29,14 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -53,12 +63,16 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private final HttpForwarder forwarder;
   private final long defaultTimeoutMillis;
   private final long defaultMaxBodyBytes;
+  private final ServiceCatalog catalog;
+  private final ServiceClient services;
 
-  public ProxyHandler(Vertx vertx, ProxyState state, HttpForwarder forwarder, long defaultTimeoutMillis,
-      long defaultMaxBodyBytes) {
+  public ProxyHandler(Vertx vertx, ProxyState state, HttpForwarder forwarder, ServiceCatalog catalog,
+      long defaultTimeoutMillis, long defaultMaxBodyBytes) {
     this.vertx = vertx;
     this.state = state;
     this.forwarder = forwarder;
+    this.catalog = catalog;
+    this.services = new ServiceClient(vertx);
     this.defaultTimeoutMillis = defaultTimeoutMillis;
     this.defaultMaxBodyBytes = defaultMaxBodyBytes;
   }
@@ -106,10 +120,18 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         && ThreadLocalRandom.current().nextDouble(100) < shadow.percent();
     String uri = match.upstreamPath(req.path()) + (req.query() == null ? "" : "?" + req.query());
     state.budget(route).request(now);
-    Future<Buffer> body = (retryable || shadowed) && HttpForwarder.hasBody(req)
+    TargetSpec target = chooseTarget(route, req);
+    boolean service = target.kind() == TargetSpec.Kind.SERVICE;
+    Future<Buffer> body = (retryable || shadowed || service) && HttpForwarder.hasBody(req)
         ? readBody(req, maxBody, route.id()) : Future.succeededFuture(null);
     body.onFailure(e -> fail(ctx, e)).onSuccess(buffered -> {
-      Exchange ex = new Exchange(ctx, route, chooseTarget(route, req), uri, buffered, deadline, retryable);
+      Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable);
+      if (service) {
+        Promise<HttpReply> replied = Promise.promise();
+        serviceAttempt(ex, match.upstreamPath(req.path()), 0, replied);
+        replied.future().onSuccess(reply -> writeReply(ctx, route, reply)).onFailure(e -> fail(ctx, e));
+        return;
+      }
       Promise<Answer> answered = Promise.promise();
       attempt(ex, 0, new HashSet<>(), answered);
       Future<Buffer> relayed = answered.future().compose(a -> forwarder
@@ -209,16 +231,98 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   }
 
   private void retryLater(Exchange ex, int n, Set<Endpoint> tried, Promise<Answer> answered) {
-    long delay = Backoff.delay(n, ex.route().retry().backoffMillis(), ex.route().retry().maxBackoffMillis());
     UpstreamPool pool = state.pool(ex.target().name());
     if (pool != null && tried.size() >= pool.endpoints().size()) {
       tried.clear();
     }
+    later(ex, n, () -> attempt(ex, n + 1, tried, answered));
+  }
+
+  private void later(Exchange ex, int n, Runnable next) {
+    long delay = Backoff.delay(n, ex.route().retry().backoffMillis(), ex.route().retry().maxBackoffMillis());
     if (delay <= 0) {
-      attempt(ex, n + 1, tried, answered);
+      next.run();
     } else {
-      vertx.setTimer(delay, id -> attempt(ex, n + 1, tried, answered));
+      vertx.setTimer(delay, id -> next.run());
     }
+  }
+
+  /**
+   * One attempt at an event-bus service target: the request goes as an {@link HttpCall} with the
+   * route's deadline in its envelope (the service drops it once that passed), through the same
+   * breaker, retry and budget rules as an HTTP upstream.
+   */
+  private void serviceAttempt(Exchange ex, String path, int n, Promise<HttpReply> replied) {
+    TargetSpec target = ex.target();
+    Envelope incoming = RequestEnvelopeHandler.of(ex.ctx());
+    Envelope envelope = new Envelope(incoming.requestId(), incoming.traceparent(), ex.deadline(), incoming.principal());
+    if (envelope.expired()) {
+      replied.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id() + ": no answer from service "
+          + target.label() + " before the deadline"));
+      return;
+    }
+    HttpServerRequest req = ex.ctx().request();
+    Map<String, String> headers = new LinkedHashMap<>();
+    req.headers().forEach(h -> {
+      if (!HttpForwarder.HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
+      }
+    });
+    HttpCall call = new HttpCall(req.method().name(), path, req.query(), headers, ex.body());
+    String address = Addresses.httpService(target.name(), target.version());
+    Supplier<Future<HttpReply>> send = () -> catalog.lookup(target.name(), target.version()).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new ServiceException(Failure.UNAVAILABLE, "no instance of service " + target.label()
+            + " is published in the cluster"))
+        : services.<HttpReply>request(address, call, envelope).map(m -> m.body()));
+    Future<HttpReply> sent;
+    if (ex.route().breaker() == null) {
+      sent = send.get();
+    } else {
+      CircuitBreaker breaker = state.breakers().of(ex.route().id(), target.label(), ex.route().breaker());
+      sent = breaker.<HttpReply>execute(() -> send.get().compose(r -> r.status() >= 500
+              ? Future.failedFuture(new ServiceServerError(r)) : Future.succeededFuture(r)))
+          .recover(e -> e instanceof ServiceServerError s ? Future.succeededFuture(s.reply) : Future.failedFuture(e));
+    }
+    sent.onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (ex.route().retry().statuses().contains(ar.result().status()) && mayRetry(ex, n)) {
+          later(ex, n, () -> serviceAttempt(ex, path, n + 1, replied));
+        } else {
+          replied.complete(ar.result());
+        }
+        return;
+      }
+      Throwable e = ar.cause();
+      if (e instanceof OpenCircuitException) {
+        replied.fail(new ServiceException(Failure.UNAVAILABLE, "route " + ex.route().id()
+            + ": circuit breaker for " + target.label() + " is open"));
+      } else if (e instanceof ServiceException se && se.failure() == Failure.UNAVAILABLE && mayRetry(ex, n)) {
+        later(ex, n, () -> serviceAttempt(ex, path, n + 1, replied));
+      } else {
+        replied.fail(e);
+      }
+    });
+  }
+
+  /** A 5xx service reply travelling through the breaker as a failure. */
+  private static final class ServiceServerError extends RuntimeException {
+    final transient HttpReply reply;
+
+    ServiceServerError(HttpReply reply) {
+      super("service answered " + reply.status(), null, false, false);
+      this.reply = reply;
+    }
+  }
+
+  private static void writeReply(RoutingContext ctx, RouteSpec route, HttpReply reply) {
+    HttpServerResponse out = ctx.response().setStatusCode(reply.status());
+    reply.headers().forEach((k, v) -> {
+      if (!HttpForwarder.HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.equalsIgnoreCase("Content-Length")) {
+        out.putHeader(k, v);
+      }
+    });
+    HttpForwarder.apply(route.responseHeaders(), out.headers());
+    out.end(reply.body());
   }
 
   private void shadow(Exchange ex, ShadowSpec spec, Future<Answer> primary, Future<Buffer> primaryBody) {

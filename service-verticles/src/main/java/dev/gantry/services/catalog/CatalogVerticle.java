@@ -4,6 +4,7 @@ import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.catalog.GetProduct;
 import dev.gantry.codecs.catalog.ListProducts;
 import dev.gantry.services.sdk.ServiceBackends;
+import dev.gantry.services.sdk.ServiceContext;
 import dev.gantry.services.sdk.ServiceEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,26 +13,32 @@ import io.vertx.sqlclient.Pool;
 /** Serves the catalog addresses from Postgres. */
 public final class CatalogVerticle extends VerticleBase {
   private final ServiceBackends backends;
-  private final String nodeId;
+  private final ServiceContext context;
+  public static final String SERVICE = "catalog";
+  public static final String VERSION = "v1";
   private Pool pool;
+  private ServiceEndpoints endpoints;
 
-  public CatalogVerticle(ServiceBackends backends, String nodeId) {
+  public CatalogVerticle(ServiceBackends backends, ServiceContext context) {
     this.backends = backends;
-    this.nodeId = nodeId;
+    this.context = context;
   }
 
   @Override
   public Future<?> start() {
     pool = backends.pgPool(vertx);
     ProductStore store = new ProductStore(pool);
-    ServiceEndpoints endpoints = new ServiceEndpoints(vertx, nodeId);
+    CatalogHttp http = new CatalogHttp(store);
+    endpoints = new ServiceEndpoints(vertx, context);
     return Future.all(
         endpoints.bind(Addresses.CATALOG_LIST, ListProducts.class, (q, env) -> store.page(q)),
-        endpoints.bind(Addresses.CATALOG_GET, GetProduct.class, (q, env) -> store.find(q.id())));
+        endpoints.bind(Addresses.CATALOG_GET, GetProduct.class, (q, env) -> store.find(q.id())),
+        endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)));
   }
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> unpublished = endpoints == null ? Future.succeededFuture() : endpoints.close();
+    return unpublished.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -6,6 +6,7 @@ import dev.gantry.codecs.ServiceException;
 import dev.gantry.codecs.inventory.GetStock;
 import dev.gantry.codecs.inventory.StockLevel;
 import dev.gantry.services.sdk.ServiceBackends;
+import dev.gantry.services.sdk.ServiceContext;
 import dev.gantry.services.sdk.ServiceEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,19 +16,19 @@ import io.vertx.redis.client.RedisAPI;
 /** Serves stock levels from Redis. */
 public final class InventoryVerticle extends VerticleBase {
   private final ServiceBackends backends;
-  private final String nodeId;
+  private final ServiceContext context;
   private Redis redis;
 
-  public InventoryVerticle(ServiceBackends backends, String nodeId) {
+  public InventoryVerticle(ServiceBackends backends, ServiceContext context) {
     this.backends = backends;
-    this.nodeId = nodeId;
+    this.context = context;
   }
 
   @Override
   public Future<?> start() {
     redis = backends.redis(vertx);
     RedisAPI api = RedisAPI.api(redis);
-    return new ServiceEndpoints(vertx, nodeId).bind(Addresses.INVENTORY_GET, GetStock.class,
+    return new ServiceEndpoints(vertx, context).bind(Addresses.INVENTORY_GET, GetStock.class,
         (q, env) -> api.get(StockKeys.stock(q.productId())).map(value -> {
           if (value == null) {
             throw new ServiceException(Failure.NOT_FOUND,

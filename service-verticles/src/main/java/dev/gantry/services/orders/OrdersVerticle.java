@@ -4,6 +4,7 @@ import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.orders.GetOrder;
 import dev.gantry.codecs.orders.PlaceOrder;
 import dev.gantry.services.sdk.ServiceBackends;
+import dev.gantry.services.sdk.ServiceContext;
 import dev.gantry.services.sdk.ServiceEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,26 +17,26 @@ public final class OrdersVerticle extends VerticleBase {
   public static final String TOPIC = "orders.v1";
 
   private final ServiceBackends backends;
-  private final String nodeId;
+  private final ServiceContext context;
   private final long outboxPollMillis;
   private Pool pool;
   private KafkaProducer<String, String> producer;
   private OutboxRelay relay;
 
-  public OrdersVerticle(ServiceBackends backends, String nodeId, long outboxPollMillis) {
+  public OrdersVerticle(ServiceBackends backends, ServiceContext context, long outboxPollMillis) {
     this.backends = backends;
-    this.nodeId = nodeId;
+    this.context = context;
     this.outboxPollMillis = outboxPollMillis;
   }
 
   @Override
   public Future<?> start() {
     pool = backends.pgPool(vertx);
-    producer = KafkaProducer.create(vertx, backends.kafkaProducer("gantry-orders-" + nodeId));
+    producer = KafkaProducer.create(vertx, backends.kafkaProducer("gantry-orders-" + context.nodeId()));
     relay = new OutboxRelay(vertx, pool, producer, outboxPollMillis);
     OrderStore store = new OrderStore(pool, TOPIC);
     DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
-    ServiceEndpoints endpoints = new ServiceEndpoints(vertx, nodeId);
+    ServiceEndpoints endpoints = new ServiceEndpoints(vertx, context);
     return Future.all(
         relay.start(),
         endpoints.bind(Addresses.ORDERS_PLACE, PlaceOrder.class, (cmd, env) -> store.place(cmd, env)

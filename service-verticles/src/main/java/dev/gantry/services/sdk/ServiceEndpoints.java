@@ -1,9 +1,15 @@
 package dev.gantry.services.sdk;
 
+import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.EnvelopeHeaders;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
+import dev.gantry.discovery.ServiceRecord;
+import java.util.ArrayList;
+import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,11 +26,33 @@ public final class ServiceEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceEndpoints.class);
 
   private final Vertx vertx;
+  private final ServiceContext context;
   private final String nodeId;
+  private final List<String> registrations = new ArrayList<>();
 
-  public ServiceEndpoints(Vertx vertx, String nodeId) {
+  public ServiceEndpoints(Vertx vertx, ServiceContext context) {
     this.vertx = vertx;
-    this.nodeId = nodeId;
+    this.context = context;
+    this.nodeId = context.nodeId();
+  }
+
+  /**
+   * Binds an HTTP-shaped handler for gateway routes whose target is {@code service: name}: it
+   * listens on the name's address and on the name-and-version one, and is published in the
+   * service catalog (name, version, zone, node) until {@link #close()}.
+   */
+  public Future<Void> bindHttp(String name, String version, ServiceHandler<HttpCall, HttpReply> handler) {
+    return Future.all(bind(Addresses.httpService(name, null), HttpCall.class, handler),
+            bind(Addresses.httpService(name, version), HttpCall.class, handler))
+        .compose(v -> context.catalog().publish(new ServiceRecord(name, version, context.zone(), nodeId,
+            Addresses.httpService(name, version))))
+        .onSuccess(registrations::add)
+        .mapEmpty();
+  }
+
+  /** Withdraws this instance's catalog records. Consumers go with the verticle. */
+  public Future<Void> close() {
+    return Future.join(registrations.stream().map(r -> context.catalog().unpublish(r)).toList()).mapEmpty();
   }
 
   /** Registers {@code handler} on {@code address}; the future completes once the cluster knows it. */

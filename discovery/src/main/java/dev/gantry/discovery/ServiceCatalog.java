@@ -1,0 +1,27 @@
+package dev.gantry.discovery;
+
+import dev.gantry.discovery.impl.VertxServiceCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * Which service instances run in the cluster. Backed by Vert.x Service Discovery (cluster-wide
+ * records), which nothing outside this module may import: Vert.x 5 has sunset it, and this small
+ * interface is what would move to the Service Resolver.
+ */
+public interface ServiceCatalog {
+  static ServiceCatalog create(Vertx vertx) {
+    return new VertxServiceCatalog(vertx);
+  }
+
+  /** Announces an instance; the future holds the registration id for {@link #unpublish}. */
+  Future<String> publish(ServiceRecord record);
+
+  Future<Void> unpublish(String registration);
+
+  /** Instances of {@code name} (of {@code version}, when not null), from a cache at most a second old. */
+  Future<List<ServiceRecord>> lookup(String name, String version);
+
+  void close();
+}

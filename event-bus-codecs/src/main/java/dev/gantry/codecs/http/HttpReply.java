@@ -1,0 +1,41 @@
+package dev.gantry.codecs.http;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.JsonFields;
+import dev.gantry.codecs.WireRecord;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A service's HTTP answer to an {@link HttpCall}. */
+public record HttpReply(int status, Map<String, String> headers, Buffer body) implements WireRecord {
+  public HttpReply {
+    headers = Map.copyOf(headers);
+    body = body == null ? Buffer.buffer() : body;
+  }
+
+  public static HttpReply json(int status, JsonObject body) {
+    return new HttpReply(status, Map.of("Content-Type", "application/json"), body.toBuffer());
+  }
+
+  /** A problem+json answer in the one error model. */
+  public static HttpReply problem(Failure failure, String detail, String instance) {
+    return new HttpReply(failure.httpStatus(), Map.of("Content-Type", "application/problem+json"),
+        failure.problem(detail, instance).toBuffer());
+  }
+
+  @Override
+  public JsonObject toJson() {
+    return new JsonObject().put("status", status).put("headers", new JsonObject(new LinkedHashMap<>(headers)))
+        .put("body", Base64.getEncoder().encodeToString(body.getBytes()));
+  }
+
+  public static HttpReply fromJson(JsonObject json) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    json.getJsonObject("headers", new JsonObject()).forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+    return new HttpReply(JsonFields.requireInt(json, "status", "status"), headers,
+        Buffer.buffer(Base64.getDecoder().decode(json.getString("body", ""))));
+  }
+}
