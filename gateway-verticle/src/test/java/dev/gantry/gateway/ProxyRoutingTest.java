@@ -169,6 +169,27 @@ class ProxyRoutingTest {
   }
 
   @Test
+  void webSocketUpgradesPassThrough(Vertx vertx) throws Exception {
+    io.vertx.core.http.HttpServer echo = vertx.createHttpServer()
+        .webSocketHandler(ws -> ws.handler(buf -> ws.writeTextMessage("echo:" + buf.toString() + ":" + ws.path())))
+        .listen(0, "127.0.0.1").await();
+    try {
+      gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: ws, targets: [{url: 'http://127.0.0.1:" + echo.actualPort() + "'}]}\n"
+          + "routes:\n  - {id: ws, match: {path: /ws/**}, upstream: ws, rewrite: /socket}\n");
+      io.vertx.core.http.WebSocketClient wsClient = vertx.createWebSocketClient();
+      io.vertx.core.http.WebSocket socket = wsClient.connect(gw.gateway.actualPort(), "127.0.0.1", "/ws/chat").await();
+      java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+      socket.textMessageHandler(reply::complete);
+      socket.writeTextMessage("hello").await();
+      assertEquals("echo:hello:/socket/chat", reply.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      socket.close().await();
+      wsClient.close().await();
+    } finally {
+      echo.close().await();
+    }
+  }
+
+  @Test
   void bodiesStreamThroughAndTheRouteLimitIsEnforced(Vertx vertx) {
     gw = GatewayHarness.start(vertx, pools() + "routes:\n"
         + "  - {id: upload, match: {path: /up}, upstream: a, max-body-bytes: 20000000}\n"

@@ -8,11 +8,13 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +75,48 @@ public final class HttpForwarder {
       // (through a breaker, a retry decision) with no handler to take it.
       response.pause();
       return response;
+    });
+  }
+
+  /** Whether the client asks to switch protocols (a WebSocket upgrade). */
+  static boolean isUpgrade(HttpServerRequest in) {
+    String upgrade = in.getHeader(HttpHeaders.UPGRADE);
+    String connection = in.getHeader(HttpHeaders.CONNECTION);
+    return upgrade != null && connection != null && connection.toLowerCase(Locale.ROOT).contains("upgrade");
+  }
+
+  /**
+   * Passes an upgrade through: the handshake goes to the endpoint with its Upgrade headers; on
+   * {@code 101} both connections become raw sockets piped into each other until either closes;
+   * any other answer is relayed as a normal response.
+   */
+  public Future<Void> upgrade(HttpServerRequest in, Envelope envelope, Endpoint endpoint, String uri,
+      long connectTimeoutMillis) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    copyRequestHeaders(in, headers);
+    headers.set(HttpHeaders.CONNECTION, in.getHeader(HttpHeaders.CONNECTION));
+    headers.set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
+    if (envelope != null) {
+      headers.set("X-Request-Id", envelope.requestId());
+      headers.set("traceparent", envelope.traceparent());
+    }
+    RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(endpoint.host())
+        .setPort(endpoint.port()).setURI(uri).setHeaders(headers)
+        .setConnectTimeout(Math.max(1, connectTimeoutMillis));
+    return client.request(options).compose(HttpClientRequest::connect).compose(response -> {
+      HttpServerResponse out = in.response();
+      if (response.statusCode() != 101) {
+        response.pause();
+        return relay(out, response, HeaderOps.NONE, 0).mapEmpty();
+      }
+      out.setStatusCode(101);
+      response.headers().forEach(h -> out.headers().add(h.getKey(), h.getValue()));
+      NetSocket up = response.netSocket();
+      return in.toNetSocket().map(down -> {
+        down.pipeTo(up);
+        up.pipeTo(down);
+        return null;
+      });
     });
   }
 

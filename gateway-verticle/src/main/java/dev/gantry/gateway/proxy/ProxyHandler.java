@@ -121,6 +121,10 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     String uri = match.upstreamPath(req.path()) + (req.query() == null ? "" : "?" + req.query());
     state.budget(route).request(now);
     TargetSpec target = chooseTarget(route, req);
+    if (HttpForwarder.isUpgrade(req) && target.kind() == TargetSpec.Kind.UPSTREAM) {
+      tunnel(ctx, route, target, uri, deadline - now);
+      return;
+    }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
     Future<Buffer> body = (retryable || shadowed || service) && HttpForwarder.hasBody(req)
         ? readBody(req, maxBody, route.id()) : Future.succeededFuture(null);
@@ -222,6 +226,27 @@ public final class ProxyHandler implements Handler<RoutingContext> {
             : String.valueOf(e.getMessage()))));
       }
     });
+  }
+
+  private void tunnel(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, long timeoutMillis) {
+    UpstreamPool pool = state.pool(target.name());
+    Endpoint endpoint = pool == null ? null : pool.choose(hashKey(pool, ctx.request()), Set.of());
+    if (endpoint == null) {
+      fail(ctx, new ServiceException(Failure.UNAVAILABLE, "upstream " + target.name() + " has no target"));
+      return;
+    }
+    endpoint.begin();
+    forwarder.upgrade(ctx.request(), RequestEnvelopeHandler.of(ctx), endpoint, uri, timeoutMillis)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            endpoint.end();
+            pool.failed(endpoint);
+            fail(ctx, new ServiceException(Failure.BAD_GATEWAY, "route " + route.id() + ": upgrade to "
+                + endpoint.target().address() + " failed: " + ar.cause().getMessage()));
+          } else {
+            ctx.request().connection().closeHandler(v -> endpoint.end());
+          }
+        });
   }
 
   private boolean mayRetry(Exchange ex, int n) {
