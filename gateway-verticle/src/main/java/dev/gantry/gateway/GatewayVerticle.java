@@ -64,13 +64,17 @@ public final class GatewayVerticle extends VerticleBase {
     return specChanges.completion()
         .compose(v -> store.load(options.seed()))
         .compose(current -> {
+          if (!options.seed().routes().isEmpty() && !current.spec().equals(options.seed())) {
+            LOG.warn("the cluster already has routes (version {}); this node's route file is not used — "
+                + "change routes through the admin API", current.version());
+          }
           apply(current);
           return Future.all(listen(), listenAdmin(store));
         });
   }
 
   private void apply(SpecStore.Versioned next) {
-    if (next.version() <= specVersion) {
+    if (next.version() <= specVersion && specVersion > 0) {
       return;
     }
     state.apply(next.spec());

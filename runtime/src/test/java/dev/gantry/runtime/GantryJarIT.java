@@ -36,8 +36,13 @@ class GantryJarIT {
   }
 
   private ProcessBuilder gantry(String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString()));
+    return gantryWith(List.of(), args);
+  }
+
+  private ProcessBuilder gantryWith(List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("GANTRY_"));
@@ -120,6 +125,70 @@ class GantryJarIT {
     }
   }
 
+  @Test
+  void aOneGibUploadStreamsThroughAGatewayWithA128MibHeap() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    io.vertx.core.http.HttpServer upstream = vertx.createHttpServer().requestHandler(req -> {
+      req.handler(b -> received.addAndGet(b.length()));
+      req.endHandler(v -> req.response().end(Long.toString(received.get())));
+    }).listen(0, "127.0.0.1").await();
+    Path routes = dir.resolve("routes.yaml");
+    Files.writeString(routes, "upstreams:\n  - {name: sink, targets: [{url: 'http://127.0.0.1:" + upstream.actualPort() + "'}]}\n"
+        + "routes:\n  - {id: upload, match: {path: /upload}, upstream: sink, max-body-bytes: 2147483648, timeout-ms: 120000}\n");
+    int clusterPort = dev.gantry.embedded.FreePort.pick();
+    Process full = gantry("--http-port", "0", "--cluster-port", Integer.toString(clusterPort),
+        "--cluster-name", "jar-upload", "--data-dir", dir.resolve("full").toString()).start();
+    Process gateway = null;
+    try {
+      awaitLine(full, READY);
+      gateway = gantryWith(List.of("-Xmx128m"), "--roles", "gateway", "--http-port", "0", "--cluster-port", "0",
+          "--join", "127.0.0.1:" + clusterPort, "--cluster-name", "jar-upload", "--routes", routes.toString(),
+          "--data-dir", dir.resolve("gw").toString()).start();
+      Matcher ready = awaitLine(gateway, Pattern.compile("Gantry ready on http://127\\.0\\.0\\.1:(\\d+) \\(roles: gateway;"));
+      long size = 1L << 30;
+      java.io.InputStream zeros = new java.io.InputStream() {
+        long left = size;
+
+        @Override
+        public int read() {
+          return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = (int) Math.min(len, left);
+          java.util.Arrays.fill(b, off, off + n, (byte) 0);
+          left -= n;
+          return n;
+        }
+      };
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + ready.group(1) + "/upload"))
+          .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> zeros), size))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(size, received.get());
+      assertTrue(gateway.isAlive(), "the 128 MiB gateway survived");
+      System.out.printf("1 GiB upload through a -Xmx128m gateway: %d ms (%.0f MiB/s), gateway RSS %s%n",
+          millis, 1024 * 1000.0 / millis, rss(gateway.pid()));
+    } finally {
+      for (Process p : new Process[] {gateway, full}) {
+        if (p != null) {
+          p.destroy();
+          p.waitFor(15, TimeUnit.SECONDS);
+          p.destroyForcibly();
+        }
+      }
+      vertx.close().await();
+    }
+  }
+
   /** Reads the process's output until a line matches, then keeps draining it in the background. */
   private static Matcher awaitLine(Process process, Pattern pattern) {
     return awaitLine(process, pattern, new ArrayList<>());
@@ -137,7 +206,13 @@ class GantryJarIT {
       }
       throw new AssertionError("exited before printing " + pattern + ":\n" + String.join("\n", seen));
     });
-    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "gantry-output");
+    Thread drain = new Thread(() -> {
+      try {
+        out.lines().forEach(l -> { });
+      } catch (java.io.UncheckedIOException e) {
+        // the process ended and its pipe closed
+      }
+    }, "gantry-output");
     drain.setDaemon(true);
     drain.start();
     return found;

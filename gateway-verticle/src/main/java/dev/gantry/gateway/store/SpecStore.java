@@ -35,15 +35,27 @@ public final class SpecStore {
     this.vertx = vertx;
   }
 
-  /** The cluster's spec; the first node to ask stores {@code seed} as version 1. */
+  /**
+   * The cluster's spec. A node's route file ({@code seed}) becomes the cluster's spec when the
+   * cluster has none yet, or only an empty one; otherwise the cluster's spec wins (and the caller
+   * is told, through a version other than the seed's, that its file was not used).
+   */
   public Future<Versioned> load(GatewaySpec seed) {
-    return locked(map -> map.get(KEY).compose(current -> {
-      if (current != null) {
-        return Future.succeededFuture(Versioned.fromJson(new JsonObject(current)));
+    boolean seedEmpty = seed.routes().isEmpty() && seed.upstreams().isEmpty();
+    Future<Versioned> loaded = locked(map -> map.get(KEY).compose(current -> {
+      Versioned now = current == null ? new Versioned(0, GatewaySpec.EMPTY) : Versioned.fromJson(new JsonObject(current));
+      boolean clusterEmpty = now.spec().routes().isEmpty() && now.spec().upstreams().isEmpty();
+      if (seedEmpty || !clusterEmpty) {
+        return Future.succeededFuture(now);
       }
-      Versioned first = new Versioned(1, seed);
-      return map.put(KEY, first.toJson().encode()).map(first);
+      Versioned next = new Versioned(now.version() + 1, seed);
+      return map.put(KEY, next.toJson().encode()).map(next);
     }));
+    return loaded.onSuccess(v -> {
+      if (!seedEmpty && v.spec().equals(seed)) {
+        vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, v.toJson());
+      }
+    });
   }
 
   /** Applies a change (which may throw to refuse it), stores and announces the result. */
