@@ -201,5 +201,23 @@ class ProxyRoutingTest {
     HttpResponse<Buffer> tooBig = gw.client.post("/small").sendBuffer(Buffer.buffer("01234567890")).await();
     assertEquals(413, tooBig.statusCode());
     assertEquals("application/problem+json", tooBig.getHeader("Content-Type"));
+
+    int before = a.requests.get();
+    io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
+    try {
+      io.vertx.core.http.HttpClientRequest chunked = raw.request(io.vertx.core.http.HttpMethod.POST,
+          gw.gateway.actualPort(), "127.0.0.1", "/small").await();
+      chunked.setChunked(true);
+      io.vertx.core.Future<io.vertx.core.http.HttpClientResponse> answer = chunked.response();
+      chunked.write("0123456789").await();
+      chunked.write("0123456789");
+      chunked.end();
+      io.vertx.core.http.HttpClientResponse refused = answer.await();
+      assertEquals(413, refused.statusCode(), "a chunked body is stopped once it passes the limit");
+    } finally {
+      raw.close().await();
+    }
+    assertTrue(a.bodyBytes.get() <= (8 << 20) + 10, "the upstream never got the oversized part");
+    assertTrue(a.requests.get() <= before + 1);
   }
 }

@@ -1,6 +1,8 @@
 package dev.gantry.gateway.proxy;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.spec.HeaderOps;
 import dev.gantry.gateway.upstream.Endpoint;
 import io.vertx.core.Future;
@@ -42,7 +44,7 @@ public final class HttpForwarder {
    * @param body the buffered request body, or null to stream {@code in}'s body
    */
   public Future<HttpClientResponse> send(HttpServerRequest in, Envelope envelope, Endpoint endpoint, String uri,
-      Buffer body, long timeoutMillis, HeaderOps ops) {
+      Buffer body, long timeoutMillis, HeaderOps ops, long maxBodyBytes) {
     RequestOptions options = new RequestOptions()
         .setMethod(in.method())
         .setHost(endpoint.host())
@@ -66,16 +68,41 @@ public final class HttpForwarder {
       if (!hasBody(in)) {
         return request.send();
       }
-      if (in.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-        request.setChunked(true);
+      if (in.getHeader(HttpHeaders.CONTENT_LENGTH) != null) {
+        return request.send(in); // the length was checked against the limit before
       }
-      return request.send(in);
+      return sendCounted(in, request, maxBodyBytes);
     }).map(response -> {
       // Held until someone reads it: the body must not flow while the response is handed around
       // (through a breaker, a retry decision) with no handler to take it.
       response.pause();
       return response;
     });
+  }
+
+  /** Streams a body of unknown length, stopping (413) as soon as it passes the route's limit. */
+  private static Future<HttpClientResponse> sendCounted(HttpServerRequest in, HttpClientRequest request, long max) {
+    request.setChunked(true);
+    long[] seen = {0};
+    ServiceException tooLarge = new ServiceException(Failure.PAYLOAD_TOO_LARGE,
+        "body: larger than the " + max + " bytes this route accepts");
+    in.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > max) {
+        in.handler(null);
+        request.reset(0, tooLarge);
+        return;
+      }
+      request.write(chunk);
+      if (request.writeQueueFull()) {
+        in.pause();
+        request.drainHandler(v -> in.resume());
+      }
+    });
+    in.exceptionHandler(e -> request.reset(0, e));
+    in.endHandler(v -> request.end());
+    in.resume();
+    return request.response().recover(e -> Future.failedFuture(seen[0] > max ? tooLarge : e));
   }
 
   /** Whether the client asks to switch protocols (a WebSocket upgrade). */

@@ -79,7 +79,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
   /** One request on its way through a route. */
   private record Exchange(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, Buffer body,
-      long deadline, boolean retryable) {}
+      long deadline, boolean retryable, long maxBody) {}
 
   /** A 5xx answer travelling through the breaker as a failure. */
   private static final class ServerError extends RuntimeException {
@@ -129,7 +129,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     Future<Buffer> body = (retryable || shadowed || service) && HttpForwarder.hasBody(req)
         ? readBody(req, maxBody, route.id()) : Future.succeededFuture(null);
     body.onFailure(e -> fail(ctx, e)).onSuccess(buffered -> {
-      Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable);
+      Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
       if (service) {
         Promise<HttpReply> replied = Promise.promise();
         serviceAttempt(ex, match.upstreamPath(req.path()), 0, replied);
@@ -170,7 +170,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     tried.add(endpoint);
     endpoint.begin();
     Supplier<Future<HttpClientResponse>> call = () -> forwarder.send(ex.ctx().request(),
-        RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), remaining, ex.route().requestHeaders());
+        RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), remaining, ex.route().requestHeaders(),
+        ex.maxBody());
     Future<HttpClientResponse> sent;
     if (ex.route().breaker() == null) {
       sent = call.get();
@@ -206,6 +207,10 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       if (e instanceof OpenCircuitException) {
         answered.fail(new ServiceException(Failure.UNAVAILABLE, "route " + ex.route().id()
             + ": circuit breaker for " + ex.target().label() + " is open"));
+        return;
+      }
+      if (e instanceof ServiceException refused) {
+        answered.fail(refused); // the client's fault (a body over the limit), not the target's
         return;
       }
       boolean timeout = e instanceof TimeoutException;
@@ -363,7 +368,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     long timeout = Math.max(1, ex.deadline() - System.currentTimeMillis());
     Future<HttpClientResponse> sent = forwarder.send(ex.ctx().request(), RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), timeout,
         ex.route().requestHeaders().add().containsKey(SHADOW_HEADER) ? ex.route().requestHeaders()
-            : withShadowHeader(ex.route().requestHeaders()));
+            : withShadowHeader(ex.route().requestHeaders()), ex.maxBody());
     Future<Buffer> shadowBody = sent.compose(HttpForwarder::body);
     Future.all(primaryBody, shadowBody).onComplete(ar -> {
       endpoint.end();
