@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,16 +81,6 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   /** One request on its way through a route. */
   private record Exchange(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, Buffer body,
       long deadline, boolean retryable, long maxBody) {}
-
-  /** A 5xx answer travelling through the breaker as a failure. */
-  private static final class ServerError extends RuntimeException {
-    final transient HttpClientResponse response;
-
-    ServerError(HttpClientResponse response) {
-      super("upstream answered " + response.statusCode(), null, false, false);
-      this.response = response;
-    }
-  }
 
   /** An upstream response whose body is still to be relayed, and the endpoint holding it. */
   private record Answer(HttpClientResponse response, Endpoint endpoint) {}
@@ -172,16 +163,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     Supplier<Future<HttpClientResponse>> call = () -> forwarder.send(ex.ctx().request(),
         RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), remaining, ex.route().requestHeaders(),
         ex.maxBody());
-    Future<HttpClientResponse> sent;
-    if (ex.route().breaker() == null) {
-      sent = call.get();
-    } else {
-      // The breaker counts a 5xx as a failure, yet the client still gets that response.
-      CircuitBreaker breaker = state.breakers().of(ex.route().id(), ex.target().label(), ex.route().breaker());
-      sent = breaker.<HttpClientResponse>execute(() -> call.get().compose(r -> r.statusCode() >= 500
-              ? Future.failedFuture(new ServerError(r)) : Future.succeededFuture(r)))
-          .recover(e -> e instanceof ServerError s ? Future.succeededFuture(s.response) : Future.failedFuture(e));
-    }
+    Future<HttpClientResponse> sent = throughBreaker(ex, call, r -> r.statusCode() >= 500);
     sent.onComplete(ar -> {
       if (ar.succeeded()) {
         HttpClientResponse response = ar.result();
@@ -304,15 +286,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         ? Future.failedFuture(new ServiceException(Failure.UNAVAILABLE, "no instance of service " + target.label()
             + " is published in the cluster"))
         : services.<HttpReply>request(address, call, envelope).map(m -> m.body()));
-    Future<HttpReply> sent;
-    if (ex.route().breaker() == null) {
-      sent = send.get();
-    } else {
-      CircuitBreaker breaker = state.breakers().of(ex.route().id(), target.label(), ex.route().breaker());
-      sent = breaker.<HttpReply>execute(() -> send.get().compose(r -> r.status() >= 500
-              ? Future.failedFuture(new ServiceServerError(r)) : Future.succeededFuture(r)))
-          .recover(e -> e instanceof ServiceServerError s ? Future.succeededFuture(s.reply) : Future.failedFuture(e));
-    }
+    Future<HttpReply> sent = throughBreaker(ex, send, r -> r.status() >= 500);
     sent.onComplete(ar -> {
       if (ar.succeeded()) {
         if (ex.route().retry().statuses().contains(ar.result().status()) && mayRetry(ex, n)) {
@@ -334,13 +308,28 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     });
   }
 
-  /** A 5xx service reply travelling through the breaker as a failure. */
-  private static final class ServiceServerError extends RuntimeException {
-    final transient HttpReply reply;
+  /**
+   * Runs one attempt through the route target's breaker, if the route has one. A server error
+   * counts as a breaker failure, yet the client still gets that answer.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> Future<T> throughBreaker(Exchange ex, Supplier<Future<T>> call, Predicate<T> serverError) {
+    if (ex.route().breaker() == null) {
+      return call.get();
+    }
+    CircuitBreaker breaker = state.breakers().of(ex.route().id(), ex.target().label(), ex.route().breaker());
+    return breaker.<T>execute(() -> call.get().compose(r -> serverError.test(r)
+            ? Future.failedFuture(new CountedFailure(r)) : Future.succeededFuture(r)))
+        .recover(e -> e instanceof CountedFailure c ? Future.succeededFuture((T) c.answer) : Future.failedFuture(e));
+  }
 
-    ServiceServerError(HttpReply reply) {
-      super("service answered " + reply.status(), null, false, false);
-      this.reply = reply;
+  /** An answer travelling through the breaker as a failure so that it is counted. */
+  private static final class CountedFailure extends RuntimeException {
+    final transient Object answer;
+
+    CountedFailure(Object answer) {
+      super("server error", null, false, false);
+      this.answer = answer;
     }
   }
 

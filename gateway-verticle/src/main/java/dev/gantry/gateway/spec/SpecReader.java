@@ -60,6 +60,15 @@ public final class SpecReader {
     return s;
   }
 
+  /** A name or id: letters, digits, '.', '_' and '-', at most 100, starting with a letter or digit. */
+  public String name(String key) {
+    String name = string(key);
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      throw invalid(path(key), "letters, digits, '.', '_' and '-' only, at most 100");
+    }
+    return name;
+  }
+
   public String string(String key, String fallback) {
     return value(key) == null ? fallback : string(key);
   }

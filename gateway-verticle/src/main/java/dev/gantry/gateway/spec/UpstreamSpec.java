@@ -35,10 +35,7 @@ public record UpstreamSpec(String name, Algorithm algorithm, String hashOn, List
 
   public static UpstreamSpec fromJson(JsonObject json, String path) {
     SpecReader r = SpecReader.of(json, path);
-    String name = r.string("name");
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-      throw SpecReader.invalid(r.path("name"), "letters, digits, '.', '_' and '-' only, at most 100");
-    }
+    String name = r.name("name");
     String algorithmText = r.string("algorithm", "round-robin");
     Algorithm algorithm;
     try {
