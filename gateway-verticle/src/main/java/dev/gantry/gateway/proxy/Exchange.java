@@ -1,0 +1,17 @@
+package dev.gantry.gateway.proxy;
+
+import dev.gantry.gateway.spec.RouteSpec;
+import dev.gantry.gateway.spec.TargetSpec;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One request on its way through a route.
+ *
+ * @param uri       path and query to send to an upstream, after the rewrite
+ * @param body      the buffered request body, or null when it streams
+ * @param deadline  absolute deadline, epoch milliseconds
+ * @param retryable whether the method (or the route's opt-in) allows retries
+ */
+record Exchange(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, Buffer body,
+    long deadline, boolean retryable, long maxBody) {}

@@ -1,0 +1,107 @@
+package dev.gantry.gateway.proxy;
+
+import dev.gantry.codecs.Addresses;
+import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
+import dev.gantry.discovery.ServiceCatalog;
+import dev.gantry.discovery.ServiceClient;
+import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import dev.gantry.gateway.spec.RouteSpec;
+import dev.gantry.gateway.spec.TargetSpec;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Attempts at an event-bus service target: the request goes as an {@link HttpCall} to the
+ * service's address with the route's deadline in its envelope, under the same retry, budget and
+ * breaker rules as an upstream.
+ */
+final class ServiceCall {
+  private final ServiceCatalog catalog;
+  private final ServiceClient services;
+  private final Attempts attempts;
+
+  ServiceCall(Vertx vertx, ServiceCatalog catalog, Attempts attempts) {
+    this.catalog = catalog;
+    this.services = new ServiceClient(vertx);
+    this.attempts = attempts;
+  }
+
+  Future<HttpReply> start(Exchange ex, String path) {
+    Promise<HttpReply> replied = Promise.promise();
+    serviceAttempt(ex, path, 0, replied);
+    return replied.future();
+  }
+
+  /**
+   * One attempt at an event-bus service target: the request goes as an {@link HttpCall} with the
+   * route's deadline in its envelope (the service drops it once that passed), through the same
+   * breaker, retry and budget rules as an HTTP upstream.
+   */
+  void serviceAttempt(Exchange ex, String path, int n, Promise<HttpReply> replied) {
+    TargetSpec target = ex.target();
+    Envelope incoming = RequestEnvelopeHandler.of(ex.ctx());
+    Envelope envelope = new Envelope(incoming.requestId(), incoming.traceparent(), ex.deadline(), incoming.principal());
+    if (envelope.expired()) {
+      replied.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id() + ": no answer from service "
+          + target.label() + " before the deadline"));
+      return;
+    }
+    HttpServerRequest req = ex.ctx().request();
+    Map<String, String> headers = new LinkedHashMap<>();
+    req.headers().forEach(h -> {
+      if (!HttpForwarder.HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
+      }
+    });
+    HttpCall call = new HttpCall(req.method().name(), path, req.query(), headers, ex.body());
+    String address = Addresses.httpService(target.name(), target.version());
+    Supplier<Future<HttpReply>> send = () -> catalog.lookup(target.name(), target.version()).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new ServiceException(Failure.UNAVAILABLE, "no instance of service " + target.label()
+            + " is published in the cluster"))
+        : services.<HttpReply>request(address, call, envelope).map(m -> m.body()));
+    Future<HttpReply> sent = attempts.throughBreaker(ex, send, r -> r.status() >= 500);
+    sent.onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (ex.route().retry().statuses().contains(ar.result().status()) && attempts.mayRetry(ex, n)) {
+          attempts.later(ex, n, () -> serviceAttempt(ex, path, n + 1, replied));
+        } else {
+          replied.complete(ar.result());
+        }
+        return;
+      }
+      Throwable e = ar.cause();
+      if (e instanceof OpenCircuitException) {
+        replied.fail(new ServiceException(Failure.UNAVAILABLE, "route " + ex.route().id()
+            + ": circuit breaker for " + target.label() + " is open"));
+      } else if (e instanceof ServiceException se && se.failure() == Failure.UNAVAILABLE && attempts.mayRetry(ex, n)) {
+        attempts.later(ex, n, () -> serviceAttempt(ex, path, n + 1, replied));
+      } else {
+        replied.fail(e);
+      }
+    });
+  }
+
+  static void writeReply(RoutingContext ctx, RouteSpec route, HttpReply reply) {
+    HttpServerResponse out = ctx.response().setStatusCode(reply.status());
+    reply.headers().forEach((k, v) -> {
+      if (!HttpForwarder.HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.equalsIgnoreCase("Content-Length")) {
+        out.putHeader(k, v);
+      }
+    });
+    HttpForwarder.apply(route.responseHeaders(), out.headers());
+    out.end(reply.body());
+  }
+}

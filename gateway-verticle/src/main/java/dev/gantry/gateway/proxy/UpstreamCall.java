@@ -1,0 +1,147 @@
+package dev.gantry.gateway.proxy;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import dev.gantry.gateway.upstream.Endpoint;
+import dev.gantry.gateway.upstream.UpstreamPool;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.ConnectException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Attempts at an HTTP upstream pool: choose an endpoint not yet tried, send through the breaker,
+ * count the outcome for outlier ejection, and retry connect failures and listed statuses while
+ * {@link Attempts} allows.
+ */
+final class UpstreamCall {
+  private final ProxyState state;
+  private final HttpForwarder forwarder;
+  private final Attempts attempts;
+
+  UpstreamCall(ProxyState state, HttpForwarder forwarder, Attempts attempts) {
+    this.state = state;
+    this.forwarder = forwarder;
+    this.attempts = attempts;
+  }
+
+  /** An upstream response whose body is still to be relayed, and the endpoint holding it. */
+  record Answer(HttpClientResponse response, Endpoint endpoint) {}
+
+  Future<Answer> start(Exchange ex) {
+    Promise<Answer> answered = Promise.promise();
+    attempt(ex, 0, new HashSet<>(), answered);
+    return answered.future();
+  }
+
+  void attempt(Exchange ex, int n, Set<Endpoint> tried, Promise<Answer> answered) {
+    long remaining = ex.deadline() - System.currentTimeMillis();
+    if (remaining <= 0) {
+      answered.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id()
+          + ": no answer from upstream " + ex.target().name() + " before the deadline"));
+      return;
+    }
+    UpstreamPool pool = state.pool(ex.target().name());
+    if (pool == null) {
+      answered.fail(new ServiceException(Failure.UNAVAILABLE, "upstream " + ex.target().name() + " is not defined"));
+      return;
+    }
+    Endpoint endpoint = pool.choose(hashKey(pool, ex.ctx().request()), tried);
+    if (endpoint == null) {
+      answered.fail(new ServiceException(Failure.UNAVAILABLE,
+          "no target of upstream " + ex.target().name() + " is left to try"));
+      return;
+    }
+    tried.add(endpoint);
+    endpoint.begin();
+    Supplier<Future<HttpClientResponse>> call = () -> forwarder.send(ex.ctx().request(),
+        RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), remaining, ex.route().requestHeaders(),
+        ex.maxBody());
+    Future<HttpClientResponse> sent = attempts.throughBreaker(ex, call, r -> r.statusCode() >= 500);
+    sent.onComplete(ar -> {
+      if (ar.succeeded()) {
+        HttpClientResponse response = ar.result();
+        int status = response.statusCode();
+        if (status >= 500) {
+          pool.failed(endpoint);
+        } else {
+          pool.succeeded(endpoint);
+        }
+        boolean replayable = ex.body() != null || !HttpForwarder.hasBody(ex.ctx().request());
+        if (ex.route().retry().statuses().contains(status) && replayable && attempts.mayRetry(ex, n)) {
+          HttpForwarder.discard(response).onComplete(v -> {
+            endpoint.end();
+            retryLater(ex, n, tried, answered);
+          });
+        } else {
+          answered.complete(new Answer(response, endpoint));
+        }
+        return;
+      }
+      endpoint.end();
+      Throwable e = ar.cause();
+      if (e instanceof OpenCircuitException) {
+        answered.fail(new ServiceException(Failure.UNAVAILABLE, "route " + ex.route().id()
+            + ": circuit breaker for " + ex.target().label() + " is open"));
+        return;
+      }
+      if (e instanceof ServiceException refused) {
+        answered.fail(refused); // the client's fault (a body over the limit), not the target's
+        return;
+      }
+      boolean timeout = e instanceof TimeoutException;
+      boolean connect = isConnectFailure(e);
+      if (!timeout) {
+        pool.failed(endpoint);
+      }
+      // A connect failure sent nothing, so even a streamed body is still unread and can go again.
+      boolean replayable = connect || ex.body() != null || !HttpForwarder.hasBody(ex.ctx().request());
+      if (!timeout && replayable && attempts.mayRetry(ex, n)) {
+        retryLater(ex, n, tried, answered);
+      } else if (timeout) {
+        answered.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id() + ": upstream "
+            + ex.target().name() + " did not answer in time"));
+      } else {
+        answered.fail(new ServiceException(Failure.BAD_GATEWAY, "route " + ex.route().id() + ": upstream "
+            + ex.target().name() + " failed: " + (connect ? "cannot connect to " + endpoint.target().address()
+            : String.valueOf(e.getMessage()))));
+      }
+    });
+  }
+
+  void retryLater(Exchange ex, int n, Set<Endpoint> tried, Promise<Answer> answered) {
+    UpstreamPool pool = state.pool(ex.target().name());
+    if (pool != null && tried.size() >= pool.endpoints().size()) {
+      tried.clear();
+    }
+    attempts.later(ex, n, () -> attempt(ex, n + 1, tried, answered));
+  }
+
+  static String hashKey(UpstreamPool pool, HttpServerRequest req) {
+    String on = pool.spec().hashOn();
+    if (on == null) {
+      return null;
+    }
+    if (on.startsWith("header:")) {
+      return req.getHeader(on.substring(7));
+    }
+    if (on.startsWith("cookie:")) {
+      Cookie c = req.getCookie(on.substring(7));
+      return c == null ? null : c.getValue();
+    }
+    return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+  }
+
+  static boolean isConnectFailure(Throwable e) {
+    return e instanceof ConnectException || e.getClass().getSimpleName().contains("ConnectTimeout")
+        || (e.getCause() instanceof ConnectException);
+  }
+}
