@@ -6,12 +6,14 @@ import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.admin.AdminApi;
 import dev.gantry.gateway.api.ApiRoutes;
 import dev.gantry.gateway.health.HealthRoutes;
+import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.problem.ProblemResponder;
 import dev.gantry.gateway.proxy.HttpForwarder;
 import dev.gantry.gateway.proxy.ProxyHandler;
 import dev.gantry.gateway.proxy.ProxyState;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.store.SpecStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private final GatewayOptions options;
   private final HealthChecks readiness;
+  private final MeterRegistry registry;
+  private final Supplier<String> scrape;
   private HttpServer server;
   private HttpServer admin;
   private HttpClient client;
@@ -47,16 +52,24 @@ public final class GatewayVerticle extends VerticleBase {
   private long specVersion;
   private MessageConsumer<JsonObject> specChanges;
 
-  public GatewayVerticle(GatewayOptions options, HealthChecks readiness) {
+  /**
+   * @param registry where request and proxy metrics go
+   * @param scrape   the Prometheus text of the node's registry, served at the admin listener's
+   *                 {@code /metrics}; null serves none
+   */
+  public GatewayVerticle(GatewayOptions options, HealthChecks readiness, MeterRegistry registry,
+      Supplier<String> scrape) {
     this.options = options;
     this.readiness = readiness;
+    this.registry = registry;
+    this.scrape = scrape;
   }
 
   @Override
   public Future<?> start() {
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setPipelining(false).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256));
-    state = new ProxyState(vertx, client, options.zone());
+    state = new ProxyState(vertx, client, options.zone(), registry);
     catalog = ServiceCatalog.create(vertx);
     SpecStore store = new SpecStore(vertx);
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
@@ -86,6 +99,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
+    router.route().handler(new RequestObserver(registry));
     new HealthRoutes(readiness).mount(router);
     router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
@@ -107,7 +121,7 @@ public final class GatewayVerticle extends VerticleBase {
     // Reading a class-path resource once at start; small, and the verticle is not serving yet.
     Buffer openApi = vertx.fileSystem().readFileBlocking("gantry/admin-openapi.json");
     AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
-        () -> state.status().put("specVersion", specVersion), openApi);
+        () -> state.status().put("specVersion", specVersion), openApi, scrape);
     admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
     return admin.requestHandler(api.router(vertx)).listen();
   }

@@ -9,6 +9,7 @@ import dev.gantry.codecs.EnvelopeHeaders;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.catalog.GetProduct;
 import dev.gantry.codecs.catalog.Product;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,8 @@ class GatewayFailuresTest {
     Codecs.register(vertx.eventBus());
     HealthChecks checks = HealthChecks.create(vertx).register("probe",
         p -> p.complete(ready.get() ? Status.OK() : Status.KO(new JsonObject().put("reason", "down"))));
-    gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0).withRequestTimeout(300), checks);
+    gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0).withRequestTimeout(300), checks,
+        new SimpleMeterRegistry(), null);
     vertx.deployVerticle(gateway).await();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.actualPort()));
   }

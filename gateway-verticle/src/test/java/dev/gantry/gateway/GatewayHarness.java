@@ -2,6 +2,8 @@ package dev.gantry.gateway;
 
 import dev.gantry.codecs.Codecs;
 import dev.gantry.gateway.spec.GatewaySpec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,12 +22,14 @@ final class GatewayHarness {
   static final String TOKEN = "test-admin-token";
   final Vertx vertx;
   final GatewayVerticle gateway;
+  final PrometheusMeterRegistry registry;
   final WebClient client;
   final WebClient admin;
 
-  private GatewayHarness(Vertx vertx, GatewayVerticle gateway) {
+  private GatewayHarness(Vertx vertx, GatewayVerticle gateway, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.gateway = gateway;
+    this.registry = registry;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.actualPort())
         .setKeepAlive(true));
     this.admin = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.adminPort()));
@@ -37,11 +41,12 @@ final class GatewayHarness {
 
   static GatewayHarness start(Vertx vertx, String yaml, String zone) {
     Codecs.register(vertx.eventBus());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatewayVerticle gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0)
         .withSeed(GatewaySpec.fromYaml(yaml)).withZone(zone).withAdmin(0, TOKEN),
-        HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())));
+        HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())), registry, registry::scrape);
     vertx.deployVerticle(gateway).await();
-    GatewayHarness harness = new GatewayHarness(vertx, gateway);
+    GatewayHarness harness = new GatewayHarness(vertx, gateway, registry);
     // The spec store outlives a verticle on the same Vert.x: make this harness's spec the current one.
     HttpResponse<Buffer> stored = harness.admin.put("/admin/spec").bearerTokenAuthentication(TOKEN)
         .sendJsonObject(GatewaySpec.fromYaml(yaml).toJson()).await();

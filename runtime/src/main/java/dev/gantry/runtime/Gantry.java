@@ -12,6 +12,7 @@ import dev.gantry.runtime.backends.BackendResolver;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.runtime.health.ReadinessChecks;
+import dev.gantry.runtime.metrics.NodeMetrics;
 import dev.gantry.services.catalog.CatalogVerticle;
 import dev.gantry.services.inventory.InventoryVerticle;
 import dev.gantry.services.inventory.StockSeeder;
@@ -20,9 +21,11 @@ import dev.gantry.services.schema.SchemaMigrator;
 import dev.gantry.services.sdk.ServiceBackends;
 import dev.gantry.services.sdk.ServiceContext;
 import dev.gantry.discovery.ServiceCatalog;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
@@ -70,19 +73,22 @@ public final class Gantry {
   /** Starts a node; on failure everything already started is stopped again. */
   public static Future<Gantry> start(GantryConfig config) {
     HazelcastClusterManager cluster = ClusterSetup.clusterManager(config);
-    return Vertx.builder().with(ClusterSetup.vertxOptions(config)).withClusterManager(cluster)
+    PrometheusMeterRegistry registry = NodeMetrics.registry();
+    return Vertx.builder().with(ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options()))
+        .withClusterManager(cluster)
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
         .compose(vertx -> {
           Codecs.register(vertx.eventBus());
           return new BackendResolver(vertx, config).resolve()
-              .compose(backends -> deploy(config, vertx, cluster, backends)
+              .compose(backends -> deploy(config, vertx, cluster, backends, registry)
                   .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))))
               .recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
         });
   }
 
   private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
-      HazelcastClusterManager cluster, ResolvedBackends backends) {
+      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry) {
     String node = cluster.getNodeId();
     ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, backends.pgUrl(),
         backends.redisUrl(), backends.kafkaBootstrap());
@@ -109,7 +115,7 @@ public final class Gantry {
         GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
             config.shutdownGraceMillis(), config.zone(), seed, config.adminHost(), config.adminPort(),
-            config.adminToken().orElse(null)), readiness.healthChecks());
+            config.adminToken().orElse(null)), readiness.healthChecks(), registry, registry::scrape);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });

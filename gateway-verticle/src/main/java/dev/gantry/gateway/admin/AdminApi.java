@@ -34,19 +34,28 @@ public final class AdminApi {
   private final Supplier<GatewaySpec> current;
   private final Supplier<JsonObject> status;
   private final Buffer openApi;
+  private final Supplier<String> metrics;
 
   public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
-      Buffer openApi) {
+      Buffer openApi, Supplier<String> metrics) {
     this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.store = store;
     this.current = current;
     this.status = status;
     this.openApi = openApi;
+    this.metrics = metrics;
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route("/admin/*").handler(this::authenticate);
+    router.route("/metrics").handler(this::authenticate);
+    router.get("/metrics").handler(ctx -> {
+      if (metrics == null) {
+        throw new ServiceException(Failure.NOT_FOUND, "metrics are not collected on this node");
+      }
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.get());
+    });
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     router.get("/admin/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json").end(openApi));

@@ -12,6 +12,7 @@ import dev.gantry.codecs.orders.GetOrder;
 import dev.gantry.codecs.orders.Order;
 import dev.gantry.codecs.orders.PlaceOrder;
 import dev.gantry.discovery.ServiceClient;
+import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -33,17 +34,24 @@ public final class ApiRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/api/products").handler(ctx -> call(ctx, Addresses.CATALOG_LIST,
+    router.get("/api/products").handler(ctx -> named(ctx, "api.products.list")).handler(ctx -> call(ctx, Addresses.CATALOG_LIST,
         new ListProducts(intParam(ctx, "limit", ListProducts.DEFAULT_LIMIT), ctx.queryParams().get("cursor")), 200));
-    router.get("/api/products/:id").handler(ctx -> call(ctx, Addresses.CATALOG_GET,
+    router.get("/api/products/:id").handler(ctx -> named(ctx, "api.products.get")).handler(ctx -> call(ctx, Addresses.CATALOG_GET,
         new GetProduct(idParam(ctx, "id")), 200));
-    router.get("/api/inventory/:productId").handler(ctx -> call(ctx, Addresses.INVENTORY_GET,
+    router.get("/api/inventory/:productId").handler(ctx -> named(ctx, "api.inventory.get")).handler(ctx -> call(ctx, Addresses.INVENTORY_GET,
         new GetStock(idParam(ctx, "productId")), 200));
+    // Named on a route of its own: a body handler must be the first handler of its route.
+    router.post("/api/orders").handler(ctx -> named(ctx, "api.orders.place"));
     router.post("/api/orders")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(this::placeOrder);
-    router.get("/api/orders/:id").handler(ctx -> call(ctx, Addresses.ORDERS_GET,
+    router.get("/api/orders/:id").handler(ctx -> named(ctx, "api.orders.get")).handler(ctx -> call(ctx, Addresses.ORDERS_GET,
         new GetOrder(ctx.pathParam("id")), 200));
+  }
+
+  private static void named(RoutingContext ctx, String routeId) {
+    RequestObserver.name(ctx, routeId);
+    ctx.next();
   }
 
   private void placeOrder(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.gantry.gateway.health;
 
+import dev.gantry.gateway.observe.RequestObserver;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -16,8 +17,14 @@ public final class HealthRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> readiness.checkStatus()
+    router.get("/health/live").handler(ctx -> {
+      RequestObserver.name(ctx, "health.live");
+      ctx.json(new JsonObject().put("status", "UP"));
+    });
+    router.get("/health/ready").handler(ctx -> {
+      RequestObserver.name(ctx, "health.ready");
+      ctx.next();
+    }).handler(ctx -> readiness.checkStatus()
         .onSuccess(result -> ctx.response()
             .setStatusCode(result.getUp() ? 200 : 503)
             .putHeader("Content-Type", "application/json")

@@ -4,6 +4,7 @@ import dev.gantry.codecs.Failure;
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.route.RouteMatch;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.ShadowSpec;
@@ -72,6 +73,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
     req.pause();
     RouteSpec route = match.route().spec();
+    RequestObserver.name(ctx, route.id());
     long maxBody = route.maxBodyBytes() >= 0 ? route.maxBodyBytes() : defaultMaxBodyBytes;
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && parseLength(length) > maxBody) {

@@ -1,5 +1,6 @@
 package dev.gantry.gateway.proxy;
 
+import dev.gantry.gateway.observe.ProxyMeters;
 import dev.gantry.gateway.resilience.Breakers;
 import dev.gantry.gateway.resilience.RetryBudget;
 import dev.gantry.gateway.route.RouteTable;
@@ -8,6 +9,7 @@ import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.UpstreamSpec;
 import dev.gantry.gateway.upstream.HealthChecker;
 import dev.gantry.gateway.upstream.UpstreamPool;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
@@ -33,11 +35,14 @@ public final class ProxyState {
   private final Map<String, RetryBudget> budgets = new HashMap<>();
   private final Map<String, ShadowStats> shadows = new HashMap<>();
 
-  public ProxyState(Vertx vertx, HttpClient client, String zone) {
+  private final ProxyMeters meters;
+
+  public ProxyState(Vertx vertx, HttpClient client, String zone, MeterRegistry registry) {
     this.vertx = vertx;
     this.client = client;
     this.zone = zone;
-    this.breakers = new Breakers(vertx);
+    this.breakers = new Breakers(vertx, registry);
+    this.meters = new ProxyMeters(registry);
   }
 
   public void apply(GatewaySpec next) {
@@ -67,6 +72,7 @@ public final class ProxyState {
     breakers.retain(ids);
     this.table = nextTable;
     this.spec = next;
+    meters.pools(pools.values());
   }
 
   public GatewaySpec spec() {

@@ -1,6 +1,9 @@
 package dev.gantry.gateway.resilience;
 
 import dev.gantry.gateway.spec.BreakerSpec;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Vertx;
@@ -17,12 +20,14 @@ import org.slf4j.LoggerFactory;
 public final class Breakers {
   private static final Logger LOG = LoggerFactory.getLogger(Breakers.class);
   private final Vertx vertx;
+  private final MeterRegistry registry;
   private final Map<String, Entry> breakers = new HashMap<>();
 
-  private record Entry(BreakerSpec spec, CircuitBreaker breaker) {}
+  private record Entry(BreakerSpec spec, CircuitBreaker breaker, Meter gauge) {}
 
-  public Breakers(Vertx vertx) {
+  public Breakers(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
   }
 
   public CircuitBreaker of(String routeId, String target, BreakerSpec spec) {
@@ -31,6 +36,7 @@ public final class Breakers {
     if (entry == null || !entry.spec().equals(spec)) {
       if (entry != null) {
         entry.breaker().close();
+        registry.remove(entry.gauge());
       }
       CircuitBreaker breaker = CircuitBreaker.create(name, vertx, new CircuitBreakerOptions()
               .setMaxFailures(spec.maxFailures())
@@ -39,7 +45,15 @@ public final class Breakers {
               .setNotificationAddress(null))
           .openHandler(v -> LOG.warn("circuit breaker {} opened", name))
           .closeHandler(v -> LOG.info("circuit breaker {} closed", name));
-      entry = new Entry(spec, breaker);
+      // 0 closed, 1 half-open, 2 open
+      Meter gauge = Gauge.builder("gantry.breaker.state", breaker, b -> switch (b.state()) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+          })
+          .description("Circuit breaker state per route target: 0 closed, 1 half-open, 2 open")
+          .tags("route", routeId, "target", target).register(registry);
+      entry = new Entry(spec, breaker, gauge);
       breakers.put(name, entry);
     }
     return entry.breaker();
@@ -51,6 +65,7 @@ public final class Breakers {
       boolean gone = !routeIds.contains(e.getKey().substring(0, e.getKey().indexOf('/')));
       if (gone) {
         e.getValue().breaker().close();
+        registry.remove(e.getValue().gauge());
       }
       return gone;
     });

@@ -1,0 +1,65 @@
+package dev.gantry.gateway;
+
+import static dev.gantry.gateway.GatewayHarness.TOKEN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What {@code /metrics} on the admin listener says after real traffic. */
+@ExtendWith(VertxExtension.class)
+class MetricsTest {
+  private TestUpstream up;
+  private GatewayHarness gw;
+
+  @AfterEach
+  void stop() {
+    gw.close();
+    up.stop();
+  }
+
+  private String scrape() {
+    HttpResponse<Buffer> r = gw.admin.get("/metrics").bearerTokenAuthentication(TOKEN).send().await();
+    assertEquals(200, r.statusCode());
+    assertTrue(r.getHeader("Content-Type").startsWith("text/plain"));
+    return r.bodyAsString();
+  }
+
+  private static double value(String scrape, String series) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+    assertTrue(m.find(), series + " missing from:\n" + scrape);
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void routesTargetsAndBreakersAreMeasuredWithBoundedLabels(Vertx vertx) {
+    up = new TestUpstream(vertx, "up").start();
+    gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: pool, targets: [{url: '" + up.url() + "'}]}\n"
+        + "routes:\n  - {id: shop, match: {path: '/shop/{id}'}, upstream: pool, breaker: {max-failures: 50}}\n");
+    for (int i = 0; i < 7; i++) {
+      assertEquals(200, gw.get("/shop/" + i).statusCode());
+    }
+    up.status = 503;
+    gw.get("/shop/x");
+    gw.get("/nowhere");
+    assertEquals(401, gw.admin.get("/metrics").send().await().statusCode(), "metrics need the admin token");
+
+    String text = scrape();
+    assertEquals(7, value(text, "gantry_http_server_requests_seconds_count{method=\"GET\",route=\"shop\",status=\"200\"}"));
+    assertEquals(1, value(text, "gantry_http_server_errors_total{route=\"shop\"}"));
+    assertEquals(1, value(text, "gantry_http_server_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}"));
+    assertEquals(7, value(text, "gantry_http_server_requests_seconds_bucket{method=\"GET\",route=\"shop\",status=\"200\",le=\"+Inf\"}"));
+    assertTrue(text.contains("gantry_http_server_requests_seconds_bucket{method=\"GET\",route=\"shop\",status=\"200\",le=\"0.1\"}"));
+    assertEquals(1, value(text, "gantry_upstream_target_healthy{target=\"127.0.0.1:" + up.port() + "\",upstream=\"pool\"}"));
+    assertEquals(0, value(text, "gantry_breaker_state{route=\"shop\",target=\"pool\"}"));
+    assertTrue(!text.contains("/shop/3"), "raw paths never become labels");
+  }
+}
