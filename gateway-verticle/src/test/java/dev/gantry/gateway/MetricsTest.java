@@ -61,5 +61,22 @@ class MetricsTest {
     assertEquals(1, value(text, "gantry_upstream_target_healthy{target=\"127.0.0.1:" + up.port() + "\",upstream=\"pool\"}"));
     assertEquals(0, value(text, "gantry_breaker_state{route=\"shop\",target=\"pool\"}"));
     assertTrue(!text.contains("/shop/3"), "raw paths never become labels");
+
+    // Every gantry_* series the Grafana dashboard plots exists.
+    Matcher names = Pattern.compile("\\bgantry_[a-z_]+").matcher(dashboard());
+    int checked = 0;
+    while (names.find()) {
+      assertTrue(text.contains(names.group() + "{"), "the dashboard plots " + names.group() + ", which is not exported");
+      checked++;
+    }
+    assertTrue(checked >= 6, "the dashboard was read");
+  }
+
+  static String dashboard() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "gantry.json"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
