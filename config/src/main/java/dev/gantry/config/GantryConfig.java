@@ -29,6 +29,7 @@ public record GantryConfig(
     long requestTimeoutMillis,
     long outboxPollMillis,
     long shutdownGraceMillis,
+    String logFormat,
     String zone,
     Optional<Path> routesFile,
     String adminHost,
@@ -49,7 +50,7 @@ public record GantryConfig(
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis,
-        zone, routesFile, adminHost, adminPort, adminToken);
+        logFormat, zone, routesFile, adminHost, adminPort, adminToken);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
@@ -69,6 +70,7 @@ public record GantryConfig(
         .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
         .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
+        .put("log", new JsonObject().put("format", logFormat))
         .put("node", new JsonObject().put("zone", zone))
         .put("routes", new JsonObject().put("file", routesFile.map(Path::toString).orElse("")))
         .put("admin", new JsonObject().put("host", adminHost).put("port", adminPort)

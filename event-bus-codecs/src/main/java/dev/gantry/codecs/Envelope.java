@@ -79,6 +79,11 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
         .addHeader(EnvelopeHeaders.PRINCIPAL, principal);
   }
 
+  /** The parent span id part of the traceparent. */
+  public String spanId() {
+    return traceparent.substring(36, 52);
+  }
+
   /** The trace id part of the traceparent. */
   public String traceId() {
     return traceparent.substring(3, 35);
@@ -87,14 +92,14 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
   private static String newTraceparent() {
     byte[] trace = new byte[16];
     RANDOM.nextBytes(trace);
-    return "00-" + HexFormat.of().formatHex(trace) + "-" + spanId() + "-01";
+    return "00-" + HexFormat.of().formatHex(trace) + "-" + newSpanId() + "-01";
   }
 
   private static String childOf(String parent) {
-    return parent.substring(0, 36) + spanId() + parent.substring(52);
+    return parent.substring(0, 36) + newSpanId() + parent.substring(52);
   }
 
-  private static String spanId() {
+  private static String newSpanId() {
     byte[] span = new byte[8];
     RANDOM.nextBytes(span);
     return HexFormat.of().formatHex(span);

@@ -12,6 +12,7 @@ import dev.gantry.runtime.backends.BackendResolver;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.runtime.health.ReadinessChecks;
+import dev.gantry.runtime.logging.LogFormat;
 import dev.gantry.runtime.metrics.NodeMetrics;
 import dev.gantry.services.catalog.CatalogVerticle;
 import dev.gantry.services.inventory.InventoryVerticle;
@@ -79,6 +80,7 @@ public final class Gantry {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
         .compose(vertx -> {
+          LogFormat.node(cluster.getNodeId());
           Codecs.register(vertx.eventBus());
           return new BackendResolver(vertx, config).resolve()
               .compose(backends -> deploy(config, vertx, cluster, backends, registry)

@@ -1,6 +1,7 @@
 package dev.gantry.gateway.request;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.EnvelopeContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,6 +23,7 @@ public final class RequestEnvelopeHandler implements Handler<RoutingContext> {
     Envelope envelope = Envelope.start(ctx.request().getHeader(REQUEST_ID_HEADER),
         ctx.request().getHeader("traceparent"), timeoutMillis, null);
     ctx.put(KEY, envelope);
+    EnvelopeContext.bind(envelope);
     ctx.response().putHeader(REQUEST_ID_HEADER, envelope.requestId());
     ctx.next();
   }

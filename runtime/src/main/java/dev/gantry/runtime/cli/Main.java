@@ -4,6 +4,7 @@ import dev.gantry.config.ConfigException;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.GantryConfig;
 import dev.gantry.runtime.Gantry;
+import dev.gantry.runtime.logging.LogFormat;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -76,6 +77,7 @@ public final class Main implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
+    LogFormat.apply(config.logFormat());
     Gantry gantry;
     try {
       gantry = Gantry.start(config).await(10, TimeUnit.MINUTES);

@@ -2,6 +2,7 @@ package dev.gantry.services.sdk;
 
 import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.EnvelopeContext;
 import dev.gantry.codecs.EnvelopeHeaders;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
@@ -76,6 +77,7 @@ public final class ServiceEndpoints {
       e.failTo(message);
       return;
     }
+    EnvelopeContext.bind(envelope);
     if (envelope.expired()) {
       // The caller has already given up: doing the work would only add load.
       message.fail(Failure.TIMEOUT.code(), "deadline passed before " + address + " started");

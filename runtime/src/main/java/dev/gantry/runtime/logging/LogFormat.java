@@ -1,0 +1,59 @@
+package dev.gantry.runtime.logging;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/** Switches the console log between the readable format and JSON lines, and names the node. */
+public final class LogFormat {
+  static final String NODE_PROPERTY = "node";
+  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %gantryIds%msg%n";
+
+  private LogFormat() {}
+
+  /** {@code text} (readable, for development) or {@code json} (one object a line). */
+  public static void apply(String format) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return; // another SLF4J binding is in charge
+    }
+    Layout<ILoggingEvent> layout;
+    if ("json".equals(format)) {
+      layout = new JsonLayout();
+    } else {
+      PatternLayout pattern = new PatternLayout();
+      Map<String, String> converters = new HashMap<>();
+      converters.put("gantryIds", RequestIdsConverter.class.getName());
+      context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY, converters);
+      pattern.setPattern(TEXT_PATTERN);
+      layout = pattern;
+    }
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setName("CONSOLE");
+    console.setEncoder(encoder);
+    console.start();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.detachAndStopAllAppenders();
+    root.addAppender(console);
+  }
+
+  /** Puts the node id on every following line. */
+  public static void node(String nodeId) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.putProperty(NODE_PROPERTY, nodeId);
+    }
+  }
+}
