@@ -30,6 +30,8 @@ public record GantryConfig(
     long outboxPollMillis,
     long shutdownGraceMillis,
     String logFormat,
+    Optional<String> otlpEndpoint,
+    int samplePercent,
     String zone,
     Optional<Path> routesFile,
     String adminHost,
@@ -50,7 +52,7 @@ public record GantryConfig(
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis,
-        logFormat, zone, routesFile, adminHost, adminPort, adminToken);
+        logFormat, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
@@ -71,6 +73,8 @@ public record GantryConfig(
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
         .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
         .put("log", new JsonObject().put("format", logFormat))
+        .put("tracing", new JsonObject().put("otlp-endpoint", otlpEndpoint.orElse(""))
+            .put("sample-percent", samplePercent))
         .put("node", new JsonObject().put("zone", zone))
         .put("routes", new JsonObject().put("file", routesFile.map(Path::toString).orElse("")))
         .put("admin", new JsonObject().put("host", adminHost).put("port", adminPort)

@@ -40,6 +40,18 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
         principal == null ? ANONYMOUS : principal);
   }
 
+  /**
+   * A new envelope inside a span that already exists (a tracer's server span): the traceparent is
+   * kept as it is, so logs and downstream calls name that very span.
+   */
+  public static Envelope within(String requestId, String traceparent, long timeoutMillis, String principal) {
+    if (traceparent == null || !TRACEPARENT.matcher(traceparent).matches()) {
+      return start(requestId, traceparent, timeoutMillis, principal);
+    }
+    Envelope fresh = start(requestId, null, timeoutMillis, principal);
+    return new Envelope(fresh.requestId(), traceparent, fresh.deadline(), fresh.principal());
+  }
+
   /** Reads the envelope of a received message; a missing or malformed one is a bad request. */
   public static Envelope from(MultiMap headers) {
     String id = headers.get(EnvelopeHeaders.REQUEST_ID);

@@ -14,6 +14,7 @@ import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.runtime.health.ReadinessChecks;
 import dev.gantry.runtime.logging.LogFormat;
 import dev.gantry.runtime.metrics.NodeMetrics;
+import dev.gantry.runtime.tracing.Tracing;
 import dev.gantry.services.catalog.CatalogVerticle;
 import dev.gantry.services.inventory.InventoryVerticle;
 import dev.gantry.services.inventory.StockSeeder;
@@ -23,16 +24,23 @@ import dev.gantry.services.sdk.ServiceBackends;
 import dev.gantry.services.sdk.ServiceContext;
 import dev.gantry.discovery.ServiceCatalog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Future;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.redis.client.Redis;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +63,7 @@ public final class Gantry {
   private final int httpPort;
   private final int adminPort;
   private final String nodeId;
+  private OpenTelemetrySdk ownedTracing;
 
   private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
@@ -73,11 +82,31 @@ public final class Gantry {
 
   /** Starts a node; on failure everything already started is stopped again. */
   public static Future<Gantry> start(GantryConfig config) {
+    Optional<OpenTelemetrySdk> tracing = Tracing.fromConfig(config);
+    return start(config, tracing.orElse(null)).andThen(ar -> {
+      if (ar.succeeded()) {
+        tracing.ifPresent(sdk -> ar.result().ownedTracing = sdk);
+      } else {
+        tracing.ifPresent(OpenTelemetrySdk::close);
+      }
+    });
+  }
+
+  /**
+   * Starts a node that traces with {@code openTelemetry} (null: no tracing). The caller keeps
+   * ownership of it.
+   */
+  public static Future<Gantry> start(GantryConfig config, OpenTelemetry openTelemetry) {
     HazelcastClusterManager cluster = ClusterSetup.clusterManager(config);
     PrometheusMeterRegistry registry = NodeMetrics.registry();
-    return Vertx.builder().with(ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options()))
-        .withClusterManager(cluster)
-        .withMetrics(new MicrometerMetricsFactory(registry))
+    VertxOptions options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
+    VertxBuilder builder = Vertx.builder().withClusterManager(cluster)
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    if (openTelemetry != null) {
+      options.setTracingOptions(new OpenTelemetryOptions());
+      builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
+    }
+    return builder.with(options)
         .buildClustered()
         .compose(vertx -> {
           LogFormat.node(cluster.getNodeId());
@@ -220,6 +249,9 @@ public final class Gantry {
     // A listener on a context of this Vert.x could not run once its event loops are gone, so the
     // close is issued from a plain thread and reported through a context-free promise.
     drained.onComplete(ar -> new Thread(() -> vertx.close().onComplete(closed -> {
+      if (ownedTracing != null) {
+        ownedTracing.close(); // flushes spans still batched
+      }
       LOG.info("Gantry node {} stopped", nodeId);
       stopped.handle(ar.failed() ? ar : closed);
     }), "gantry-close").start());

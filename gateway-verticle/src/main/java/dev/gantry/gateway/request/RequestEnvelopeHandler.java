@@ -2,6 +2,8 @@ package dev.gantry.gateway.request;
 
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.EnvelopeContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,8 +22,14 @@ public final class RequestEnvelopeHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Envelope envelope = Envelope.start(ctx.request().getHeader(REQUEST_ID_HEADER),
-        ctx.request().getHeader("traceparent"), timeoutMillis, null);
+    // With tracing on, the request's server span is the parent of everything downstream: the
+    // envelope (and so logs and the Kafka record) must name that span, not a trace of its own.
+    SpanContext span = Span.current().getSpanContext();
+    String requestId = ctx.request().getHeader(REQUEST_ID_HEADER);
+    Envelope envelope = span.isValid()
+        ? Envelope.within(requestId, "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+            + span.getTraceFlags().asHex(), timeoutMillis, null)
+        : Envelope.start(requestId, ctx.request().getHeader("traceparent"), timeoutMillis, null);
     ctx.put(KEY, envelope);
     EnvelopeContext.bind(envelope);
     ctx.response().putHeader(REQUEST_ID_HEADER, envelope.requestId());

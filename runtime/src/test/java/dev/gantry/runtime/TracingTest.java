@@ -1,0 +1,74 @@
+package dev.gantry.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.runtime.tracing.Tracing;
+import dev.gantry.testkit.Poll;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** One request, one trace: gateway → event bus → service → SQL, across two cluster nodes. */
+class TracingTest {
+
+  @Test
+  void oneRequestIsOneTraceAcrossTheGatewayTheBusTheServiceAndSql() throws Exception {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel = Tracing.sdk(exporter, 100, false);
+    Map<String, String> shared = TestNodes.onKitBackends(TestNodes.uniqueCluster("trace"));
+    Map<String, String> gatewayFlags = new HashMap<>(shared);
+    gatewayFlags.put("roles", "gateway");
+    Gantry gateway = Gantry.start(TestNodes.config(gatewayFlags), otel).await();
+    Gantry services = null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      Map<String, String> servicesFlags = new HashMap<>(shared);
+      servicesFlags.put("roles", "services");
+      servicesFlags.put("cluster.join", "127.0.0.1:" + gateway.clusterPort());
+      services = Gantry.start(TestNodes.config(servicesFlags), otel).await();
+      exporter.reset();
+
+      String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.httpPort()));
+      HttpResponse<Buffer> r = client.get("/api/products/1")
+          .putHeader("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").send().await();
+      assertEquals(200, r.statusCode());
+      assertEquals(services.nodeId(), r.getHeader("X-Gantry-Served-By"), "served on the other node");
+
+      Poll.until(vertx, Duration.ofSeconds(10), "an SQL span in the trace", () -> spans(exporter, trace).stream()
+          .anyMatch(s -> s.getKind() == SpanKind.CLIENT && String.valueOf(s.getAttributes().asMap()).contains("postgresql")));
+      List<SpanData> spans = spans(exporter, trace);
+      String described = spans.stream().map(s -> s.getKind() + " " + s.getName() + " " + s.getAttributes().asMap())
+          .collect(Collectors.joining("\n"));
+      assertTrue(spans.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER
+          && s.getParentSpanContext().getSpanId().equals("00f067aa0ba902b7")), "gateway span under the caller's:\n" + described);
+      assertTrue(spans.stream().anyMatch(s -> s.getKind() == SpanKind.CLIENT
+          && String.valueOf(s.getAttributes().asMap()).contains("gantry.catalog.get")), "the bus send:\n" + described);
+      assertTrue(spans.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER
+          && String.valueOf(s.getAttributes().asMap()).contains("gantry.catalog.get")), "the service side of the bus:\n" + described);
+      assertTrue(spans.stream().map(SpanData::getTraceId).allMatch(trace::equals));
+    } finally {
+      vertx.close().await();
+      TestNodes.stop(services);
+      TestNodes.stop(gateway);
+      otel.close();
+    }
+  }
+
+  private static List<SpanData> spans(InMemorySpanExporter exporter, String traceId) {
+    return exporter.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+  }
+}
