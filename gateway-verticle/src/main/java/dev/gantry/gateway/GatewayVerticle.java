@@ -6,7 +6,9 @@ import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.admin.AdminApi;
 import dev.gantry.gateway.api.ApiRoutes;
 import dev.gantry.gateway.health.HealthRoutes;
+import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RequestObserver;
+import dev.gantry.gateway.observe.RouteStats;
 import dev.gantry.gateway.problem.ProblemResponder;
 import dev.gantry.gateway.proxy.HttpForwarder;
 import dev.gantry.gateway.proxy.ProxyHandler;
@@ -49,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpClient client;
   private ProxyState state;
   private ServiceCatalog catalog;
+  private final RecentRequests recent = new RecentRequests();
   private long specVersion;
   private MessageConsumer<JsonObject> specChanges;
 
@@ -99,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listen() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
-    router.route().handler(new RequestObserver(registry));
+    router.route().handler(new RequestObserver(registry, recent));
     new HealthRoutes(readiness).mount(router);
     router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
@@ -120,8 +123,10 @@ public final class GatewayVerticle extends VerticleBase {
     }
     // Reading a class-path resource once at start; small, and the verticle is not serving yet.
     Buffer openApi = vertx.fileSystem().readFileBlocking("gantry/admin-openapi.json");
+    Buffer console = vertx.fileSystem().readFileBlocking("gantry/console.html");
     AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
-        () -> state.status().put("specVersion", specVersion), openApi, scrape);
+        () -> state.status().put("specVersion", specVersion), openApi, scrape)
+        .withConsole(console, () -> RouteStats.read(registry).put("recentFailures", recent.failures()));
     admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
     return admin.requestHandler(api.router(vertx)).listen();
   }

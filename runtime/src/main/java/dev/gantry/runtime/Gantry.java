@@ -11,6 +11,7 @@ import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
+import dev.gantry.runtime.cluster.NodeDirectory;
 import dev.gantry.runtime.health.ReadinessChecks;
 import dev.gantry.runtime.logging.LogFormat;
 import dev.gantry.runtime.metrics.NodeMetrics;
@@ -29,6 +30,8 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Future;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -64,6 +67,7 @@ public final class Gantry {
   private final int adminPort;
   private final String nodeId;
   private OpenTelemetrySdk ownedTracing;
+  private final NodeDirectory directory;
 
   private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
@@ -78,6 +82,12 @@ public final class Gantry {
     this.httpPort = httpPort;
     this.adminPort = adminPort;
     this.nodeId = cluster.getNodeId();
+    this.directory = new NodeDirectory(vertx, new JsonObject().put("node", nodeId)
+        .put("roles", new JsonArray(config.roles().stream().map(Role::id).sorted().toList()))
+        .put("zone", config.zone())
+        .put("http", httpPort > 0 ? config.httpHost() + ":" + httpPort : null)
+        .put("admin", adminPort > 0 ? config.adminHost() + ":" + adminPort : null)
+        .put("startedAt", java.time.Instant.now().toString()));
   }
 
   /** Starts a node; on failure everything already started is stopped again. */
@@ -150,7 +160,7 @@ public final class Gantry {
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });
-    }).onSuccess(g -> {
+    }).compose(g -> g.directory.publish().map(g)).onSuccess(g -> {
       LOG.info(g.readyLine());
       if (g.adminPort() > 0) {
         LOG.info("admin API on http://{}:{}/admin (bearer token from admin.token)", config.adminHost(), g.adminPort());
@@ -238,9 +248,8 @@ public final class Gantry {
    * threads (main, a signal handler, a test): the last step closes Vert.x itself.
    */
   public Future<Void> stop() {
-    Future<Void> gateway = gatewayDeployment == null ? Future.succeededFuture()
-        : vertx.undeploy(gatewayDeployment);
-    Future<Void> drained = gateway
+    Future<Void> drained = directory.withdraw()
+        .transform(ar -> gatewayDeployment == null ? Future.succeededFuture() : vertx.undeploy(gatewayDeployment))
         .eventually(() -> Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()))
         .eventually(readiness::close)
         .eventually(() -> stopBackends(vertx, backends))

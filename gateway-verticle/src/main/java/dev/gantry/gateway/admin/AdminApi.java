@@ -1,6 +1,7 @@
 package dev.gantry.gateway.admin;
 
 import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.SharedMaps;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.problem.ProblemResponder;
 import dev.gantry.gateway.route.RouteTable;
@@ -35,6 +36,8 @@ public final class AdminApi {
   private final Supplier<JsonObject> status;
   private final Buffer openApi;
   private final Supplier<String> metrics;
+  private Buffer console;
+  private Supplier<JsonObject> stats;
 
   public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
       Buffer openApi, Supplier<String> metrics) {
@@ -46,8 +49,22 @@ public final class AdminApi {
     this.metrics = metrics;
   }
 
+  /**
+   * Adds the web console: {@code GET /console} (the page itself, which holds no data and asks for
+   * the token), and the token-protected data it polls: {@code /admin/stats}, {@code /admin/cluster}.
+   */
+  public AdminApi withConsole(Buffer page, Supplier<JsonObject> routeStats) {
+    this.console = page;
+    this.stats = routeStats;
+    return this;
+  }
+
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    if (console != null) {
+      router.get("/console").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+          .putHeader("Cache-Control", "no-store").end(console));
+    }
     router.route("/admin/*").handler(this::authenticate);
     router.route("/metrics").handler(this::authenticate);
     router.get("/metrics").handler(ctx -> {
@@ -60,6 +77,17 @@ public final class AdminApi {
     router.get("/admin/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json").end(openApi));
     router.get("/admin/status").handler(ctx -> ctx.json(status.get()));
+    router.get("/admin/stats").handler(ctx -> {
+      if (stats == null) {
+        throw new ServiceException(Failure.NOT_FOUND, "no statistics on this node");
+      }
+      ctx.json(stats.get());
+    });
+    router.get("/admin/cluster").handler(ctx -> vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
+        .compose(map -> map.values())
+        .onSuccess(nodes -> ctx.json(new JsonObject().put("nodes", new JsonArray(nodes.stream()
+            .sorted(java.util.Comparator.comparing(n -> n.getString("node"))).toList()))))
+        .onFailure(ctx::fail));
     router.get("/admin/spec").handler(ctx -> ctx.json(current.get().toJson()));
     router.put("/admin/spec").handler(ctx -> change(ctx, 200, spec -> GatewaySpec.fromJson(body(ctx)),
         next -> next.toJson()));

@@ -32,9 +32,11 @@ public final class RequestObserver implements Handler<RoutingContext> {
       Duration.ofSeconds(10)};
 
   private final MeterRegistry registry;
+  private final RecentRequests recent;
 
-  public RequestObserver(MeterRegistry registry) {
+  public RequestObserver(MeterRegistry registry, RecentRequests recent) {
     this.registry = registry;
+    this.recent = recent;
   }
 
   /** Names the route serving this request, for metrics and the access log. */
@@ -63,8 +65,11 @@ public final class RequestObserver implements Handler<RoutingContext> {
       Counter.builder("gantry.http.server.errors").description("Requests answered with 5xx, by route")
           .tag("route", route).register(registry).increment();
     }
+    Envelope envelope = RequestEnvelopeHandler.of(ctx);
+    if (status >= 400) {
+      recent.failed(req.method().name(), req.path(), route, status, envelope == null ? null : envelope.requestId());
+    }
     if (ACCESS.isInfoEnabled()) {
-      Envelope envelope = RequestEnvelopeHandler.of(ctx);
       ACCESS.info("{} {} route={} status={} bytes={} duration_ms={} client={} principal={} request_id={}",
           req.method(), req.path(), route, status, ctx.response().bytesWritten(),
           String.format("%.2f", nanos / 1e6), req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),

@@ -1,0 +1,12 @@
+package dev.gantry.codecs;
+
+/** Names of cluster-wide maps more than one module reads. */
+public final class SharedMaps {
+  private SharedMaps() {}
+
+  /**
+   * Every live node's description (id, roles, zone, listeners), keyed by node id, written by the
+   * node itself with a time-to-live it keeps renewing, so a node that died drops out on its own.
+   */
+  public static final String NODES = "gantry.nodes";
+}

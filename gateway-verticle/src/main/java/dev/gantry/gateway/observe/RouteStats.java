@@ -1,0 +1,41 @@
+package dev.gantry.gateway.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Per-route totals read back from the registry — requests, errors and cumulative latency buckets
+ * — for the console, which turns two readings into rates and a p99.
+ */
+public final class RouteStats {
+  private RouteStats() {}
+
+  public static JsonObject read(MeterRegistry registry) {
+    Map<String, long[]> counts = new TreeMap<>();
+    Map<String, TreeMap<Double, Double>> buckets = new TreeMap<>();
+    for (Timer timer : registry.find("gantry.http.server.requests").timers()) {
+      String route = timer.getId().getTag("route");
+      counts.computeIfAbsent(route, r -> new long[2])[0] += timer.count();
+      TreeMap<Double, Double> routeBuckets = buckets.computeIfAbsent(route, r -> new TreeMap<>());
+      for (CountAtBucket b : timer.takeSnapshot().histogramCounts()) {
+        routeBuckets.merge(b.bucket(java.util.concurrent.TimeUnit.SECONDS), b.count(), Double::sum);
+      }
+    }
+    for (Counter errors : registry.find("gantry.http.server.errors").counters()) {
+      counts.computeIfAbsent(errors.getId().getTag("route"), r -> new long[2])[1] += (long) errors.count();
+    }
+    JsonObject routes = new JsonObject();
+    counts.forEach((route, c) -> {
+      JsonArray b = new JsonArray();
+      buckets.getOrDefault(route, new TreeMap<>()).forEach((le, n) -> b.add(new JsonArray().add(le).add(n)));
+      routes.put(route, new JsonObject().put("requests", c[0]).put("errors", c[1]).put("buckets", b));
+    });
+    return new JsonObject().put("at", System.currentTimeMillis()).put("routes", routes);
+  }
+}

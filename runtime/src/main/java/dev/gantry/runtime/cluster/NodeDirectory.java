@@ -1,0 +1,40 @@
+package dev.gantry.runtime.cluster;
+
+import dev.gantry.codecs.SharedMaps;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Keeps this node's entry in the cluster's node map alive: written with a 15 s time-to-live and
+ * renewed every 5 s, removed on a clean stop. A crashed node drops out within 15 s.
+ */
+public final class NodeDirectory {
+  static final long TTL_MILLIS = 15_000;
+  static final long RENEW_MILLIS = 5_000;
+
+  private final Vertx vertx;
+  private final JsonObject entry;
+  private long timer = -1;
+
+  public NodeDirectory(Vertx vertx, JsonObject entry) {
+    this.vertx = vertx;
+    this.entry = entry;
+  }
+
+  public Future<Void> publish() {
+    timer = vertx.setPeriodic(RENEW_MILLIS, id -> put());
+    return put();
+  }
+
+  private Future<Void> put() {
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
+        .compose(map -> map.put(entry.getString("node"), entry, TTL_MILLIS));
+  }
+
+  public Future<Void> withdraw() {
+    vertx.cancelTimer(timer);
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
+        .compose(map -> map.remove(entry.getString("node"))).mapEmpty();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.gantry.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin console in a real browser: headless Chromium (Debian's) driven by Playwright
+ * (playwright-core from npm) logs in, sees both cluster members, and watches the requests/s chart
+ * move while traffic runs. The screenshot is kept at target/console.png.
+ */
+class ConsoleIT {
+  static final String PLAYWRIGHT = "playwright-core@1.65.1";
+
+  @Test
+  void theConsoleShowsMembersAndALiveChart() throws Exception {
+    Path work = Path.of("target", "console-e2e").toAbsolutePath();
+    requireTools(work);
+    String cluster = TestNodes.uniqueCluster("console");
+    Map<String, String> flags = TestNodes.onKitBackends(cluster);
+    flags.put("admin.token", "console-token");
+    flags.put("admin.port", "0");
+    Gantry first = TestNodes.start(flags);
+    Map<String, String> second = new HashMap<>(flags);
+    second.put("roles", "services");
+    second.put("cluster.join", "127.0.0.1:" + first.clusterPort());
+    Gantry other = TestNodes.start(second);
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(first.httpPort()));
+      long traffic = vertx.setPeriodic(20, id -> client.get("/api/products/" + (1 + id % 12)).send());
+      Path screenshot = Path.of("target", "console.png").toAbsolutePath();
+      Files.deleteIfExists(screenshot);
+      Process node = new ProcessBuilder("node", work.resolve("check-console.mjs").toString(),
+          "http://127.0.0.1:" + first.adminPort() + "/console", "console-token", "2", screenshot.toString())
+          .directory(work.toFile()).redirectErrorStream(true).start();
+      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(node.waitFor(90, TimeUnit.SECONDS), "the browser check finished");
+      vertx.cancelTimer(traffic);
+      assertEquals(0, node.exitValue(), output);
+      JsonObject result = new JsonObject(output.lines().reduce((a, b) -> b).orElse("{}"));
+      assertEquals(2, result.getJsonArray("members").size(), output);
+      assertTrue(result.getBoolean("chartMoved"), "the chart moves while traffic runs: " + output);
+      assertTrue(result.getJsonArray("routesInChart").contains("api.products.get"), output);
+      assertTrue(Files.size(screenshot) > 10_000, "a screenshot was saved");
+    } finally {
+      vertx.close().await();
+      TestNodes.stop(other);
+      TestNodes.stop(first);
+    }
+  }
+
+  /** Chromium and Node from the machine (.ci/test-tools installs them), Playwright from npm. */
+  private static void requireTools(Path work) throws IOException, InterruptedException {
+    boolean ci = "true".equals(System.getenv("CI"));
+    for (String tool : List.of("/usr/bin/chromium")) {
+      if (!Files.isExecutable(Path.of(tool))) {
+        if (ci) {
+          fail(tool + " is not installed: .ci/test-tools should have installed it");
+        }
+        Assumptions.abort(tool + " is not installed here (run .ci/test-tools as root)");
+      }
+    }
+    Files.createDirectories(work);
+    Files.copy(Path.of("src", "test", "console", "check-console.mjs"), work.resolve("check-console.mjs"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    if (!Files.exists(work.resolve("node_modules/playwright-core"))) {
+      Process npm;
+      try {
+        npm = new ProcessBuilder("npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", work.toString(),
+            PLAYWRIGHT).redirectErrorStream(true).start();
+      } catch (IOException e) {
+        if (ci) {
+          fail("npm is not installed: .ci/test-tools should have installed it");
+        }
+        Assumptions.abort("npm is not installed here");
+        return;
+      }
+      String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, "npm install " + PLAYWRIGHT + ":\n" + log);
+    }
+  }
+}
