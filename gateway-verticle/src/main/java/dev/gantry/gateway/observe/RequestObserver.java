@@ -3,6 +3,7 @@ package dev.gantry.gateway.observe;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -39,9 +40,14 @@ public final class RequestObserver implements Handler<RoutingContext> {
     this.recent = recent;
   }
 
-  /** Names the route serving this request, for metrics and the access log. */
+  /** Names the route serving this request, for metrics, the access log and the trace. */
   public static void name(RoutingContext ctx, String routeId) {
     ctx.put(ROUTE_KEY, routeId);
+    Span span = Span.current();
+    if (span.getSpanContext().isValid()) {
+      span.updateName(ctx.request().method().name() + " " + routeId);
+      span.setAttribute("http.route", routeId);
+    }
   }
 
   @Override
