@@ -30,6 +30,7 @@ public record GantryConfig(
     long outboxPollMillis,
     long shutdownGraceMillis,
     String logFormat,
+    boolean accessLog,
     Optional<String> otlpEndpoint,
     int samplePercent,
     String zone,
@@ -52,7 +53,7 @@ public record GantryConfig(
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis,
-        logFormat, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken);
+        logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
@@ -72,7 +73,7 @@ public record GantryConfig(
         .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
         .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
-        .put("log", new JsonObject().put("format", logFormat))
+        .put("log", new JsonObject().put("format", logFormat).put("access", accessLog ? "on" : "off"))
         .put("tracing", new JsonObject().put("otlp-endpoint", otlpEndpoint.orElse(""))
             .put("sample-percent", samplePercent))
         .put("node", new JsonObject().put("zone", zone))

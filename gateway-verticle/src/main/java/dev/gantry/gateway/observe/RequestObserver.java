@@ -10,6 +10,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,9 @@ public final class RequestObserver implements Handler<RoutingContext> {
 
   private final MeterRegistry registry;
   private final RecentRequests recent;
+  /** Meters by route, method and status: looked up once, then reused on the hot path. */
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
   public RequestObserver(MeterRegistry registry, RecentRequests recent) {
     this.registry = registry;
@@ -61,15 +66,16 @@ public final class RequestObserver implements Handler<RoutingContext> {
     String route = ctx.get(ROUTE_KEY, UNMATCHED);
     HttpServerRequest req = ctx.request();
     int status = ctx.response().getStatusCode();
-    Timer.builder("gantry.http.server.requests")
-        .description("Requests served by the gateway, by route")
-        .tags("route", route, "method", req.method().name(), "status", Integer.toString(status))
-        .serviceLevelObjectives(BUCKETS)
-        .register(registry)
+    String method = req.method().name();
+    timers.computeIfAbsent(route + ' ' + method + ' ' + status, k -> Timer.builder("gantry.http.server.requests")
+            .description("Requests served by the gateway, by route")
+            .tags("route", route, "method", method, "status", Integer.toString(status))
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (status >= 500) {
-      Counter.builder("gantry.http.server.errors").description("Requests answered with 5xx, by route")
-          .tag("route", route).register(registry).increment();
+      errors.computeIfAbsent(route, r -> Counter.builder("gantry.http.server.errors")
+          .description("Requests answered with 5xx, by route").tag("route", r).register(registry)).increment();
     }
     Envelope envelope = RequestEnvelopeHandler.of(ctx);
     if (status >= 400) {
@@ -78,7 +84,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
     if (ACCESS.isInfoEnabled()) {
       ACCESS.info("{} {} route={} status={} bytes={} duration_ms={} client={} principal={} request_id={}",
           req.method(), req.path(), route, status, ctx.response().bytesWritten(),
-          String.format("%.2f", nanos / 1e6), req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
+          Math.round(nanos / 10_000.0) / 100.0, req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
           envelope == null ? "-" : envelope.principal(), envelope == null ? "-" : envelope.requestId());
     }
   }

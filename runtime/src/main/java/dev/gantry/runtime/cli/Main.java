@@ -77,7 +77,7 @@ public final class Main implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    LogFormat.apply(config.logFormat());
+    LogFormat.apply(config.logFormat(), config.accessLog());
     Gantry gantry;
     try {
       gantry = Gantry.start(config).await(10, TimeUnit.MINUTES);

@@ -1,5 +1,7 @@
 package dev.gantry.runtime.logging;
 
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
@@ -18,8 +20,11 @@ public final class LogFormat {
 
   private LogFormat() {}
 
-  /** {@code text} (readable, for development) or {@code json} (one object a line). */
-  public static void apply(String format) {
+  /**
+   * {@code text} (readable, for development) or {@code json} (one object a line); the access log
+   * (logger {@code gantry.access}) on or off.
+   */
+  public static void apply(String format, boolean accessLog) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding is in charge
     }
@@ -45,9 +50,19 @@ public final class LogFormat {
     console.setName("CONSOLE");
     console.setEncoder(encoder);
     console.start();
+    // Writing to the console must not hold up an event loop: lines go through a queue, and when
+    // it is nearly full, INFO and below (the access log) are dropped before anything blocks.
+    AsyncAppender async = new AsyncAppender();
+    async.setContext(context);
+    async.setName("ASYNC");
+    async.setQueueSize(8192);
+    async.setNeverBlock(true);
+    async.addAppender(console);
+    async.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
-    root.addAppender(console);
+    root.addAppender(async);
+    context.getLogger("gantry.access").setLevel(accessLog ? Level.INFO : Level.OFF);
   }
 
   /** Puts the node id on every following line. */
