@@ -10,6 +10,7 @@ import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.ShadowSpec;
 import dev.gantry.gateway.spec.TargetSpec;
 import dev.gantry.gateway.upstream.Endpoint;
+import dev.gantry.gateway.upstream.WeightedRandom;
 import dev.gantry.gateway.upstream.UpstreamPool;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -155,15 +156,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         }
       }
     }
-    long total = targets.stream().mapToLong(TargetSpec::weight).sum();
-    long ticket = ThreadLocalRandom.current().nextLong(total);
-    for (TargetSpec t : targets) {
-      ticket -= t.weight();
-      if (ticket < 0) {
-        return t;
-      }
-    }
-    return targets.get(targets.size() - 1);
+    return WeightedRandom.pick(targets, TargetSpec::weight);
   }
 
   private static Future<Buffer> readBody(HttpServerRequest req, long maxBody, String routeId) {
