@@ -119,7 +119,9 @@ class LoadBalancingTest {
     int cBefore = c.requests.get();
     assertTrue(cBefore >= 45 && cBefore <= 55, "c served only before it died: " + cBefore);
     JsonObject target = gw.status().getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").getJsonObject(2);
-    assertEquals(false, target.getBoolean("healthy"));
+    assertEquals(true, target.getBoolean("ejected"), "passively ejected at its first connect failure");
+    Poll.until(vertx, Duration.ofSeconds(10), "c marked unhealthy by the active check", () -> !gw.status()
+        .getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").getJsonObject(2).getBoolean("healthy"));
 
     c.startOn(c.port());
     Poll.until(vertx, Duration.ofSeconds(10), "c healthy again", () -> gw.status().getJsonArray("upstreams")

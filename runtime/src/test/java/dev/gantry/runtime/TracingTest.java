@@ -48,8 +48,14 @@ class TracingTest {
       assertEquals(200, r.statusCode());
       assertEquals(services.nodeId(), r.getHeader("X-Gantry-Served-By"), "served on the other node");
 
-      Poll.until(vertx, Duration.ofSeconds(10), "an SQL span in the trace", () -> spans(exporter, trace).stream()
-          .anyMatch(s -> s.getKind() == SpanKind.CLIENT && String.valueOf(s.getAttributes().asMap()).contains("postgresql")));
+      // Spans are exported as they end; the gateway's ends only after the response went out.
+      Poll.until(vertx, Duration.ofSeconds(10), "the SQL and the gateway span in the trace", () -> {
+        List<SpanData> now = spans(exporter, trace);
+        return now.stream().anyMatch(s -> s.getKind() == SpanKind.CLIENT
+                && String.valueOf(s.getAttributes().asMap()).contains("postgresql"))
+            && now.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER && s.getParentSpanContext().getSpanId()
+                .equals("00f067aa0ba902b7"));
+      });
       List<SpanData> spans = spans(exporter, trace);
       String described = spans.stream().map(s -> s.getKind() + " " + s.getName() + " " + s.getAttributes().asMap())
           .collect(Collectors.joining("\n"));
