@@ -120,6 +120,8 @@ public final class Gantry {
         .buildClustered()
         .compose(vertx -> {
           LogFormat.node(cluster.getNodeId());
+          LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
+              : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           Codecs.register(vertx.eventBus());
           return new BackendResolver(vertx, config).resolve()
               .compose(backends -> deploy(config, vertx, cluster, backends, registry)

@@ -1,7 +1,6 @@
 package dev.gantry.runtime.metrics;
 
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,9 +12,9 @@ import java.util.EnumSet;
 public final class NodeMetrics {
   private NodeMetrics() {}
 
+  /** Vert.x binds the JVM and processor meters itself (see {@link #options()}); these are the rest. */
   public static PrometheusMeterRegistry registry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     return registry;
