@@ -1,0 +1,72 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * Turns the raw runs of bench/run (one "target round rps p50 p99 p999 errors" line each) into a
+ * markdown table (median of the rounds, spread, ratios to nginx and to the direct upstream) and a
+ * PNG bar chart. Run: java -cp xchart.jar bench/Report.java RAW OUT.md OUT.png "machine text"
+ */
+public class Report {
+  record Run(double rps, double p50, double p99, double p999, long errors) {}
+
+  public static void main(String[] args) throws IOException {
+    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of(args[0]))) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 7) {
+        continue;
+      }
+      runs.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Run(Double.parseDouble(f[2]),
+          Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6])));
+    }
+    double nginx = median(runs.getOrDefault("nginx", List.of()), Run::rps);
+    double direct = median(runs.getOrDefault("direct", List.of()), Run::rps);
+    StringBuilder md = new StringBuilder();
+    md.append("Measured ").append(args.length > 3 ? args[3] : "").append("\n\n");
+    md.append("| target | req/s (median) | spread | vs nginx | vs direct | p50 ms | p99 ms | p99.9 ms | errors |\n");
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    List<String> names = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    runs.forEach((target, list) -> {
+      double rps = median(list, Run::rps);
+      double min = list.stream().mapToDouble(Run::rps).min().orElse(0);
+      double max = list.stream().mapToDouble(Run::rps).max().orElse(0);
+      md.append(String.format("| %s | %,.0f | %,.0f–%,.0f | %s | %s | %.2f | %.2f | %.2f | %d |%n", target, rps, min, max,
+          nginx > 0 ? String.format("%.2f", rps / nginx) : "—", direct > 0 ? String.format("%.2f", rps / direct) : "—",
+          median(list, Run::p50) / 1000, median(list, Run::p99) / 1000, median(list, Run::p999) / 1000,
+          list.stream().mapToLong(Run::errors).sum()));
+      names.add(target);
+      values.add((double) Math.round(rps));
+    });
+    md.append("\nEach figure is the median of ").append(runs.values().stream().mapToInt(List::size).max().orElse(0))
+        .append(" interleaved rounds (every target once per round, in turn); spread is min–max.\n");
+    Files.writeString(Path.of(args[1]), md.toString());
+    CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title("Requests per second (median)")
+        .xAxisTitle("target").yAxisTitle("req/s").build();
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setLabelsVisible(true);
+    chart.addSeries("req/s", names, values);
+    BitmapEncoder.saveBitmap(chart, args[2].replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
+    System.out.print(md);
+  }
+
+  interface Metric {
+    double of(Run r);
+  }
+
+  static double median(List<Run> list, Metric metric) {
+    if (list.isEmpty()) {
+      return 0;
+    }
+    double[] v = list.stream().mapToDouble(metric::of).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
