@@ -1,7 +1,6 @@
 package dev.gantry.gateway.route;
 
 import dev.gantry.gateway.spec.RouteSpec;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,20 +34,20 @@ public final class CompiledRoute {
   }
 
   /** Path parameters when the request matches every condition, else null. */
-  Map<String, String> match(HttpServerRequest request) {
-    if (!spec.match().methods().isEmpty() && !spec.match().methods().contains(request.method().name())) {
+  Map<String, String> match(RequestView request) {
+    if (!spec.match().methods().isEmpty() && !spec.match().methods().contains(request.method())) {
       return null;
     }
-    if (host != null && !hostMatches(request.authority() == null ? null : request.authority().host())) {
+    if (host != null && !hostMatches(request.host())) {
       return null;
     }
     for (Map.Entry<String, String> h : spec.match().headers().entrySet()) {
-      if (!valueMatches(request.getHeader(h.getKey()), h.getValue())) {
+      if (!valueMatches(request.header(h.getKey()), h.getValue())) {
         return null;
       }
     }
     for (Map.Entry<String, String> q : spec.match().query().entrySet()) {
-      if (!valueMatches(request.getParam(q.getKey()), q.getValue())) {
+      if (!valueMatches(request.param(q.getKey()), q.getValue())) {
         return null;
       }
     }

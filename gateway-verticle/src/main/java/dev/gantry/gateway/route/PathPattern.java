@@ -46,6 +46,25 @@ public final class PathPattern {
     return new PathPattern(pattern, Kind.EXACT, pattern, null, pattern.length());
   }
 
+  /**
+   * The literal first segment every matching path starts with ({@code /a/b} → {@code a}), or
+   * null when the pattern accepts any first segment (a parameter there, or the prefix {@code /**}).
+   */
+  public String firstSegment() {
+    String text = kind == Kind.TEMPLATE ? "/" + segments[0] : literal;
+    if (text.length() <= 1 || text.startsWith("/{")) {
+      return null;
+    }
+    return firstSegmentOf(text);
+  }
+
+  /** The first segment of a path: {@code /a/b} → {@code a}, {@code /} → empty. */
+  public static String firstSegmentOf(String path) {
+    int start = path.startsWith("/") ? 1 : 0;
+    int end = path.indexOf('/', start);
+    return end < 0 ? path.substring(start) : path.substring(start, end);
+  }
+
   public Kind kind() {
     return kind;
   }
