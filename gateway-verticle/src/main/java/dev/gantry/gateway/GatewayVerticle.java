@@ -121,14 +121,15 @@ public final class GatewayVerticle extends VerticleBase {
     if (options.adminToken() == null) {
       return Future.succeededFuture();
     }
-    // Reading a class-path resource once at start; small, and the verticle is not serving yet.
-    Buffer openApi = vertx.fileSystem().readFileBlocking("gantry/admin-openapi.json");
-    Buffer console = vertx.fileSystem().readFileBlocking("gantry/console.html");
-    AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
-        () -> state.status().put("specVersion", specVersion), openApi, scrape)
-        .withConsole(console, () -> RouteStats.read(registry).put("recentFailures", recent.failures()));
-    admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
-    return admin.requestHandler(api.router(vertx)).listen();
+    Future<Buffer> openApi = vertx.fileSystem().readFile("gantry/admin-openapi.json");
+    Future<Buffer> console = vertx.fileSystem().readFile("gantry/console.html");
+    return Future.all(openApi, console).compose(pages -> {
+      AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
+          () -> state.status().put("specVersion", specVersion), openApi.result(), scrape)
+          .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures()));
+      admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
+      return admin.requestHandler(api.router(vertx)).listen();
+    });
   }
 
   /** The bound port, once started. */
