@@ -31,18 +31,6 @@ public class RouteMatchingBench {
   private RequestView middle;
   private RequestView miss;
 
-  record Request(String method, String host, String path) implements RequestView {
-    @Override
-    public String header(String name) {
-      return null;
-    }
-
-    @Override
-    public String param(String name) {
-      return null;
-    }
-  }
-
   @Setup
   public void setUp() {
     JsonArray routes = new JsonArray();
@@ -57,9 +45,9 @@ public class RouteMatchingBench {
     JsonObject spec = new JsonObject().put("routes", routes).put("upstreams", new JsonArray()
         .add(new JsonObject().put("name", "u").put("targets", new JsonArray().add(new JsonObject().put("url", "http://127.0.0.1:1")))));
     table = new RouteTable(GatewaySpec.fromJson(spec).routes());
-    first = new Request("GET", "example.com", "/svc0/items");
-    middle = new Request("GET", "example.com", "/svc499/items/42");
-    miss = new Request("GET", "example.com", "/nowhere/at/all");
+    first = RequestView.of("GET", "example.com", "/svc0/items");
+    middle = RequestView.of("GET", "example.com", "/svc499/items/42");
+    miss = RequestView.of("GET", "example.com", "/nowhere/at/all");
   }
 
   @Benchmark

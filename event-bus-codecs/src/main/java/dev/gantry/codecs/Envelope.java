@@ -32,11 +32,9 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
 
   /** A new envelope for a request arriving now, keeping the caller's ids when they are valid. */
   public static Envelope start(String requestId, String traceparent, long timeoutMillis, String principal) {
-    String id = requestId == null || requestId.isBlank() || requestId.length() > 128
-        ? UUID.randomUUID().toString() : requestId;
     String trace = traceparent != null && TRACEPARENT.matcher(traceparent).matches()
         ? childOf(traceparent) : newTraceparent();
-    return new Envelope(id, trace, System.currentTimeMillis() + timeoutMillis,
+    return new Envelope(requestIdOrNew(requestId), trace, System.currentTimeMillis() + timeoutMillis,
         principal == null ? ANONYMOUS : principal);
   }
 
@@ -48,8 +46,14 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
     if (traceparent == null || !TRACEPARENT.matcher(traceparent).matches()) {
       return start(requestId, traceparent, timeoutMillis, principal);
     }
-    Envelope fresh = start(requestId, null, timeoutMillis, principal);
-    return new Envelope(fresh.requestId(), traceparent, fresh.deadline(), fresh.principal());
+    return new Envelope(requestIdOrNew(requestId), traceparent, System.currentTimeMillis() + timeoutMillis,
+        principal == null ? ANONYMOUS : principal);
+  }
+
+  /** The caller's request id when it is sane, else a new one. */
+  private static String requestIdOrNew(String requestId) {
+    return requestId == null || requestId.isBlank() || requestId.length() > 128
+        ? UUID.randomUUID().toString() : requestId;
   }
 
   /** Reads the envelope of a received message; a missing or malformed one is a bad request. */

@@ -106,15 +106,7 @@ public final class AdminApi {
       }, next -> route.source());
     });
     router.put("/admin/routes/:id").handler(ctx -> {
-      JsonObject json = body(ctx);
-      String id = ctx.pathParam("id");
-      if (json.getValue("id") == null) {
-        json.put("id", id);
-      }
-      RouteSpec route = RouteSpec.fromJson(json, "route");
-      if (!route.id().equals(id)) {
-        throw SpecReader.invalid("route.id", "must equal the id in the path (" + id + ")");
-      }
+      RouteSpec route = RouteSpec.fromJson(namedByPath(ctx, "id", "route"), "route");
       change(ctx, 200, spec -> spec.withRoute(route), next -> route.source());
     });
     router.delete("/admin/routes/:id").handler(ctx -> change(ctx, 204, spec -> {
@@ -126,15 +118,7 @@ public final class AdminApi {
         new JsonArray(current.get().upstreams().stream().map(UpstreamSpec::source).toList()))));
     router.get("/admin/upstreams/:name").handler(ctx -> ctx.json(upstream(current.get(), ctx.pathParam("name")).source()));
     router.put("/admin/upstreams/:name").handler(ctx -> {
-      JsonObject json = body(ctx);
-      String name = ctx.pathParam("name");
-      if (json.getValue("name") == null) {
-        json.put("name", name);
-      }
-      UpstreamSpec upstream = UpstreamSpec.fromJson(json, "upstream");
-      if (!upstream.name().equals(name)) {
-        throw SpecReader.invalid("upstream.name", "must equal the name in the path (" + name + ")");
-      }
+      UpstreamSpec upstream = UpstreamSpec.fromJson(namedByPath(ctx, "name", "upstream"), "upstream");
       change(ctx, 200, spec -> spec.withUpstream(upstream), next -> upstream.source());
     });
     router.delete("/admin/upstreams/:name").handler(ctx -> change(ctx, 204, spec -> {
@@ -169,6 +153,19 @@ public final class AdminApi {
         ctx.json(body);
       }
     }).onFailure(ctx::fail);
+  }
+
+  /** The body, whose {@code field} is the path parameter of that name: filled in, or checked. */
+  private static JsonObject namedByPath(RoutingContext ctx, String field, String what) {
+    JsonObject json = body(ctx);
+    String fromPath = ctx.pathParam(field);
+    Object given = json.getValue(field);
+    if (given == null) {
+      json.put(field, fromPath);
+    } else if (!fromPath.equals(given)) {
+      throw SpecReader.invalid(what + "." + field, "must equal the " + field + " in the path (" + fromPath + ")");
+    }
+    return json;
   }
 
   private static JsonObject body(RoutingContext ctx) {

@@ -90,7 +90,9 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     boolean shadowed = shadow != null && (idempotent || shadow.nonIdempotent())
         && ThreadLocalRandom.current().nextDouble(100) < shadow.percent();
     String uri = match.upstreamPath(req.path()) + (req.query() == null ? "" : "?" + req.query());
-    state.budget(route).request(now);
+    if (route.retry().attempts() > 0) {
+      state.budget(route).request(now); // only routes that retry keep a budget
+    }
     TargetSpec target = chooseTarget(route, req);
     if (HttpForwarder.isUpgrade(req) && target.kind() == TargetSpec.Kind.UPSTREAM) {
       tunnel(ctx, route, target, uri, deadline - now);

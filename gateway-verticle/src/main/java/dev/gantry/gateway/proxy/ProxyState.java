@@ -5,6 +5,7 @@ import dev.gantry.gateway.resilience.Breakers;
 import dev.gantry.gateway.resilience.RetryBudget;
 import dev.gantry.gateway.route.RouteTable;
 import dev.gantry.gateway.spec.GatewaySpec;
+import dev.gantry.gateway.spec.RetrySpec;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.UpstreamSpec;
 import dev.gantry.gateway.upstream.HealthChecker;
@@ -32,7 +33,10 @@ public final class ProxyState {
   private RouteTable table = new RouteTable(java.util.List.of());
   private final Map<String, UpstreamPool> pools = new HashMap<>();
   private final Map<String, HealthChecker> checkers = new HashMap<>();
-  private final Map<String, RetryBudget> budgets = new HashMap<>();
+  private final Map<String, Budget> budgets = new HashMap<>();
+
+  /** A route's budget and the retry spec it was made for. */
+  private record Budget(RetrySpec spec, RetryBudget budget) {}
   private final Map<String, ShadowStats> shadows = new HashMap<>();
 
   private final ProxyMeters meters;
@@ -91,9 +95,14 @@ public final class ProxyState {
     return breakers;
   }
 
+  /** The route's retry budget; a route whose retry spec changed starts a fresh one. */
   public RetryBudget budget(RouteSpec route) {
-    return budgets.computeIfAbsent(route.id(),
-        id -> new RetryBudget(route.retry().budgetPercent(), route.retry().minPerSecond()));
+    Budget current = budgets.get(route.id());
+    if (current == null || !current.spec().equals(route.retry())) {
+      current = new Budget(route.retry(), new RetryBudget(route.retry().budgetPercent(), route.retry().minPerSecond()));
+      budgets.put(route.id(), current);
+    }
+    return current.budget();
   }
 
   public ShadowStats shadow(String routeId) {

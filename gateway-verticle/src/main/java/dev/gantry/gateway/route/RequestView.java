@@ -15,6 +15,36 @@ public interface RequestView {
 
   String param(String name);
 
+  /** A request of plain values (no headers or query parameters): for benchmarks and tests. */
+  static RequestView of(String method, String host, String path) {
+    return new RequestView() {
+      @Override
+      public String method() {
+        return method;
+      }
+
+      @Override
+      public String host() {
+        return host;
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public String header(String name) {
+        return null;
+      }
+
+      @Override
+      public String param(String name) {
+        return null;
+      }
+    };
+  }
+
   static RequestView of(HttpServerRequest request) {
     return new RequestView() {
       @Override
