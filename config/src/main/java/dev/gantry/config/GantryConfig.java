@@ -27,6 +27,7 @@ public record GantryConfig(
     int redisPoolSize,
     Optional<String> kafkaBootstrap,
     long requestTimeoutMillis,
+    int gatewayInstances,
     long outboxPollMillis,
     long shutdownGraceMillis,
     String logFormat,
@@ -52,7 +53,7 @@ public record GantryConfig(
   public GantryConfig withBackends(String pg, String redis, String kafka) {
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
-        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, outboxPollMillis, shutdownGraceMillis,
+        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, shutdownGraceMillis,
         logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken);
   }
 
@@ -70,7 +71,8 @@ public record GantryConfig(
         .put("redis", new JsonObject().put("url", redisUrl.map(Secrets::redactUrl).orElse(""))
             .put("pool-size", redisPoolSize))
         .put("kafka", new JsonObject().put("bootstrap", kafkaBootstrap.orElse("")))
-        .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis))
+        .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis)
+            .put("instances", gatewayInstances))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
         .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
         .put("log", new JsonObject().put("format", logFormat).put("access", accessLog ? "on" : "off"))

@@ -1,21 +1,13 @@
 package dev.gantry.gateway;
 
 import dev.gantry.codecs.Addresses;
-import dev.gantry.discovery.ServiceCatalog;
-import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.admin.AdminApi;
-import dev.gantry.gateway.api.ApiRoutes;
-import dev.gantry.gateway.health.HealthRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
-import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.observe.RouteStats;
-import dev.gantry.gateway.problem.ProblemResponder;
-import dev.gantry.gateway.proxy.HttpForwarder;
-import dev.gantry.gateway.proxy.ProxyHandler;
 import dev.gantry.gateway.proxy.ProxyState;
-import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.store.SpecStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -27,18 +19,23 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.web.Router;
-import java.util.concurrent.TimeUnit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway: an HTTP server whose router composes, in order, the request envelope, health
- * endpoints, declared routes (the reverse proxy), the built-in API routes and the problem
- * responder; and, when a token is configured, the admin listener. It follows the cluster's spec
- * store: every announced change is applied to this node's proxy state. Stopping it stops
- * accepting and lets in-flight requests finish within the grace period.
+ * The gateway: {@link GatewayOptions#instances()} listeners (one per event loop by default) on one
+ * port, sharing this node's proxy state; and, when a token is configured, the admin listener. It
+ * follows the cluster's spec store: every announced change is applied to the shared proxy state,
+ * so every listener serves it from the next request on. Stopping it stops the listeners, which
+ * stop accepting and let in-flight requests finish within the grace period.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -46,11 +43,11 @@ public final class GatewayVerticle extends VerticleBase {
   private final HealthChecks readiness;
   private final MeterRegistry registry;
   private final Supplier<String> scrape;
-  private HttpServer server;
+  private int port = -1;
+  private int listeners;
   private HttpServer admin;
-  private HttpClient client;
+  private HttpClient healthClient;
   private ProxyState state;
-  private ServiceCatalog catalog;
   private final RecentRequests recent = new RecentRequests();
   private long specVersion;
   private MessageConsumer<JsonObject> specChanges;
@@ -70,11 +67,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-        .setPipelining(false).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256));
-    state = new ProxyState(vertx, client, options.zone(), registry);
-    catalog = ServiceCatalog.create(vertx);
-    SpecStore store = new SpecStore(vertx);
+    // Active health checks only; requests go through each listener's own client.
+    healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(16));
+    state = new ProxyState(vertx, healthClient, options.zone(), registry);
+    SpecStore store = new SpecStore(vertx, this::apply);
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
     return specChanges.completion()
@@ -99,22 +96,38 @@ public final class GatewayVerticle extends VerticleBase {
         next.spec().routes().size(), next.spec().upstreams().size());
   }
 
-  private Future<HttpServer> listen() {
-    Router router = Router.router(vertx);
-    router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
-    router.route().handler(new RequestObserver(registry, recent));
-    new HealthRoutes(readiness).mount(router);
-    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
-        options.requestTimeoutMillis(), options.maxBodyBytes()));
-    new ApiRoutes(new ServiceClient(vertx), options.maxBodyBytes()).mount(router);
-    new ProblemResponder().mount(router);
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(options.host())
-        .setPort(options.port())
-        .setTcpNoDelay(true)
-        .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen();
+  /**
+   * Deploys the listeners on one port. Vert.x shares a port among servers that ask for the same
+   * one, but servers asking for port 0 each get their own; so with several listeners, port 0 is
+   * first resolved to a free port (and tried again should another process take it meanwhile).
+   */
+  private Future<?> listen() {
+    int count = options.instances() > 0 ? options.instances() : Runtime.getRuntime().availableProcessors();
+    return listen(count, 3).onSuccess(v -> {
+      listeners = count;
+      LOG.info("gateway listening on {}:{} with {} event loop{}", options.host(), port, count, count == 1 ? "" : "s");
+    });
+  }
+
+  private Future<String> listen(int count, int triesLeft) {
+    int wanted = options.port() == 0 && count > 1 ? freePort(options.host()) : options.port();
+    List<GatewayListener> started = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      GatewayListener listener = new GatewayListener(options, wanted, readiness, registry, recent, state);
+      started.add(listener);
+      return listener;
+    }, new DeploymentOptions().setInstances(count))
+        .onSuccess(id -> port = started.get(0).actualPort())
+        .recover(e -> options.port() == 0 && count > 1 && triesLeft > 1 && e instanceof BindException
+            ? listen(count, triesLeft - 1) : Future.failedFuture(e));
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
   }
 
   private Future<HttpServer> listenAdmin(SpecStore store) {
@@ -125,7 +138,7 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Buffer> console = vertx.fileSystem().readFile("gantry/console.html");
     return Future.all(openApi, console).compose(pages -> {
       AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
-          () -> state.status().put("specVersion", specVersion), openApi.result(), scrape)
+          () -> state.status().put("specVersion", specVersion).put("listeners", listeners), openApi.result(), scrape)
           .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures()));
       admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
       return admin.requestHandler(api.router(vertx)).listen();
@@ -134,7 +147,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** The bound port, once started. */
   public int actualPort() {
-    return server.actualPort();
+    return port;
   }
 
   /** The admin listener's port, or -1 when it is off. */
@@ -142,17 +155,13 @@ public final class GatewayVerticle extends VerticleBase {
     return admin == null ? -1 : admin.actualPort();
   }
 
+  /** The listeners (deployed from here) are undeployed first by Vert.x, draining their requests. */
   @Override
   public Future<?> stop() {
     if (state != null) {
       state.close();
     }
-    if (catalog != null) {
-      catalog.close();
-    }
-    Future<Void> main = server == null ? Future.succeededFuture()
-        : server.shutdown(options.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
-    return Future.join(main, admin == null ? Future.succeededFuture() : admin.close())
-        .eventually(() -> client == null ? Future.succeededFuture() : client.close());
+    return Future.join(admin == null ? Future.succeededFuture() : admin.close(),
+        healthClient == null ? Future.succeededFuture() : healthClient.close());
   }
 }

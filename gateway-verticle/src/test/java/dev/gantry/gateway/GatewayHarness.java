@@ -26,8 +26,11 @@ final class GatewayHarness {
   final WebClient client;
   final WebClient admin;
 
-  private GatewayHarness(Vertx vertx, GatewayVerticle gateway, PrometheusMeterRegistry registry) {
+  private final String deployment;
+
+  private GatewayHarness(Vertx vertx, GatewayVerticle gateway, String deployment, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
+    this.deployment = deployment;
     this.gateway = gateway;
     this.registry = registry;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gateway.actualPort())
@@ -40,13 +43,18 @@ final class GatewayHarness {
   }
 
   static GatewayHarness start(Vertx vertx, String yaml, String zone) {
+    return start(vertx, yaml, zone, 0);
+  }
+
+  /** A gateway with {@code listeners} event loops on its port (0: one per core). */
+  static GatewayHarness start(Vertx vertx, String yaml, String zone, int listeners) {
     Codecs.register(vertx.eventBus());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatewayVerticle gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0)
-        .withSeed(GatewaySpec.fromYaml(yaml)).withZone(zone).withAdmin(0, TOKEN),
+        .withSeed(GatewaySpec.fromYaml(yaml)).withZone(zone).withAdmin(0, TOKEN).withInstances(listeners),
         HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())), registry, registry::scrape);
-    vertx.deployVerticle(gateway).await();
-    GatewayHarness harness = new GatewayHarness(vertx, gateway, registry);
+    String deployment = vertx.deployVerticle(gateway).await();
+    GatewayHarness harness = new GatewayHarness(vertx, gateway, deployment, registry);
     // The spec store outlives a verticle on the same Vert.x: make this harness's spec the current one.
     HttpResponse<Buffer> stored = harness.admin.put("/admin/spec").bearerTokenAuthentication(TOKEN)
         .sendJsonObject(GatewaySpec.fromYaml(yaml).toJson()).await();
@@ -85,5 +93,11 @@ final class GatewayHarness {
   void close() {
     client.close();
     admin.close();
+  }
+
+  /** Undeploys the gateway (its listeners with it) and closes the clients. */
+  void stop() {
+    vertx.undeploy(deployment).await();
+    close();
   }
 }

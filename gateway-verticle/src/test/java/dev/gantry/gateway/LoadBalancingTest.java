@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gantry.testkit.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.HashMap;
@@ -79,8 +82,7 @@ class LoadBalancingTest {
     for (String algorithm : List.of("round-robin", "least-requests", "power-of-two")) {
       gw = GatewayHarness.start(vertx, pool(algorithm, ""));
       assertWeighted(shares(gw.many(2000, 1, i -> gw.client.get("/x").send())), 2000);
-      vertx.undeploy(vertx.deploymentIDs().iterator().next()).await();
-      gw.close();
+      gw.stop();
     }
     gw = GatewayHarness.start(vertx, pool("consistent-hash", "    hash-on: header:X-User\n"));
     Function<Integer, io.vertx.core.Future<HttpResponse<Buffer>>> byUser =
@@ -90,6 +92,27 @@ class LoadBalancingTest {
     List<HttpResponse<Buffer>> again = gw.many(2000, 20, byUser);
     for (int i = 0; i < 2000; i++) {
       assertEquals(upstreamOf(first.get(i)), upstreamOf(again.get(i)), "user-" + i + " moved");
+    }
+  }
+
+  @Test
+  void listenersOnSeveralEventLoopsShareOneBalancerAndOneInFlightCount(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, "upstreams:\n  - name: pool\n    targets:\n"
+        + "      - {url: '" + a.url() + "'}\n      - {url: '" + b.url() + "'}\n"
+        + "routes:\n  - {id: all, match: {path: /**}, upstream: pool}\n", "default", 4);
+    assertEquals(4, gw.status().getInteger("listeners"));
+    WebClient many = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gw.gateway.actualPort()),
+        new PoolOptions().setHttp1MaxSize(32));
+    try {
+      List<HttpResponse<Buffer>> responses = gw.many(4000, 32, i -> many.get("/x").send());
+      assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200));
+      // One smooth round robin for all listeners: the two targets alternate exactly.
+      assertEquals(Map.of("a", 2000L, "b", 2000L), shares(responses));
+      Poll.until(vertx, Duration.ofSeconds(5), "in-flight counts back to zero", () -> gw.status()
+          .getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").stream()
+          .allMatch(t -> ((JsonObject) t).getInteger("active") == 0));
+    } finally {
+      many.close();
     }
   }
 

@@ -158,7 +158,7 @@ public final class Gantry {
         GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
             config.shutdownGraceMillis(), config.zone(), seed, config.adminHost(), config.adminPort(),
-            config.adminToken().orElse(null)), readiness.healthChecks(), registry, registry::scrape);
+            config.adminToken().orElse(null), config.gatewayInstances()), readiness.healthChecks(), registry, registry::scrape);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });

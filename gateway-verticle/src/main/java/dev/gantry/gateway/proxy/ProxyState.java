@@ -17,27 +17,30 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * The live data plane of one gateway verticle: the route table, the pools with their health, the
+ * The live data plane of one gateway: the route table, the pools with their health, the
  * breakers, retry budgets and shadow statistics. {@link #apply} swaps in a new spec; pools whose
- * spec did not change keep their state (health, ejections). Event-loop confined.
+ * spec did not change keep their state (health, ejections). One instance is shared by all the
+ * gateway's event loops: the spec and table are immutable values swapped whole, the maps are
+ * concurrent, and each piece of mutable state guards itself.
  */
 public final class ProxyState {
   private final Vertx vertx;
   private final HttpClient client;
   private final String zone;
   private final Breakers breakers;
-  private GatewaySpec spec = GatewaySpec.EMPTY;
-  private RouteTable table = new RouteTable(java.util.List.of());
-  private final Map<String, UpstreamPool> pools = new HashMap<>();
-  private final Map<String, HealthChecker> checkers = new HashMap<>();
-  private final Map<String, Budget> budgets = new HashMap<>();
+  private volatile GatewaySpec spec = GatewaySpec.EMPTY;
+  private volatile RouteTable table = new RouteTable(java.util.List.of());
+  private volatile Map<String, UpstreamPool> pools = Map.of();
+  private final Map<String, HealthChecker> checkers = new HashMap<>(); // touched by apply and close only
+  private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
 
   /** A route's budget and the retry spec it was made for. */
   private record Budget(RetrySpec spec, RetryBudget budget) {}
-  private final Map<String, ShadowStats> shadows = new HashMap<>();
+  private final Map<String, ShadowStats> shadows = new ConcurrentHashMap<>();
 
   private final ProxyMeters meters;
 
@@ -49,34 +52,37 @@ public final class ProxyState {
     this.meters = new ProxyMeters(registry);
   }
 
-  public void apply(GatewaySpec next) {
+  /**
+   * Swaps in {@code next}. The new pools are complete before they are published, so a request on
+   * another event loop sees either the old set or the new one, never a pool missing in between.
+   */
+  public synchronized void apply(GatewaySpec next) {
     RouteTable nextTable = new RouteTable(next.routes());
-    Map<String, UpstreamSpec> wanted = next.upstreams().stream()
-        .collect(Collectors.toMap(UpstreamSpec::name, u -> u));
-    pools.keySet().removeIf(name -> {
-      UpstreamPool pool = pools.get(name);
-      boolean replaced = !pool.spec().equals(wanted.get(name));
-      if (replaced) {
+    Map<String, UpstreamPool> nextPools = new HashMap<>();
+    for (UpstreamSpec u : next.upstreams()) {
+      UpstreamPool kept = pools.get(u.name());
+      nextPools.put(u.name(), kept != null && kept.spec().equals(u) ? kept : new UpstreamPool(u, zone));
+    }
+    pools.forEach((name, pool) -> {
+      if (nextPools.get(name) != pool) {
         checkers.remove(name).stop();
       }
-      return replaced;
     });
-    for (UpstreamSpec u : next.upstreams()) {
-      if (!pools.containsKey(u.name())) {
-        UpstreamPool pool = new UpstreamPool(u, zone);
-        pools.put(u.name(), pool);
+    nextPools.forEach((name, pool) -> {
+      if (pools.get(name) != pool) {
         HealthChecker checker = new HealthChecker(vertx, client, pool);
-        checkers.put(u.name(), checker);
+        checkers.put(name, checker);
         checker.start();
       }
-    }
+    });
+    this.pools = Map.copyOf(nextPools);
     java.util.Set<String> ids = next.routes().stream().map(RouteSpec::id).collect(Collectors.toSet());
     budgets.keySet().retainAll(ids);
     shadows.keySet().retainAll(ids);
     breakers.retain(ids);
     this.table = nextTable;
     this.spec = next;
-    meters.pools(pools.values());
+    meters.pools(this.pools.values());
   }
 
   public GatewaySpec spec() {
@@ -98,11 +104,12 @@ public final class ProxyState {
   /** The route's retry budget; a route whose retry spec changed starts a fresh one. */
   public RetryBudget budget(RouteSpec route) {
     Budget current = budgets.get(route.id());
-    if (current == null || !current.spec().equals(route.retry())) {
-      current = new Budget(route.retry(), new RetryBudget(route.retry().budgetPercent(), route.retry().minPerSecond()));
-      budgets.put(route.id(), current);
+    if (current != null && current.spec().equals(route.retry())) {
+      return current.budget();
     }
-    return current.budget();
+    return budgets.compute(route.id(), (id, old) -> old != null && old.spec().equals(route.retry()) ? old
+        : new Budget(route.retry(), new RetryBudget(route.retry().budgetPercent(), route.retry().minPerSecond())))
+        .budget();
   }
 
   public ShadowStats shadow(String routeId) {
@@ -118,7 +125,7 @@ public final class ProxyState {
         .put("upstreams", upstreams).put("breakers", breakers.status()).put("shadows", shadowJson);
   }
 
-  public void close() {
+  public synchronized void close() {
     checkers.values().forEach(HealthChecker::stop);
   }
 }

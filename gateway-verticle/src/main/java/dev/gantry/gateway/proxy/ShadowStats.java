@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts shadow copies of one route and how their responses differ from the primary's: status,
  * and body — as JSON without the ignored fields (at any depth) when both are JSON, else bytes.
+ * Counted from every event loop of the gateway, under the object's lock.
  */
 public final class ShadowStats {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowStats.class);
@@ -26,24 +27,26 @@ public final class ShadowStats {
     this.routeId = routeId;
   }
 
-  void copied() {
+  synchronized void copied() {
     copies++;
   }
 
-  void failed(Throwable e) {
+  synchronized void failed(Throwable e) {
     errors++;
     LOG.debug("shadow copy of route {} failed: {}", routeId, e.toString());
   }
 
   void compare(int primaryStatus, Buffer primaryBody, int shadowStatus, Buffer shadowBody, List<String> ignore) {
-    compared++;
-    if (primaryStatus != shadowStatus) {
-      statusDifferences++;
-      LOG.info("shadow of route {} differs: status {} vs shadow {}", routeId, primaryStatus, shadowStatus);
-      return;
+    boolean statusDiffers = primaryStatus != shadowStatus;
+    boolean bodyDiffers = !statusDiffers && !sameBody(primaryBody, shadowBody, ignore); // outside the lock
+    synchronized (this) {
+      compared++;
+      statusDifferences += statusDiffers ? 1 : 0;
+      bodyDifferences += bodyDiffers ? 1 : 0;
     }
-    if (!sameBody(primaryBody, shadowBody, ignore)) {
-      bodyDifferences++;
+    if (statusDiffers) {
+      LOG.info("shadow of route {} differs: status {} vs shadow {}", routeId, primaryStatus, shadowStatus);
+    } else if (bodyDiffers) {
       LOG.info("shadow of route {} differs in body (status {})", routeId, primaryStatus);
     }
   }
@@ -76,7 +79,7 @@ public final class ShadowStats {
     return json;
   }
 
-  public JsonObject toJson() {
+  public synchronized JsonObject toJson() {
     return new JsonObject().put("copies", copies).put("compared", compared)
         .put("statusDifferences", statusDifferences).put("bodyDifferences", bodyDifferences)
         .put("errors", errors);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One vertx-circuit-breaker per route target, created on first use. The breaker itself never
- * times out a call (the request's deadline does) and publishes nothing on the event bus.
+ * times out a call (the request's deadline does) and publishes nothing on the event bus. Shared
+ * by the gateway's event loops (a breaker itself is thread-safe).
  */
 public final class Breakers {
   private static final Logger LOG = LoggerFactory.getLogger(Breakers.class);
@@ -30,7 +31,7 @@ public final class Breakers {
     this.registry = registry;
   }
 
-  public CircuitBreaker of(String routeId, String target, BreakerSpec spec) {
+  public synchronized CircuitBreaker of(String routeId, String target, BreakerSpec spec) {
     String name = routeId + "/" + target;
     Entry entry = breakers.get(name);
     if (entry == null || !entry.spec().equals(spec)) {
@@ -60,7 +61,7 @@ public final class Breakers {
   }
 
   /** Forgets breakers of routes that no longer exist. */
-  public void retain(java.util.Set<String> routeIds) {
+  public synchronized void retain(java.util.Set<String> routeIds) {
     breakers.entrySet().removeIf(e -> {
       boolean gone = !routeIds.contains(e.getKey().substring(0, e.getKey().indexOf('/')));
       if (gone) {
@@ -71,7 +72,7 @@ public final class Breakers {
     });
   }
 
-  public JsonObject status() {
+  public synchronized JsonObject status() {
     JsonObject out = new JsonObject();
     breakers.forEach((name, e) -> out.put(name, e.breaker().state().name()));
     return out;

@@ -4,7 +4,7 @@ package dev.gantry.gateway.resilience;
  * Keeps retries below a share of live traffic over a sliding ten-second window (as Linkerd's
  * retry budget): a retry is allowed while retries in the window stay under
  * {@code percent}% of requests in it, or under {@code minPerSecond} a second whatever the traffic.
- * Event-loop confined.
+ * Shared by the gateway's event loops, hence synchronized.
  */
 public final class RetryBudget {
   static final int BUCKETS = 10;
@@ -21,12 +21,12 @@ public final class RetryBudget {
     this.minPerSecond = minPerSecond;
   }
 
-  public void request(long nowMillis) {
+  public synchronized void request(long nowMillis) {
     requests[slot(nowMillis)]++;
   }
 
   /** Takes one retry from the budget if there is one. */
-  public boolean tryRetry(long nowMillis) {
+  public synchronized boolean tryRetry(long nowMillis) {
     int slot = slot(nowMillis);
     long req = 0;
     long ret = 0;

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,9 +31,15 @@ public final class SpecStore {
   }
 
   private final Vertx vertx;
+  private final Consumer<Versioned> applyHere;
 
-  public SpecStore(Vertx vertx) {
+  /**
+   * @param applyHere applies a change this store made to this node before the change is announced,
+   *                  so that whoever made it (an admin API call) reads its own write at once
+   */
+  public SpecStore(Vertx vertx, Consumer<Versioned> applyHere) {
     this.vertx = vertx;
+    this.applyHere = applyHere;
   }
 
   /**
@@ -70,7 +77,10 @@ public final class SpecStore {
         return Future.failedFuture(e);
       }
       return map.put(KEY, next.toJson().encode()).map(next);
-    })).onSuccess(next -> vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, next.toJson()));
+    })).onSuccess(next -> {
+      applyHere.accept(next);
+      vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, next.toJson());
+    });
   }
 
   private <T> Future<T> locked(java.util.function.Function<AsyncMap<String, String>, Future<T>> action) {

@@ -2,21 +2,24 @@ package dev.gantry.gateway.upstream;
 
 import dev.gantry.gateway.spec.UpstreamSpec;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One target of a pool with its live state. Passive outlier ejection: after N consecutive
  * failures the target leaves rotation for a time that doubles with each repeated ejection.
+ * Shared by the gateway's event loops: the in-flight count is atomic, the health and ejection
+ * state changes under the endpoint's lock and is read without it.
  */
 public final class Endpoint {
   private final UpstreamSpec.Target target;
-  private int active;
-  private boolean healthy = true;
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean healthy = true;
   private int healthStreak;
-  private int consecutiveFailures;
-  private int ejections;
+  private volatile int consecutiveFailures;
+  private volatile int ejections;
   private int successesSinceReturn;
-  private long ejectedUntil;
-  long roundRobinWeight;
+  private volatile long ejectedUntil;
+  long roundRobinWeight; // guarded by the RoundRobin balancer's lock
 
   Endpoint(UpstreamSpec.Target target) {
     this.target = target;
@@ -43,15 +46,15 @@ public final class Endpoint {
   }
 
   public int active() {
-    return active;
+    return active.get();
   }
 
   public void begin() {
-    active++;
+    active.incrementAndGet();
   }
 
   public void end() {
-    active--;
+    active.decrementAndGet();
   }
 
   /** Healthy by active checks and not ejected by passive ones. */
@@ -64,6 +67,15 @@ public final class Endpoint {
   }
 
   void succeeded() {
+    if (consecutiveFailures == 0 && ejections == 0) {
+      return; // the common case: nothing to reset, no lock taken
+    }
+    synchronized (this) {
+      succeededLocked();
+    }
+  }
+
+  private void succeededLocked() {
     consecutiveFailures = 0;
     if (ejections > 0 && ++successesSinceReturn >= 20) {
       ejections = 0;
@@ -71,7 +83,7 @@ public final class Endpoint {
   }
 
   /** Counts a failure; returns true when it ejects the target. */
-  boolean failed(long now, UpstreamSpec.Outlier outlier, boolean mayEject) {
+  synchronized boolean failed(long now, UpstreamSpec.Outlier outlier, boolean mayEject) {
     consecutiveFailures++;
     if (consecutiveFailures < outlier.consecutiveFailures() || !mayEject || ejected(now)) {
       return false;
@@ -85,7 +97,7 @@ public final class Endpoint {
   }
 
   /** Records an active health-check result; returns true when health flipped. */
-  boolean checked(boolean ok, UpstreamSpec.HealthCheck spec) {
+  synchronized boolean checked(boolean ok, UpstreamSpec.HealthCheck spec) {
     healthStreak = ok ? Math.max(1, healthStreak + 1) : Math.min(-1, healthStreak - 1);
     if (!healthy && healthStreak >= spec.healthyThreshold()) {
       healthy = true;
@@ -99,7 +111,7 @@ public final class Endpoint {
     return false;
   }
 
-  public JsonObject status(long now) {
+  public synchronized JsonObject status(long now) {
     return new JsonObject().put("address", target.address()).put("zone", target.zone())
         .put("weight", target.weight()).put("healthy", healthy).put("ejected", ejected(now))
         .put("ejections", ejections).put("active", active);

@@ -2,10 +2,13 @@ package dev.gantry.gateway.upstream;
 
 import java.util.List;
 
-/** Smooth weighted round robin (as nginx): weights are honoured without bursts. */
+/**
+ * Smooth weighted round robin (as nginx): weights are honoured without bursts. One sequence for
+ * all event loops, hence the lock.
+ */
 final class RoundRobin implements Balancer {
   @Override
-  public Endpoint pick(List<Endpoint> candidates, String hashKey) {
+  public synchronized Endpoint pick(List<Endpoint> candidates, String hashKey) {
     long total = 0;
     Endpoint best = null;
     for (Endpoint e : candidates) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * A pool at run time. Choice: endpoints that are healthy, not ejected and not yet tried by this
  * request; of those, the local zone's while at least {@code zone-min-healthy-percent} of the local
  * zone is available, else every zone's; if nothing is available at all, every untried endpoint
- * (a pool with all targets down still tries rather than refuses).
+ * (a pool with all targets down still tries rather than refuses). Shared by the gateway's event
+ * loops; an ejection decision is taken under the pool's lock.
  */
 public final class UpstreamPool {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
@@ -21,7 +22,7 @@ public final class UpstreamPool {
   private final String localZone;
   private final List<Endpoint> endpoints;
   private final Balancer balancer;
-  private long ejectionsTotal;
+  private volatile long ejectionsTotal;
 
   public UpstreamPool(UpstreamSpec spec, String localZone) {
     this.spec = spec;
@@ -76,7 +77,7 @@ public final class UpstreamPool {
   }
 
   /** A 5xx or connect failure of {@code e}: may eject it. */
-  public void failed(Endpoint e) {
+  public synchronized void failed(Endpoint e) {
     long now = System.currentTimeMillis();
     long ejected = endpoints.stream().filter(x -> x.ejected(now)).count();
     boolean mayEject = (ejected + 1) * 100 <= (long) spec.outlier().maxEjectedPercent() * endpoints.size();

@@ -1,0 +1,93 @@
+package dev.gantry.gateway;
+
+import dev.gantry.discovery.ServiceCatalog;
+import dev.gantry.discovery.ServiceClient;
+import dev.gantry.gateway.api.ApiRoutes;
+import dev.gantry.gateway.health.HealthRoutes;
+import dev.gantry.gateway.observe.RecentRequests;
+import dev.gantry.gateway.observe.RequestObserver;
+import dev.gantry.gateway.problem.ProblemResponder;
+import dev.gantry.gateway.proxy.HttpForwarder;
+import dev.gantry.gateway.proxy.ProxyHandler;
+import dev.gantry.gateway.proxy.ProxyState;
+import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One event loop's share of the gateway: an HTTP server on the gateway's port (Vert.x spreads the
+ * accepted connections over every listener sharing it) whose router composes, in order, the
+ * request envelope, health endpoints, declared routes (the reverse proxy), the built-in API
+ * routes and the problem responder. Each listener has its own upstream client, so a request and
+ * its upstream connection stay on one event loop; the proxy state is the gateway's, shared.
+ */
+final class GatewayListener extends VerticleBase {
+  private final GatewayOptions options;
+  private final int port;
+  private final HealthChecks readiness;
+  private final MeterRegistry registry;
+  private final RecentRequests recent;
+  private final ProxyState state;
+  private HttpClient client;
+  private ServiceCatalog catalog;
+  private HttpServer server;
+
+  GatewayListener(GatewayOptions options, int port, HealthChecks readiness, MeterRegistry registry,
+      RecentRequests recent, ProxyState state) {
+    this.options = options;
+    this.port = port;
+    this.readiness = readiness;
+    this.registry = registry;
+    this.recent = recent;
+    this.state = state;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .setPipelining(false).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256));
+    catalog = ServiceCatalog.create(vertx);
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
+    router.route().handler(new RequestObserver(registry, recent));
+    new HealthRoutes(readiness).mount(router);
+    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
+        options.requestTimeoutMillis(), options.maxBodyBytes()));
+    new ApiRoutes(new ServiceClient(vertx), options.maxBodyBytes()).mount(router);
+    new ProblemResponder().mount(router);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(options.host())
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    return server.requestHandler(router).listen();
+  }
+
+  /** The bound port, once started. */
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Stops accepting and lets in-flight requests finish within the grace period. */
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(options.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
+    return drained.eventually(() -> {
+      if (catalog != null) {
+        catalog.close();
+      }
+      return client == null ? Future.succeededFuture() : client.close();
+    });
+  }
+}
