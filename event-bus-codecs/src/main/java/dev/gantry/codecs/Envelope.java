@@ -2,10 +2,10 @@ package dev.gantry.codecs;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +22,7 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
   public static final String ANONYMOUS = "anonymous";
   private static final Pattern TRACEPARENT =
       Pattern.compile("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HexFormat HEX = HexFormat.of();
 
   public Envelope {
     Objects.requireNonNull(requestId, "requestId");
@@ -53,7 +53,7 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
   /** The caller's request id when it is sane, else a new one. */
   private static String requestIdOrNew(String requestId) {
     return requestId == null || requestId.isBlank() || requestId.length() > 128
-        ? UUID.randomUUID().toString() : requestId;
+        ? newRequestId() : requestId;
   }
 
   /** Reads the envelope of a received message; a missing or malformed one is a bad request. */
@@ -105,10 +105,20 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
     return traceparent.substring(3, 35);
   }
 
+  /**
+   * A random (version 4) UUID. Ids only need to be unique, not unguessable: a per-thread
+   * generator keeps event loops from contending on one SecureRandom (as OpenTelemetry's ids do).
+   */
+  private static String newRequestId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
+  }
+
   private static String newTraceparent() {
-    byte[] trace = new byte[16];
-    RANDOM.nextBytes(trace);
-    return "00-" + HexFormat.of().formatHex(trace) + "-" + newSpanId() + "-01";
+    return "00-" + HEX.toHexDigits(nonZeroLong()) + HEX.toHexDigits(ThreadLocalRandom.current().nextLong())
+        + "-" + newSpanId() + "-01";
   }
 
   private static String childOf(String parent) {
@@ -116,8 +126,15 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
   }
 
   private static String newSpanId() {
-    byte[] span = new byte[8];
-    RANDOM.nextBytes(span);
-    return HexFormat.of().formatHex(span);
+    return HEX.toHexDigits(nonZeroLong());
+  }
+
+  /** W3C trace context: all-zero trace and span ids are invalid. */
+  private static long nonZeroLong() {
+    long value;
+    do {
+      value = ThreadLocalRandom.current().nextLong();
+    } while (value == 0);
+    return value;
   }
 }

@@ -66,7 +66,12 @@ class CodecsTest {
 
     Envelope fresh = Envelope.start(null, "garbage", 1_000, null);
     assertEquals(55, fresh.traceparent().length());
+    assertTrue(fresh.traceparent().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), fresh.traceparent());
     assertEquals(Envelope.ANONYMOUS, fresh.principal());
+    java.util.UUID id = java.util.UUID.fromString(fresh.requestId());
+    assertEquals(4, id.version());
+    assertEquals(2, id.variant());
+    assertTrue(!fresh.requestId().equals(Envelope.start(null, null, 1_000, null).requestId()));
   }
 
   @Test

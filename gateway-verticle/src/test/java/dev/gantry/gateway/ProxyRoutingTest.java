@@ -110,6 +110,18 @@ class ProxyRoutingTest {
     assertNull(r.getHeader("X-Secret-Hop"), "a header the upstream named in Connection stays behind");
     assertEquals("rid-1", r.getHeader("X-Request-Id"));
 
+    // Behind another proxy: its hops are kept and this one appended; its proto and host are replaced.
+    gw.client.get("/shop/items/8").putHeader("X-Forwarded-For", "10.0.0.1").putHeader("X-Forwarded-Proto", "https")
+        .putHeader("X-Forwarded-Host", "spoofed.example").putHeader("Forwarded", "for=10.0.0.1;proto=https")
+        .putHeader("Keep-Alive", "timeout=5").putHeader("TE", "trailers").send().await();
+    assertEquals("10.0.0.1, 127.0.0.1", a.lastHeaders.get("x-forwarded-for"));
+    assertEquals("http", a.lastHeaders.get("x-forwarded-proto"));
+    assertTrue(a.lastHeaders.get("x-forwarded-host").startsWith("localhost"), a.lastHeaders.get("x-forwarded-host"));
+    assertTrue(a.lastHeaders.get("forwarded").startsWith("for=10.0.0.1;proto=https, for=127.0.0.1;proto=http"),
+        a.lastHeaders.get("forwarded"));
+    assertNull(a.lastHeaders.get("keep-alive"));
+    assertNull(a.lastHeaders.get("te"));
+
     gw.get("/users/42/orders");
     assertEquals("/v2/orders?user=42", a.lastPath);
   }

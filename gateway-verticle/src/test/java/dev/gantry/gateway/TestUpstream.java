@@ -66,7 +66,8 @@ final class TestUpstream {
     lastPath = req.uri();
     lastMethod = req.method().name();
     lastHeaders.clear();
-    req.headers().forEach(h -> lastHeaders.put(h.getKey().toLowerCase(), h.getValue()));
+    // a repeated header shows as its values joined by " | "
+    req.headers().forEach(h -> lastHeaders.merge(h.getKey().toLowerCase(), h.getValue(), (x, y) -> x + " | " + y));
     AtomicLong count = new AtomicLong();
     req.handler(b -> count.addAndGet(b.length()));
     req.endHandler(v -> {

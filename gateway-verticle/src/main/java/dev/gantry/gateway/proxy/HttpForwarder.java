@@ -17,9 +17,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Sends one attempt of a request to an endpoint and relays the response back, streaming both
@@ -28,9 +28,6 @@ import java.util.Set;
  * {@code X-Forwarded-*} are set.
  */
 public final class HttpForwarder {
-  static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
-
   private final HttpClient client;
 
   public HttpForwarder(HttpClient client) {
@@ -164,34 +161,63 @@ public final class HttpForwarder {
   }
 
   private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {
-    Set<String> connectionTokens = connectionTokens(in.headers());
-    for (Map.Entry<String, String> h : in.headers()) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
-        out.add(h.getKey(), h.getValue());
+    MultiMap headers = in.headers();
+    String connection = null;
+    String priorFor = null;
+    String priorForwarded = null;
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey();
+      if (isHopByHop(name)) {
+        if (name.equalsIgnoreCase("connection")) {
+          connection = h.getValue();
+        }
+        continue;
+      }
+      if (name.equalsIgnoreCase("x-forwarded-for")) {
+        priorFor = priorFor == null ? h.getValue() : priorFor + ", " + h.getValue();
+      } else if (name.equalsIgnoreCase("forwarded")) {
+        priorForwarded = priorForwarded == null ? h.getValue() : priorForwarded + ", " + h.getValue();
+      } else if (!name.equalsIgnoreCase("x-forwarded-proto") && !name.equalsIgnoreCase("x-forwarded-host")) {
+        out.add(name, h.getValue());
       }
     }
-    String client = in.remoteAddress() == null ? "unknown" : in.remoteAddress().hostAddress();
+    if (connection != null) {
+      // Headers the client named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+      for (String token : connectionTokens(connection)) {
+        out.remove(token);
+      }
+    }
+    // The peer itself: the gateway does not trust forwarding headers to say who the client is.
+    SocketAddress peer = in.connection() == null ? null : in.connection().remoteAddress();
+    String client = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
     String proto = in.isSSL() ? "https" : "http";
     String host = in.authority() == null ? null : in.authority().toString();
-    String prior = in.getHeader("X-Forwarded-For");
-    out.set("X-Forwarded-For", prior == null ? client : prior + ", " + client);
-    out.set("X-Forwarded-Proto", proto);
+    out.add("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
+    out.add("X-Forwarded-Proto", proto);
     if (host != null) {
-      out.set("X-Forwarded-Host", host);
+      out.add("X-Forwarded-Host", host);
     }
-    String forwarded = "for=" + (client.contains(":") ? "\"[" + client + "]\"" : client) + ";proto=" + proto
+    String forwarded = "for=" + (client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client) + ";proto=" + proto
         + (host == null ? "" : ";host=\"" + host + "\"");
-    String priorForwarded = in.getHeader("Forwarded");
-    out.set("Forwarded", priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
+    out.add("Forwarded", priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
   }
 
-  private static Set<String> connectionTokens(MultiMap headers) {
-    String connection = headers.get(HttpHeaders.CONNECTION);
-    if (connection == null) {
-      return Set.of();
-    }
-    return Set.of(connection.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+  /** Whether a header is hop-by-hop (RFC 9110 §7.6.1), without allocating a lower-case copy. */
+  static boolean isHopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      default -> false;
+    };
+  }
+
+  private static String[] connectionTokens(String connection) {
+    return connection.toLowerCase(Locale.ROOT).trim().split("\\s*,\\s*");
   }
 
   static void apply(HeaderOps ops, MultiMap headers) {
@@ -215,11 +241,18 @@ public final class HttpForwarder {
   public Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, int teeLimit) {
     out.setStatusCode(upstream.statusCode());
     out.setStatusMessage(upstream.statusMessage());
-    Set<String> connectionTokens = connectionTokens(upstream.headers());
+    MultiMap headers = out.headers();
+    String connection = null;
     for (Map.Entry<String, String> h : upstream.headers()) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(name) && !connectionTokens.contains(name)) {
-        out.headers().add(h.getKey(), h.getValue());
+      if (!isHopByHop(h.getKey())) {
+        headers.add(h.getKey(), h.getValue());
+      } else if (h.getKey().equalsIgnoreCase("connection")) {
+        connection = h.getValue();
+      }
+    }
+    if (connection != null) {
+      for (String token : connectionTokens(connection)) {
+        headers.remove(token);
       }
     }
     apply(ops, out.headers());

@@ -99,9 +99,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return;
     }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
-    Future<Buffer> body = (retryable || shadowed || service) && HttpForwarder.hasBody(req)
-        ? readBody(req, maxBody, route.id()) : Future.succeededFuture(null);
-    body.onFailure(e -> fail(ctx, e)).onSuccess(buffered -> {
+    Handler<Buffer> forward = buffered -> {
       Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
       if (service) {
         services.start(ex, match.upstreamPath(req.path()))
@@ -117,7 +115,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       if (shadowed) {
         shadows.copy(ex, shadow, answered, relayed);
       }
-    });
+    };
+    if ((retryable || shadowed || service) && HttpForwarder.hasBody(req)) {
+      readBody(req, maxBody, route.id()).onFailure(e -> fail(ctx, e)).onSuccess(forward);
+    } else {
+      forward.handle(null); // nothing to hold: the body, if any, streams through
+    }
   }
 
   private void tunnel(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, long timeoutMillis) {

@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -62,7 +61,7 @@ final class ServiceCall {
     HttpServerRequest req = ex.ctx().request();
     Map<String, String> headers = new LinkedHashMap<>();
     req.headers().forEach(h -> {
-      if (!HttpForwarder.HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+      if (!HttpForwarder.isHopByHop(h.getKey())) {
         headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
       }
     });
@@ -97,7 +96,7 @@ final class ServiceCall {
   static void writeReply(RoutingContext ctx, RouteSpec route, HttpReply reply) {
     HttpServerResponse out = ctx.response().setStatusCode(reply.status());
     reply.headers().forEach((k, v) -> {
-      if (!HttpForwarder.HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT)) && !k.equalsIgnoreCase("Content-Length")) {
+      if (!HttpForwarder.isHopByHop(k) && !k.equalsIgnoreCase("Content-Length")) {
         out.putHeader(k, v);
       }
     });
