@@ -12,7 +12,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 /**
  * Turns the raw runs of bench/run (one "target round rps p50 p99 p999 errors" line each) into a
  * markdown table (median of the rounds, spread, ratios to nginx and to the direct upstream) and a
- * PNG bar chart. Run: java -cp xchart.jar bench/Report.java RAW OUT.md OUT.png "machine text"
+ * PNG bar chart; and, given the fixed-rate results of bench/RateClient.java, a latency table.
+ * Run: java -cp xchart.jar bench/Report.java RAW OUT.md OUT.png "machine text" [RATE_RESULTS]
  */
 public class Report {
   record Run(double rps, double p50, double p99, double p999, long errors) {}
@@ -48,6 +49,9 @@ public class Report {
     });
     md.append("\nEach figure is the median of ").append(runs.values().stream().mapToInt(List::size).max().orElse(0))
         .append(" interleaved rounds (every target once per round, in turn); spread is min–max.\n");
+    if (args.length > 4 && Files.exists(Path.of(args[4]))) {
+      fixedRate(Files.readAllLines(Path.of(args[4])), md);
+    }
     Files.writeString(Path.of(args[1]), md.toString());
     CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title("Requests per second (median)")
         .xAxisTitle("target").yAxisTitle("req/s").build();
@@ -56,6 +60,30 @@ public class Report {
     chart.addSeries("req/s", names, values);
     BitmapEncoder.saveBitmap(chart, args[2].replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
     System.out.print(md);
+  }
+
+  /** Lines "target rate achieved p50 p90 p99 p999 max errors" (latencies in microseconds). */
+  static void fixedRate(List<String> lines, StringBuilder md) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    md.append("\nFixed rate, open loop (bench/RateClient.java: each request's latency runs from the time it was due,\n")
+        .append("so a stall shows in every request queued behind it, as with wrk2). Targets that cannot sustain\n")
+        .append("1.25 × the rate in the table above are left out.\n\n")
+        .append("| target | rate req/s | achieved | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |\n")
+        .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (String line : lines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 9) {
+        continue;
+      }
+      md.append(String.format("| %s | %,d | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n", f[0],
+          Long.parseLong(f[1]), Double.parseDouble(f[2]), ms(f[3]), ms(f[4]), ms(f[5]), ms(f[6]), ms(f[7]), f[8]));
+    }
+  }
+
+  static double ms(String micros) {
+    return Long.parseLong(micros) / 1000.0;
   }
 
   interface Metric {

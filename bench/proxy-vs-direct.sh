@@ -4,7 +4,7 @@
 # is issue #5; this script is the first step of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=runtime/target/gantry.jar
+JAR=${JAR:-runtime/target/gantry.jar}
 [ -f "$JAR" ] || ./mvnw -q -DskipTests package
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 DUR=${DUR:-10s}; CONN=${CONN:-50}
