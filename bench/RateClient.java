@@ -24,39 +24,57 @@ import org.HdrHistogram.Recorder;
  * queued behind it, instead of the load generator politely waiting (coordinated omission).
  *
  * <p>Run with the Gantry jar on the class path (it carries Vert.x and HdrHistogram):
- * {@code java -cp runtime/target/gantry.jar bench/RateClient.java URL RATE SECONDS CONNECTIONS [WARMUP_SECONDS]}
+ * {@code java -cp runtime/target/gantry.jar bench/RateClient.java RATE SECONDS CONNECTIONS WARMUP name=URL...}
+ * Targets are driven one after the other from one JVM, each warmed up for WARMUP seconds first
+ * (the first for {@link #CLIENT_WARMUP_SECONDS} more, while this client itself JIT-compiles).
  *
- * <p>Prints one line: {@code RESULT rate=… achieved=… p50=… p90=… p99=… p999=… max=… errors=…}
+ * <p>Prints one line a target: {@code RESULT name=… rate=… achieved=… p50=… p90=… p99=… p999=… max=… errors=…}
  * (latencies in microseconds). Two event loops share the rate and the connections, as wrk -t2.
  */
 public class RateClient {
   static final int THREADS = 2;
   static final long PACE_NANOS = 200_000;
+  static final int CLIENT_WARMUP_SECONDS = 10;
 
   public static void main(String[] args) throws Exception {
-    URI url = URI.create(args[0]);
-    double rate = Double.parseDouble(args[1]);
-    int seconds = Integer.parseInt(args[2]);
-    int connections = Integer.parseInt(args[3]);
-    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10; // the client JIT-compiles in the first seconds
+    double rate = Double.parseDouble(args[0]);
+    int seconds = Integer.parseInt(args[1]);
+    int connections = Integer.parseInt(args[2]);
+    int warmup = Integer.parseInt(args[3]);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(THREADS).setPreferNativeTransport(true));
+    try {
+      for (int i = 4; i < args.length; i++) {
+        String name = args[i].substring(0, args[i].indexOf('='));
+        URI url = URI.create(args[i].substring(args[i].indexOf('=') + 1));
+        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        long errors = run(vertx, url, rate, seconds, connections, warmup + (i == 4 ? CLIENT_WARMUP_SECONDS : 0), h);
+        System.out.printf("RESULT name=%s rate=%.0f achieved=%.1f p50=%d p90=%d p99=%d p999=%d max=%d errors=%d%n",
+            name, rate, h.getTotalCount() / (double) seconds, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+            h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), errors);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** Drives one target; fills {@code into} with the measured latencies and returns the error count. */
+  static long run(Vertx vertx, URI url, double rate, int seconds, int connections, int warmup, Histogram into)
+      throws InterruptedException {
     Recorder recorder = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(THREADS).setPreferNativeTransport(true));
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
     long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
     long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
-    vertx.deployVerticle(() -> new Sender(url, rate / THREADS, Math.max(1, connections / THREADS), start, measureFrom,
-        end, recorder, done, errors), new DeploymentOptions().setInstances(THREADS)).await();
-    while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(10) && done.get() < Math.round(rate * (warmup + seconds)) - THREADS) {
-      Thread.sleep(100); // the load runs on the event loops; this thread only waits for the last answers
+    long total = THREADS * (long) ((end - start) * (rate / THREADS) / 1e9);
+    String deployment = vertx.deployVerticle(() -> new Sender(url, rate / THREADS, Math.max(1, connections / THREADS),
+        start, measureFrom, end, recorder, done, errors), new DeploymentOptions().setInstances(THREADS)).await();
+    while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(10) && done.get() < total) {
+      Thread.sleep(50); // the load runs on the event loops; this thread only waits for the last answers
     }
-    Histogram h = recorder.getIntervalHistogram();
-    double achieved = h.getTotalCount() / (double) seconds;
-    System.out.printf("RESULT rate=%.0f achieved=%.1f p50=%d p90=%d p99=%d p999=%d max=%d errors=%d%n", rate, achieved,
-        h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-        h.getValueAtPercentile(99.9), h.getMaxValue(), errors.get());
-    vertx.close().await();
+    vertx.undeploy(deployment).await();
+    into.add(recorder.getIntervalHistogram());
+    return errors.get() + (total - done.get()); // unanswered at the end count as errors
   }
 
   /**

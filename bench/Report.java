@@ -62,28 +62,42 @@ public class Report {
     System.out.print(md);
   }
 
-  /** Lines "target rate achieved p50 p90 p99 p999 max errors" (latencies in microseconds). */
+  /**
+   * Lines "target rate achieved p50 p90 p99 p999 max errors" (latencies in microseconds), one per
+   * target, rate and round; each column's median over the rounds is reported, errors summed.
+   */
   static void fixedRate(List<String> lines, StringBuilder md) {
-    if (lines.isEmpty()) {
+    Map<String, List<double[]>> runs = new LinkedHashMap<>();
+    for (String line : lines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 9) {
+        double[] v = new double[8];
+        for (int i = 0; i < 8; i++) {
+          v[i] = Double.parseDouble(f[i + 1]);
+        }
+        runs.computeIfAbsent(f[0] + " " + f[1], k -> new ArrayList<>()).add(v);
+      }
+    }
+    if (runs.isEmpty()) {
       return;
     }
     md.append("\nFixed rate, open loop (bench/RateClient.java: each request's latency runs from the time it was due,\n")
         .append("so a stall shows in every request queued behind it, as with wrk2). Targets that cannot sustain\n")
-        .append("1.25 × the rate in the table above are left out.\n\n")
+        .append("1.25 × the rate in the table above are left out. Medians of ")
+        .append(runs.values().stream().mapToInt(List::size).max().orElse(0)).append(" rounds.\n\n")
         .append("| target | rate req/s | achieved | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |\n")
         .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    for (String line : lines) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length < 9) {
-        continue;
-      }
-      md.append(String.format("| %s | %,d | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n", f[0],
-          Long.parseLong(f[1]), Double.parseDouble(f[2]), ms(f[3]), ms(f[4]), ms(f[5]), ms(f[6]), ms(f[7]), f[8]));
-    }
+    runs.forEach((key, list) -> {
+      String[] k = key.split(" ");
+      md.append(String.format("| %s | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |%n", k[0],
+          Double.parseDouble(k[1]), col(list, 1), col(list, 2) / 1000, col(list, 3) / 1000, col(list, 4) / 1000,
+          col(list, 5) / 1000, col(list, 6) / 1000, list.stream().mapToDouble(v -> v[7]).sum()));
+    });
   }
 
-  static double ms(String micros) {
-    return Long.parseLong(micros) / 1000.0;
+  static double col(List<double[]> rounds, int i) {
+    double[] v = rounds.stream().mapToDouble(r -> r[i]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   interface Metric {
