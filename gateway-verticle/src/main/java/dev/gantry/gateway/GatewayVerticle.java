@@ -20,7 +20,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -110,23 +109,27 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<String> listen(int count, int triesLeft) {
-    int wanted = options.port() == 0 && count > 1 ? freePort(options.host()) : options.port();
+    Future<Integer> wanted = options.port() == 0 && count > 1
+        ? vertx.executeBlocking(() -> freePort(options.host())) : Future.succeededFuture(options.port());
     List<GatewayListener> started = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
-      GatewayListener listener = new GatewayListener(options, wanted, readiness, registry, recent, state);
+    return wanted.compose(chosen -> vertx.deployVerticle(() -> {
+      GatewayListener listener = new GatewayListener(options, chosen, readiness, registry, recent, state);
       started.add(listener);
       return listener;
-    }, new DeploymentOptions().setInstances(count))
+    }, new DeploymentOptions().setInstances(count)))
         .onSuccess(id -> port = started.get(0).actualPort())
-        .recover(e -> options.port() == 0 && count > 1 && triesLeft > 1 && e instanceof BindException
+        .recover(e -> options.port() == 0 && count > 1 && triesLeft > 1 && addressInUse(e)
             ? listen(count, triesLeft - 1) : Future.failedFuture(e));
   }
 
-  private static int freePort(String host) {
+  /** NIO reports a taken port as a BindException, the native transport as an IOException. */
+  private static boolean addressInUse(Throwable e) {
+    return e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use");
+  }
+
+  private static int freePort(String host) throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + host, e);
     }
   }
 

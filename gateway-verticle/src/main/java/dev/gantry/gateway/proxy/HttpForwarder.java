@@ -20,6 +20,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Sends one attempt of a request to an endpoint and relays the response back, streaming both
@@ -28,6 +29,8 @@ import java.util.Map;
  * {@code X-Forwarded-*} are set.
  */
 public final class HttpForwarder {
+  private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
+  private static final String[] NO_TOKENS = {};
   private final HttpClient client;
 
   public HttpForwarder(HttpClient client) {
@@ -161,16 +164,12 @@ public final class HttpForwarder {
   }
 
   private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {
-    MultiMap headers = in.headers();
-    String connection = null;
+    String[] named = connectionTokens(in.headers());
     String priorFor = null;
     String priorForwarded = null;
-    for (Map.Entry<String, String> h : headers) {
+    for (Map.Entry<String, String> h : in.headers()) {
       String name = h.getKey();
-      if (isHopByHop(name)) {
-        if (name.equalsIgnoreCase("connection")) {
-          connection = h.getValue();
-        }
+      if (isHopByHop(name) || namedIn(named, name)) {
         continue;
       }
       if (name.equalsIgnoreCase("x-forwarded-for")) {
@@ -179,12 +178,6 @@ public final class HttpForwarder {
         priorForwarded = priorForwarded == null ? h.getValue() : priorForwarded + ", " + h.getValue();
       } else if (!name.equalsIgnoreCase("x-forwarded-proto") && !name.equalsIgnoreCase("x-forwarded-host")) {
         out.add(name, h.getValue());
-      }
-    }
-    if (connection != null) {
-      // Headers the client named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
-      for (String token : connectionTokens(connection)) {
-        out.remove(token);
       }
     }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
@@ -216,8 +209,19 @@ public final class HttpForwarder {
     };
   }
 
-  private static String[] connectionTokens(String connection) {
-    return connection.toLowerCase(Locale.ROOT).trim().split("\\s*,\\s*");
+  /** The headers a message's Connection header names: hop-by-hop too (RFC 9110 §7.6.1). */
+  private static String[] connectionTokens(MultiMap headers) {
+    String connection = headers.get(HttpHeaders.CONNECTION);
+    return connection == null ? NO_TOKENS : COMMA.split(connection.trim());
+  }
+
+  private static boolean namedIn(String[] tokens, String name) {
+    for (String token : tokens) {
+      if (token.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static void apply(HeaderOps ops, MultiMap headers) {
@@ -242,17 +246,10 @@ public final class HttpForwarder {
     out.setStatusCode(upstream.statusCode());
     out.setStatusMessage(upstream.statusMessage());
     MultiMap headers = out.headers();
-    String connection = null;
+    String[] named = connectionTokens(upstream.headers());
     for (Map.Entry<String, String> h : upstream.headers()) {
-      if (!isHopByHop(h.getKey())) {
+      if (!isHopByHop(h.getKey()) && !namedIn(named, h.getKey())) {
         headers.add(h.getKey(), h.getValue());
-      } else if (h.getKey().equalsIgnoreCase("connection")) {
-        connection = h.getValue();
-      }
-    }
-    if (connection != null) {
-      for (String token : connectionTokens(connection)) {
-        headers.remove(token);
       }
     }
     apply(ops, out.headers());
