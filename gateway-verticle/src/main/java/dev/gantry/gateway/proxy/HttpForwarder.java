@@ -52,17 +52,16 @@ public final class HttpForwarder {
         .setURI(uri)
         .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)))
         .setIdleTimeout(Math.max(1, timeoutMillis));
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    copyRequestHeaders(in, headers);
-    if (envelope != null) {
-      headers.set("X-Request-Id", envelope.requestId());
-      headers.set("traceparent", envelope.traceparent());
-    }
-    apply(ops, headers);
-    options.setHeaders(headers);
     return client.request(options).compose(request -> {
+      // Straight into the request's own map: headers given through RequestOptions are copied once more.
+      MultiMap headers = request.headers();
+      copyRequestHeaders(in, headers);
+      if (envelope != null) {
+        headers.set("X-Request-Id", envelope.requestId());
+        headers.set("traceparent", envelope.traceparent());
+      }
+      apply(ops, headers);
       if (body != null) {
-        request.headers().remove(HttpHeaders.TRANSFER_ENCODING);
         return request.send(body);
       }
       if (!hasBody(in)) {
