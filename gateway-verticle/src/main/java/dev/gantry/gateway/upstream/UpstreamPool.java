@@ -4,8 +4,8 @@ import dev.gantry.gateway.spec.UpstreamSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +40,11 @@ public final class UpstreamPool {
   }
 
   /** An endpoint for a request; {@code tried} holds those this request already used. */
-  public Endpoint choose(String hashKey, Set<Endpoint> tried) {
+  public Endpoint choose(String hashKey, Collection<Endpoint> tried) {
     long now = System.currentTimeMillis();
+    if (tried.isEmpty() && allLocalAndAvailable(now)) {
+      return balancer.pick(endpoints, hashKey); // the usual case, without building candidate lists
+    }
     List<Endpoint> available = new ArrayList<>(endpoints.size());
     int localTotal = 0;
     int localAvailable = 0;
@@ -70,6 +73,15 @@ public final class UpstreamPool {
       }
     }
     return balancer.pick(candidates, hashKey);
+  }
+
+  private boolean allLocalAndAvailable(long now) {
+    for (Endpoint e : endpoints) {
+      if (!e.available(now) || !e.zone().equals(localZone)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public void succeeded(Endpoint e) {
