@@ -12,7 +12,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 /**
  * Turns the raw runs of bench/run (one "target round rps p50 p99 p999 errors" line each) into a
  * markdown table (median of the rounds, spread, ratios to nginx and to the direct upstream) and a
- * PNG bar chart; and, given the fixed-rate results of bench/RateClient.java, a latency table.
+ * PNG bar chart; and, given the fixed-rate results of bench/RateClient.java, a latency table and
+ * a p99 chart a rate under the throughput chart.
  * Run: java -cp xchart.jar bench/Report.java RAW OUT.md OUT.png "machine text" [RATE_RESULTS]
  */
 public class Report {
@@ -49,24 +50,43 @@ public class Report {
     });
     md.append("\nEach figure is the median of ").append(runs.values().stream().mapToInt(List::size).max().orElse(0))
         .append(" interleaved rounds (every target once per round, in turn); spread is min–max.\n");
-    if (args.length > 4 && Files.exists(Path.of(args[4]))) {
-      fixedRate(Files.readAllLines(Path.of(args[4])), md);
-    }
+    Map<String, List<double[]>> rated = args.length > 4 && Files.exists(Path.of(args[4]))
+        ? parseRates(Files.readAllLines(Path.of(args[4]))) : Map.of();
+    fixedRate(rated, md);
     Files.writeString(Path.of(args[1]), md.toString());
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(500).title("Requests per second (median)")
-        .xAxisTitle("target").yAxisTitle("req/s").build();
+    List<CategoryChart> charts = new ArrayList<>();
+    charts.add(bars("Requests per second (wrk, median)", "req/s", names, values));
+    // One p99 chart a rate: the targets measured differ from rate to rate.
+    Map<String, List<String>> targetsByRate = new LinkedHashMap<>();
+    Map<String, List<Double>> p99ByRate = new LinkedHashMap<>();
+    rated.forEach((key, list) -> {
+      String[] k = key.split(" ");
+      targetsByRate.computeIfAbsent(k[1], r -> new ArrayList<>()).add(k[0]);
+      p99ByRate.computeIfAbsent(k[1], r -> new ArrayList<>()).add(Math.round(col(list, 4) / 10) / 100.0);
+    });
+    targetsByRate.forEach((rate, targets) -> charts.add(bars("p99 latency at " + rate
+        + " req/s, open loop (ms, median)", "ms", targets, p99ByRate.get(rate))));
+    BitmapEncoder.saveBitmap(charts, charts.size(), 1, args[2].replaceAll("\\.png$", ""),
+        BitmapEncoder.BitmapFormat.PNG);
+    System.out.print(md);
+  }
+
+  static CategoryChart bars(String title, String unit, List<String> names, List<Double> values) {
+    CategoryChart chart = new CategoryChartBuilder().width(900).height(400).title(title)
+        .xAxisTitle("target").yAxisTitle(unit).build();
+    chart.getStyler().setDecimalPattern(unit.equals("ms") ? "0.00" : "#,###");
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setLabelsVisible(true);
-    chart.addSeries("req/s", names, values);
-    BitmapEncoder.saveBitmap(chart, args[2].replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-    System.out.print(md);
+    chart.addSeries(unit, names, values);
+    return chart;
   }
 
   /**
    * Lines "target rate achieved p50 p90 p99 p999 max errors" (latencies in microseconds), one per
-   * target, rate and round; each column's median over the rounds is reported, errors summed.
+   * target, rate and round, keyed "target rate"; each column's median over the rounds is reported,
+   * errors summed.
    */
-  static void fixedRate(List<String> lines, StringBuilder md) {
+  static Map<String, List<double[]>> parseRates(List<String> lines) {
     Map<String, List<double[]>> runs = new LinkedHashMap<>();
     for (String line : lines) {
       String[] f = line.trim().split("\\s+");
@@ -78,6 +98,10 @@ public class Report {
         runs.computeIfAbsent(f[0] + " " + f[1], k -> new ArrayList<>()).add(v);
       }
     }
+    return runs;
+  }
+
+  static void fixedRate(Map<String, List<double[]>> runs, StringBuilder md) {
     if (runs.isEmpty()) {
       return;
     }
