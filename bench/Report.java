@@ -72,11 +72,12 @@ public class Report {
   }
 
   static CategoryChart bars(String title, String unit, List<String> names, List<Double> values) {
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(400).title(title)
+    CategoryChart chart = new CategoryChartBuilder().width(1100).height(420).title(title)
         .xAxisTitle("target").yAxisTitle(unit).build();
     chart.getStyler().setDecimalPattern(unit.equals("ms") ? "0.00" : "#,###");
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setXAxisLabelRotation(12); // long target names stay apart
     chart.addSeries(unit, names, values);
     return chart;
   }
