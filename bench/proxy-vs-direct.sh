@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick measurement: requests/s and latency of the Gantry proxy route against calling the
-# upstream directly, with wrk on loopback. The full side-by-side harness (nginx, HAProxy, JMH)
-# is issue #5; this script is the first step of it.
+# upstream directly, with wrk on loopback, twice each. For the side-by-side with nginx and HAProxy
+# use bench/run. JAR=other.jar measures another build; JAVA_OPTS goes to Gantry's JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-runtime/target/gantry.jar}
