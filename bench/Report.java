@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -120,20 +121,17 @@ public class Report {
     });
   }
 
+  /** The median over the rounds of one column of the fixed-rate results. */
   static double col(List<double[]> rounds, int i) {
-    double[] v = rounds.stream().mapToDouble(r -> r[i]).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return median(rounds, r -> r[i]);
   }
 
-  interface Metric {
-    double of(Run r);
-  }
-
-  static double median(List<Run> list, Metric metric) {
+  /** The median of {@code metric} over {@code list}; 0 for none. */
+  static <T> double median(List<T> list, ToDoubleFunction<T> metric) {
     if (list.isEmpty()) {
       return 0;
     }
-    double[] v = list.stream().mapToDouble(metric::of).sorted().toArray();
+    double[] v = list.stream().mapToDouble(metric).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 }

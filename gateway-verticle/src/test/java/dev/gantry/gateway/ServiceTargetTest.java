@@ -51,7 +51,8 @@ class ServiceTargetTest {
         calls.incrementAndGet();
         Envelope env = Envelope.from(m.headers());
         m.reply(HttpReply.json(status, new JsonObject().put("version", version).put("path", m.body().path())
-            .put("query", m.body().query()).put("remainingMillis", env.remainingMillis())));
+            .put("query", m.body().query()).put("remainingMillis", env.remainingMillis())
+            .put("headers", new JsonObject(new java.util.HashMap<>(m.body().headers())))));
       }).completion().await();
     }
     catalog.publish(new ServiceRecord(name, version, "default", "test", Addresses.httpService(name, version))).await();
@@ -62,9 +63,13 @@ class ServiceTargetTest {
   void aServiceRouteIsAnsweredOverTheBusWithTheRoutesDeadline(Vertx vertx) {
     serve(vertx, "echo", "v1", 200);
     gw = GatewayHarness.start(vertx, "routes:\n  - {id: svc, match: {path: /svc/**}, service: echo, rewrite: /, timeout-ms: 3000}\n");
-    HttpResponse<Buffer> r = gw.get("/svc/hello?x=1");
+    HttpResponse<Buffer> r = gw.client.get("/svc/hello?x=1").putHeader("Connection", "X-Drop")
+        .putHeader("X-Drop", "1").putHeader("X-Keep", "1").send().await();
     assertEquals(200, r.statusCode(), r.bodyAsString());
     JsonObject body = r.bodyAsJsonObject();
+    JsonObject seen = body.getJsonObject("headers");
+    assertEquals("1", seen.getString("X-Keep"), seen.encode());
+    assertTrue(!seen.containsKey("X-Drop") && !seen.containsKey("Connection"), "hop-by-hop headers stay behind: " + seen);
     assertEquals("/hello", body.getString("path"));
     assertEquals("x=1", body.getString("query"));
     long remaining = body.getLong("remainingMillis");

@@ -53,14 +53,8 @@ public final class HttpForwarder {
         .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)))
         .setIdleTimeout(Math.max(1, timeoutMillis));
     return client.request(options).compose(request -> {
-      // Straight into the request's own map: headers given through RequestOptions are copied once more.
-      MultiMap headers = request.headers();
-      copyRequestHeaders(in, headers);
-      if (envelope != null) {
-        headers.set("X-Request-Id", envelope.requestId());
-        headers.set("traceparent", envelope.traceparent());
-      }
-      apply(ops, headers);
+      upstreamHeaders(in, envelope, request.headers());
+      apply(ops, request.headers());
       if (body != null) {
         return request.send(body);
       }
@@ -118,18 +112,14 @@ public final class HttpForwarder {
    */
   public Future<Void> upgrade(HttpServerRequest in, Envelope envelope, Endpoint endpoint, String uri,
       long connectTimeoutMillis) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    copyRequestHeaders(in, headers);
-    headers.set(HttpHeaders.CONNECTION, in.getHeader(HttpHeaders.CONNECTION));
-    headers.set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
-    if (envelope != null) {
-      headers.set("X-Request-Id", envelope.requestId());
-      headers.set("traceparent", envelope.traceparent());
-    }
     RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(endpoint.host())
-        .setPort(endpoint.port()).setURI(uri).setHeaders(headers)
-        .setConnectTimeout(Math.max(1, connectTimeoutMillis));
-    return client.request(options).compose(HttpClientRequest::connect).compose(response -> {
+        .setPort(endpoint.port()).setURI(uri).setConnectTimeout(Math.max(1, connectTimeoutMillis));
+    return client.request(options).compose(request -> {
+      upstreamHeaders(in, envelope, request.headers());
+      request.headers().set(HttpHeaders.CONNECTION, in.getHeader(HttpHeaders.CONNECTION));
+      request.headers().set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
+      return request.connect();
+    }).compose(response -> {
       HttpServerResponse out = in.response();
       if (response.statusCode() != 101) {
         response.pause();
@@ -162,13 +152,26 @@ public final class HttpForwarder {
     return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
   }
 
+  /**
+   * What goes upstream, written straight into the client request's own map (headers handed over
+   * through RequestOptions would be copied once more): the client's end-to-end headers, the
+   * forwarding headers, and the envelope's request id and trace context.
+   */
+  private static void upstreamHeaders(HttpServerRequest in, Envelope envelope, MultiMap out) {
+    copyRequestHeaders(in, out);
+    if (envelope != null) {
+      out.set("X-Request-Id", envelope.requestId());
+      out.set("traceparent", envelope.traceparent());
+    }
+  }
+
   private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {
     String[] named = connectionTokens(in.headers());
     String priorFor = null;
     String priorForwarded = null;
     for (Map.Entry<String, String> h : in.headers()) {
       String name = h.getKey();
-      if (isHopByHop(name) || namedIn(named, name)) {
+      if (!isEndToEnd(named, name)) {
         continue;
       }
       if (name.equalsIgnoreCase("x-forwarded-for")) {
@@ -209,18 +212,22 @@ public final class HttpForwarder {
   }
 
   /** The headers a message's Connection header names: hop-by-hop too (RFC 9110 §7.6.1). */
-  private static String[] connectionTokens(MultiMap headers) {
+  static String[] connectionTokens(MultiMap headers) {
     String connection = headers.get(HttpHeaders.CONNECTION);
     return connection == null ? NO_TOKENS : COMMA.split(connection.trim());
   }
 
-  private static boolean namedIn(String[] tokens, String name) {
-    for (String token : tokens) {
+  /** Whether a header goes on to the next hop: not hop-by-hop, nor named by the message's Connection. */
+  static boolean isEndToEnd(String[] connectionTokens, String name) {
+    if (isHopByHop(name)) {
+      return false;
+    }
+    for (String token : connectionTokens) {
       if (token.equalsIgnoreCase(name)) {
-        return true;
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
   static void apply(HeaderOps ops, MultiMap headers) {
@@ -247,7 +254,7 @@ public final class HttpForwarder {
     MultiMap headers = out.headers();
     String[] named = connectionTokens(upstream.headers());
     for (Map.Entry<String, String> h : upstream.headers()) {
-      if (!isHopByHop(h.getKey()) && !namedIn(named, h.getKey())) {
+      if (isEndToEnd(named, h.getKey())) {
         headers.add(h.getKey(), h.getValue());
       }
     }

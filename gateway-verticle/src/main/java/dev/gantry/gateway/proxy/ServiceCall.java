@@ -60,8 +60,9 @@ final class ServiceCall {
     }
     HttpServerRequest req = ex.ctx().request();
     Map<String, String> headers = new LinkedHashMap<>();
+    String[] named = HttpForwarder.connectionTokens(req.headers());
     req.headers().forEach(h -> {
-      if (!HttpForwarder.isHopByHop(h.getKey())) {
+      if (HttpForwarder.isEndToEnd(named, h.getKey())) {
         headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
       }
     });

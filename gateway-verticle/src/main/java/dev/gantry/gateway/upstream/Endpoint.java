@@ -71,14 +71,10 @@ public final class Endpoint {
       return; // the common case: nothing to reset, no lock taken
     }
     synchronized (this) {
-      succeededLocked();
-    }
-  }
-
-  private void succeededLocked() {
-    consecutiveFailures = 0;
-    if (ejections > 0 && ++successesSinceReturn >= 20) {
-      ejections = 0;
+      consecutiveFailures = 0;
+      if (ejections > 0 && ++successesSinceReturn >= 20) {
+        ejections = 0;
+      }
     }
   }
 
