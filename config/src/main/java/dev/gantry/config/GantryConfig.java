@@ -15,6 +15,9 @@ public record GantryConfig(
     String httpHost,
     int httpPort,
     long maxBodyBytes,
+    long headerTimeoutMillis,
+    long bodyTimeoutMillis,
+    long minBodyRate,
     Path dataDir,
     Set<Role> roles,
     String clusterName,
@@ -51,7 +54,8 @@ public record GantryConfig(
 
   /** A copy with other endpoints (used when embedded or cluster-shared backends are resolved). */
   public GantryConfig withBackends(String pg, String redis, String kafka) {
-    return new GantryConfig(httpHost, httpPort, maxBodyBytes, dataDir, roles, clusterName,
+    return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, bodyTimeoutMillis, minBodyRate,
+        dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, shutdownGraceMillis,
         logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken);
@@ -61,7 +65,8 @@ public record GantryConfig(
   public JsonObject toJson() {
     return new JsonObject()
         .put("http", new JsonObject().put("host", httpHost).put("port", httpPort)
-            .put("max-body-bytes", maxBodyBytes))
+            .put("max-body-bytes", maxBodyBytes).put("header-timeout-ms", headerTimeoutMillis)
+            .put("body-timeout-ms", bodyTimeoutMillis).put("min-body-rate", minBodyRate))
         .put("data-dir", dataDir.toString())
         .put("roles", new JsonArray(roles.stream().map(Role::id).sorted().toList()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", clusterHost)

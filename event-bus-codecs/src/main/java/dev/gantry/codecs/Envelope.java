@@ -23,6 +23,7 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
   private static final Pattern TRACEPARENT =
       Pattern.compile("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
   private static final HexFormat HEX = HexFormat.of();
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:~+/=@-]{1,128}");
 
   public Envelope {
     Objects.requireNonNull(requestId, "requestId");
@@ -50,10 +51,13 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
         principal == null ? ANONYMOUS : principal);
   }
 
-  /** The caller's request id when it is sane, else a new one. */
+  /**
+   * The caller's request id when it is a sane token (letters, digits and {@code . _ : ~ + / = @ -},
+   * at most 128), else a new one: an id is echoed and logged, so it must not carry quotes,
+   * spaces or control characters.
+   */
   private static String requestIdOrNew(String requestId) {
-    return requestId == null || requestId.isBlank() || requestId.length() > 128
-        ? newRequestId() : requestId;
+    return requestId == null || !REQUEST_ID.matcher(requestId).matches() ? newRequestId() : requestId;
   }
 
   /** Reads the envelope of a received message; a missing or malformed one is a bad request. */

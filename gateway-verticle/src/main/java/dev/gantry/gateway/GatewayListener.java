@@ -3,6 +3,7 @@ package dev.gantry.gateway;
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.api.ApiRoutes;
+import dev.gantry.gateway.edge.EdgeGuard;
 import dev.gantry.gateway.health.HealthRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RequestObserver;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the gateway: an HTTP server on the gateway's port (Vert.x spreads the
- * accepted connections over every listener sharing it) whose router composes, in order, the
- * request envelope, health endpoints, declared routes (the reverse proxy), the built-in API
+ * accepted connections over every listener sharing it). Every request first passes the edge guard
+ * (framing, Host, header syntax, the one path normalisation, client time limits), then a router
+ * that composes, in order, the request envelope, health endpoints, declared routes (the reverse proxy), the built-in API
  * routes and the problem responder. Each listener has its own upstream client, so a request and
  * its upstream connection stay on one event loop; the proxy state is the gateway's, shared.
  */
@@ -40,6 +42,7 @@ final class GatewayListener extends VerticleBase {
   private HttpClient client;
   private ServiceCatalog catalog;
   private HttpServer server;
+  private EdgeGuard guard;
 
   GatewayListener(GatewayOptions options, int port, HealthChecks readiness, MeterRegistry registry,
       RecentRequests recent, ProxyState state) {
@@ -57,20 +60,26 @@ final class GatewayListener extends VerticleBase {
         .setPipelining(false).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256));
     catalog = ServiceCatalog.create(vertx);
     Router router = Router.router(vertx);
+    RequestObserver observer = new RequestObserver(registry, recent);
     router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
-    router.route().handler(new RequestObserver(registry, recent));
+    router.route().handler(observer);
     new HealthRoutes(readiness).mount(router);
     router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
     new ApiRoutes(new ServiceClient(vertx), options.maxBodyBytes()).mount(router);
     new ProblemResponder().mount(router);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(port)
         .setTcpNoDelay(true)
         .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen();
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, router);
+    guard.start();
+    server = vertx.createHttpServer(serverOptions)
+        .connectionHandler(guard::connection)
+        .invalidRequestHandler(guard::invalid);
+    return server.requestHandler(guard::handle).listen();
   }
 
   /** The bound port, once started. */
@@ -84,6 +93,9 @@ final class GatewayListener extends VerticleBase {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(options.shutdownGraceMillis(), TimeUnit.MILLISECONDS);
     return drained.eventually(() -> {
+      if (guard != null) {
+        guard.stop();
+      }
       if (catalog != null) {
         catalog.close();
       }

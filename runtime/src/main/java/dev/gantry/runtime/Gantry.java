@@ -6,6 +6,7 @@ import dev.gantry.config.Role;
 import dev.gantry.embedded.EmbeddedBackend;
 import dev.gantry.gateway.GatewayOptions;
 import dev.gantry.gateway.GatewayVerticle;
+import dev.gantry.gateway.edge.EdgeOptions;
 import dev.gantry.gateway.spec.GatewaySpec;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
@@ -158,7 +159,8 @@ public final class Gantry {
         GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
             config.shutdownGraceMillis(), config.zone(), seed, config.adminHost(), config.adminPort(),
-            config.adminToken().orElse(null), config.gatewayInstances()), readiness.healthChecks(), registry, registry::scrape);
+            config.adminToken().orElse(null), config.gatewayInstances(), new EdgeOptions(config.headerTimeoutMillis(),
+            config.bodyTimeoutMillis(), config.minBodyRate())), readiness.healthChecks(), registry, registry::scrape);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });

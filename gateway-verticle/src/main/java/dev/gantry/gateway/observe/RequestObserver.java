@@ -63,13 +63,26 @@ public final class RequestObserver implements Handler<RoutingContext> {
   }
 
   private void record(RoutingContext ctx, long nanos) {
-    String route = ctx.get(ROUTE_KEY, UNMATCHED);
-    HttpServerRequest req = ctx.request();
-    int status = ctx.response().getStatusCode();
+    record(ctx.request(), ctx.get(ROUTE_KEY, UNMATCHED), ctx.response().getStatusCode(),
+        ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), null, nanos);
+  }
+
+  /**
+   * Measures and logs a request the edge refused before routing: route {@code edge}, with the
+   * reason in the access line.
+   *
+   * @param startNanos {@link System#nanoTime()} when the request was seen
+   */
+  public void refused(HttpServerRequest req, int status, String reason, long startNanos) {
+    record(req, "edge", status, 0, null, reason, System.nanoTime() - startNanos);
+  }
+
+  private void record(HttpServerRequest req, String route, int status, long bytes, Envelope envelope, String reason,
+      long nanos) {
     String method = req.method().name();
     timers.computeIfAbsent(route + ' ' + method + ' ' + status, k -> Timer.builder("gantry.http.server.requests")
             .description("Requests served by the gateway, by route")
-            .tags("route", route, "method", method, "status", Integer.toString(status))
+            .tags("route", route, "method", SafeText.of(method), "status", Integer.toString(status))
             .serviceLevelObjectives(BUCKETS)
             .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
@@ -77,15 +90,17 @@ public final class RequestObserver implements Handler<RoutingContext> {
       errors.computeIfAbsent(route, r -> Counter.builder("gantry.http.server.errors")
           .description("Requests answered with 5xx, by route").tag("route", r).register(registry)).increment();
     }
-    Envelope envelope = RequestEnvelopeHandler.of(ctx);
+    // Everything a client wrote is escaped before it reaches a log line or the console.
+    String path = SafeText.of(req.path());
     if (status >= 400) {
-      recent.failed(req.method().name(), req.path(), route, status, envelope == null ? null : envelope.requestId());
+      recent.failed(SafeText.of(method), path, route, status, envelope == null ? null : envelope.requestId());
     }
     if (ACCESS.isInfoEnabled()) {
-      ACCESS.info("{} {} route={} status={} bytes={} duration_ms={} client={} principal={} request_id={}",
-          req.method(), req.path(), route, status, ctx.response().bytesWritten(),
+      ACCESS.info("{} {} route={} status={} bytes={} duration_ms={} client={} principal={} request_id={}{}",
+          SafeText.of(method), path, route, status, bytes,
           Math.round(nanos / 10_000.0) / 100.0, req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
-          envelope == null ? "-" : envelope.principal(), envelope == null ? "-" : envelope.requestId());
+          envelope == null ? "-" : envelope.principal(), envelope == null ? "-" : envelope.requestId(),
+          reason == null ? "" : " reason=\"" + SafeText.of(reason).replace("\"", "'") + "\"");
     }
   }
 }

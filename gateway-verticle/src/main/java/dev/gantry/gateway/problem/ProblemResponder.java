@@ -3,7 +3,10 @@ package dev.gantry.gateway.problem;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.observe.SafeText;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -35,7 +38,7 @@ public final class ProblemResponder {
       Envelope envelope = RequestEnvelopeHandler.of(ctx);
       String id = envelope == null ? "-" : envelope.requestId();
       LOG.error("unexpected failure serving {} {} (request {})", ctx.request().method(),
-          ctx.request().path(), id, failure);
+          SafeText.of(ctx.request().path()), id, failure);
       respond(ctx, Failure.INTERNAL, "internal error (request " + id + ")");
     }
   }
@@ -45,12 +48,23 @@ public final class ProblemResponder {
       ctx.response().reset();
       return;
     }
-    JsonObject body = failure.problem(detail, ctx.request().path());
     Envelope envelope = RequestEnvelopeHandler.of(ctx);
-    if (envelope != null) {
-      body.put("requestId", envelope.requestId());
+    write(ctx.response(), failure, detail, ctx.request().path(), envelope == null ? null : envelope.requestId());
+  }
+
+  /**
+   * Ends {@code response} with a problem body.
+   *
+   * @param instance  the request path the problem is about, or null
+   * @param requestId the request's id, or null
+   */
+  public static Future<Void> write(HttpServerResponse response, Failure failure, String detail, String instance,
+      String requestId) {
+    JsonObject body = failure.problem(detail, instance);
+    if (requestId != null) {
+      body.put("requestId", requestId);
     }
-    ctx.response().setStatusCode(failure.httpStatus())
+    return response.setStatusCode(failure.httpStatus())
         .putHeader("Content-Type", CONTENT_TYPE)
         .end(body.toBuffer());
   }

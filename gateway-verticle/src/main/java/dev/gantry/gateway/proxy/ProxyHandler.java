@@ -68,13 +68,24 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     RouteMatch match = state.table().match(req);
+    // The edge keeps %2F encoded (one segment); only a route that says so takes such a path.
+    boolean encodedSlash = req.path().contains("%2F");
     if (match == null) {
-      ctx.next();
+      if (encodedSlash) {
+        fail(ctx, new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F)"));
+      } else {
+        ctx.next();
+      }
       return;
     }
     req.pause();
     RouteSpec route = match.route().spec();
     RequestObserver.name(ctx, route.id());
+    if (encodedSlash && !route.match().allowEncodedSlash()) {
+      fail(ctx, new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F); route " + route.id()
+          + " does not allow it"));
+      return;
+    }
     long maxBody = route.maxBodyBytes() >= 0 ? route.maxBodyBytes() : defaultMaxBodyBytes;
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && parseLength(length) > maxBody) {
@@ -190,9 +201,22 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
   }
 
+  /**
+   * Answers a failure. A deadline that passed while the client was still sending its body is the
+   * client's: 408, and the connection closes (the rest of the body is not wanted).
+   */
   private static void fail(RoutingContext ctx, Throwable e) {
-    if (!ctx.request().isEnded()) {
-      ctx.request().resume();
+    HttpServerRequest req = ctx.request();
+    boolean bodyPending = !req.isEnded();
+    if (bodyPending && e instanceof ServiceException se && se.failure() == Failure.TIMEOUT) {
+      e = new ServiceException(Failure.REQUEST_TIMEOUT, "body: the request body did not arrive before the "
+          + "route's deadline");
+    }
+    if (bodyPending && req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.addEndHandler(ar -> req.connection().close());
+    } else if (bodyPending) {
+      req.resume();
     }
     if (!ctx.response().headWritten()) {
       ctx.fail(e);

@@ -8,10 +8,11 @@ import java.util.Set;
 /**
  * What a request must look like. {@code path} is exact ({@code /a/b}), a prefix ({@code /a/**})
  * or a template ({@code /users/{id}}); an empty method list matches every method; a header or
- * query value of {@code *} only asks for presence.
+ * query value of {@code *} only asks for presence. A path holding an encoded slash ({@code %2F})
+ * is refused with 400 unless {@code allowEncodedSlash} (YAML {@code allow-encoded-slash: true}).
  */
 public record MatchSpec(String path, List<String> methods, String host, Map<String, String> headers,
-    Map<String, String> query) {
+    Map<String, String> query, boolean allowEncodedSlash) {
   static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
   static MatchSpec read(SpecReader r) {
@@ -26,7 +27,7 @@ public record MatchSpec(String path, List<String> methods, String host, Map<Stri
       }
     }
     MatchSpec spec = new MatchSpec(path, methods, r.string("host", null), r.stringMap("headers"),
-        r.stringMap("query"));
+        r.stringMap("query"), r.bool("allow-encoded-slash", false));
     r.done();
     return spec;
   }

@@ -1,0 +1,89 @@
+package dev.gantry.gateway.edge;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The header clock of one HTTP/1.x connection. Two small Netty handlers feed it: one at the front
+ * of the pipeline notes that bytes arrived, one beside the codec notes each decoded request and
+ * each finished response. While no exchange is open the connection is waiting for headers; past
+ * the limit it gets a 408 (when it had started sending something) and is closed.
+ */
+final class ConnectionWatch {
+  private static final byte[] TIMEOUT_BODY = ("{\"type\":\"https://gantry.dev/problems/request-timeout\","
+      + "\"title\":\"Request timeout\",\"status\":408,\"detail\":\"headers: not received in time\"}")
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TIMEOUT_HEAD = ("HTTP/1.1 408 Request Timeout\r\n"
+      + "Content-Type: application/problem+json\r\nContent-Length: " + TIMEOUT_BODY.length
+      + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+  /** Exchanges open: requests decoded whose response has not ended. */
+  private int open;
+  /** When the connection started waiting for headers. */
+  private long waitingSince;
+  private boolean bytesSeen;
+  private ChannelHandlerContext front;
+
+  ConnectionWatch(long now) {
+    this.waitingSince = now;
+  }
+
+  boolean headersOverdue(long now, long limitMillis) {
+    return open == 0 && front != null && now - waitingSince > limitMillis;
+  }
+
+  /** Answers 408 if the client had begun a request, then closes. */
+  void timeOut(long limitMillis) {
+    ChannelHandlerContext ctx = front;
+    front = null; // once
+    if (bytesSeen) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT_HEAD, TIMEOUT_BODY)).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  ChannelHandler bytesSeen() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void handlerAdded(ChannelHandlerContext ctx) {
+        front = ctx;
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        bytesSeen = true;
+        ctx.fireChannelRead(msg);
+      }
+    };
+  }
+
+  ChannelHandler exchanges() {
+    return new ChannelDuplexHandler() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+          open++;
+        }
+        ctx.fireChannelRead(msg);
+      }
+
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof LastHttpContent && open > 0 && --open == 0) {
+          waitingSince = System.currentTimeMillis();
+          bytesSeen = false;
+        }
+        ctx.write(msg, promise);
+      }
+    };
+  }
+}

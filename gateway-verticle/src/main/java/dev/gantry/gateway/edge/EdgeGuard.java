@@ -1,0 +1,294 @@
+package dev.gantry.gateway.edge;
+
+import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.observe.RequestObserver;
+import dev.gantry.gateway.problem.ProblemResponder;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first step of every request on a listener, before any routing: the protocol rules the
+ * codecs leave open, decided once, so everything after it sees only requests that mean one thing.
+ * <ul>
+ *   <li>HTTP/1.x framing: {@code Transfer-Encoding} other than exactly {@code chunked}, in
+ *       HTTP/1.0, or beside {@code Content-Length} (marked by {@link StrictRequestDecoder}, which
+ *       also refuses chunk sizes that would wrap) → 400/501 and the connection closed;</li>
+ *   <li>field names that are not tokens and values with control characters → 400;</li>
+ *   <li>Host missing (HTTP/1.1), repeated, invalid, or differing from an absolute-form target's
+ *       authority → 400;</li>
+ *   <li>the request target normalised by {@link RequestTarget}; what it refuses → 400; the
+ *       request goes on carrying the normalised path;</li>
+ *   <li>malformed HTTP/2 requests (RFC 9113 §8.2, §8.3.1) → RST_STREAM PROTOCOL_ERROR, leaving
+ *       the connection's other streams alone;</li>
+ *   <li>time: a connection gets {@link EdgeOptions#headerTimeoutMillis()} to send each request's
+ *       headers and a body must keep the minimum rate, else 408 and close.</li>
+ * </ul>
+ * One instance per listener (event loop): its connection and body tables are touched only there.
+ */
+public final class EdgeGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeGuard.class);
+  /** HTTP/2 error code PROTOCOL_ERROR (RFC 9113 §7). */
+  static final long PROTOCOL_ERROR = 0x1;
+  public static final String EDGE_ROUTE = "edge";
+
+  private final Vertx vertx;
+  private final EdgeOptions options;
+  private final HttpServerOptions serverOptions;
+  private final RequestObserver observer;
+  private final Handler<HttpServerRequest> next;
+  private final Map<HttpConnection, ConnectionWatch> connections = new HashMap<>();
+  private final List<BodyWatch> bodies = new ArrayList<>();
+  private long sweeper = -1;
+
+  /** A request whose body is still arriving, and since when. */
+  private record BodyWatch(HttpServerRequest request, long since) {}
+
+  public EdgeGuard(Vertx vertx, EdgeOptions options, HttpServerOptions serverOptions, RequestObserver observer,
+      Handler<HttpServerRequest> next) {
+    this.vertx = vertx;
+    this.options = options;
+    this.serverOptions = serverOptions;
+    this.observer = observer;
+    this.next = next;
+  }
+
+  /** Starts the sweep that enforces the time limits; call on the listener's event loop. */
+  public void start() {
+    sweeper = vertx.setPeriodic(options.sweepMillis(), id -> sweep());
+  }
+
+  public void stop() {
+    vertx.cancelTimer(sweeper);
+  }
+
+  /** A new connection: HTTP/1.x ones get the strict decoder and the header clock. */
+  public void connection(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return;
+    }
+    ChannelPipeline pipeline = base.channel().pipeline();
+    if (pipeline.get("httpDecoder") == null) {
+      return; // HTTP/2: framing is the HTTP/2 codec's; streams are checked one by one below
+    }
+    pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(serverOptions));
+    ConnectionWatch watch = new ConnectionWatch(System.currentTimeMillis());
+    pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
+    pipeline.addAfter("httpEncoder", "gantry-exchanges", watch.exchanges());
+    connections.put(connection, watch);
+    base.channel().closeFuture().addListener(f -> connections.remove(connection));
+  }
+
+  /** A request Netty could not decode (line or headers too long, bad framing, bad syntax). */
+  public void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Rejection rejection;
+    if (cause instanceof ServiceException e) {
+      rejection = Rejection.of(e);
+    } else if (cause instanceof TooLongHttpLineException) {
+      rejection = new Rejection(Failure.URI_TOO_LONG, "request line: longer than "
+          + serverOptions.getMaxInitialLineLength() + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      rejection = new Rejection(Failure.HEADERS_TOO_LARGE, "headers: larger than "
+          + serverOptions.getMaxHeaderSize() + " bytes");
+    } else {
+      rejection = Rejection.badRequest("malformed request: " + (cause == null ? "unreadable" : cause.getMessage()));
+    }
+    refuse(request, rejection, System.nanoTime());
+  }
+
+  /** Checks a decoded request; hands it on (with its normalised target) or refuses it. */
+  public void handle(HttpServerRequest request) {
+    long start = System.nanoTime();
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    Rejection rejection = http2 ? checkHttp2(request) : checkHttp1(request);
+    RequestTarget target = null;
+    if (rejection == null) {
+      try {
+        target = RequestTarget.parse(request.uri());
+        rejection = checkAuthority(request, target);
+      } catch (ServiceException e) {
+        rejection = http2 && containsControl(request.uri()) ? Rejection.reset("path: control character in :path")
+            : Rejection.of(e);
+      }
+    }
+    if (rejection != null) {
+      refuse(request, rejection, start);
+      return;
+    }
+    if (hasBody(request)) {
+      bodies.add(new BodyWatch(request, System.currentTimeMillis()));
+    }
+    boolean same = target.authority() == null && target.query() == null
+        ? target.path().equals(request.uri()) : target.uri().equals(request.uri());
+    next.handle(same ? request : new NormalisedRequest((HttpServerRequestInternal) request, target));
+  }
+
+  private static Rejection checkHttp1(HttpServerRequest request) {
+    Rejection te = HeaderRules.transferEncoding(request.headers().getAll(HttpHeaders.TRANSFER_ENCODING),
+        request.version() == HttpVersion.HTTP_1_0);
+    if (te != null) {
+      return te;
+    }
+    String fields = HeaderRules.fields(request.headers(), false);
+    if (fields != null) {
+      return Rejection.badRequest(fields);
+    }
+    List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+    if (hosts.size() > 1) {
+      return Rejection.badRequest("Host: more than one Host header");
+    }
+    if (hosts.isEmpty()) {
+      return request.version() == HttpVersion.HTTP_1_0 ? null : Rejection.badRequest("Host: required in HTTP/1.1");
+    }
+    return HeaderRules.isValidHost(hosts.get(0).trim()) ? null : Rejection.badRequest("Host: not a valid host[:port]");
+  }
+
+  private static Rejection checkHttp2(HttpServerRequest request) {
+    String fields = HeaderRules.fields(request.headers(), true);
+    if (fields == null) {
+      fields = HeaderRules.connectionSpecific(request.headers());
+    }
+    if (fields != null) {
+      return Rejection.reset(fields);
+    }
+    if (containsControl(request.uri())) {
+      return Rejection.reset("path: control character in :path");
+    }
+    List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+    String authority = request.authority() == null ? null : request.authority().toString();
+    if (hosts.size() > 1) {
+      return Rejection.reset("Host: more than one Host header");
+    }
+    if (hosts.size() == 1 && authority != null && !hosts.get(0).trim().equalsIgnoreCase(authority)) {
+      return Rejection.reset("Host: differs from :authority");
+    }
+    String host = hosts.isEmpty() ? authority : hosts.get(0).trim();
+    if (host == null) {
+      return Rejection.badRequest("Host: a request needs :authority or Host");
+    }
+    return HeaderRules.isValidHost(host) ? null : Rejection.badRequest("Host: not a valid host[:port]");
+  }
+
+  /** An absolute-form target names its host; a Host header saying otherwise is ambiguous. */
+  private static Rejection checkAuthority(HttpServerRequest request, RequestTarget target) {
+    if (target.authority() == null) {
+      return null;
+    }
+    String host = request.getHeader(HttpHeaders.HOST);
+    if (!HeaderRules.isValidHost(target.authority())) {
+      return Rejection.badRequest("request target: not a valid host[:port] in the absolute URL");
+    }
+    if (host != null && !host.trim().equalsIgnoreCase(target.authority())) {
+      return Rejection.badRequest("Host: differs from the absolute URL's host");
+    }
+    return null;
+  }
+
+  private static boolean containsControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      return !length.equals("0");
+    }
+    return request.version() == HttpVersion.HTTP_2 ? !request.isEnded()
+        : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+  }
+
+  /** Answers a refused request; HTTP/1.x connections are closed after it (the body is unread). */
+  private void refuse(HttpServerRequest request, Rejection rejection, long start) {
+    String detail = rejection.detail();
+    if (rejection.isReset()) {
+      LOG.debug("reset a malformed HTTP/2 stream: {}", detail);
+      request.response().reset(PROTOCOL_ERROR);
+      observer.refused(request, 400, detail, start);
+      return;
+    }
+    answer(request, rejection.failure(), detail, start);
+  }
+
+  private void answer(HttpServerRequest request, Failure failure, String detail, long start) {
+    HttpServerResponse response = request.response();
+    boolean http1 = request.version() != HttpVersion.HTTP_2;
+    if (response.headWritten()) {
+      closeOrReset(request);
+      return;
+    }
+    if (http1) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    Envelope envelope = Envelope.start(null, null, 0, null);
+    response.putHeader("X-Request-Id", envelope.requestId());
+    observer.refused(request, failure.httpStatus(), detail, start);
+    ProblemResponder.write(response, failure, detail, null, envelope.requestId())
+        .onComplete(ar -> {
+          if (http1) {
+            request.connection().close();
+          }
+        });
+  }
+
+  private static void closeOrReset(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      request.response().reset(0x8); // CANCEL
+    } else {
+      request.connection().close();
+    }
+  }
+
+  private void sweep() {
+    long now = System.currentTimeMillis();
+    connections.forEach((connection, watch) -> {
+      if (watch.headersOverdue(now, options.headerTimeoutMillis())) {
+        watch.timeOut(options.headerTimeoutMillis());
+      }
+    });
+    bodies.removeIf(body -> {
+      HttpServerRequest request = body.request();
+      if (request.isEnded() || request.response().closed()) {
+        return true;
+      }
+      long allowance = options.bodyTimeoutMillis() + request.bytesRead() * 1_000 / options.minBodyRate();
+      if (now - body.since() <= allowance) {
+        return false;
+      }
+      LOG.debug("request body too slow: {} bytes in {} ms", request.bytesRead(), now - body.since());
+      try {
+        answer(request, Failure.REQUEST_TIMEOUT, "body: " + request.bytesRead() + " bytes in " + (now - body.since())
+            + " ms, slower than " + options.minBodyRate() + " bytes/s", System.nanoTime());
+      } catch (IllegalStateException | StreamResetException e) {
+        closeOrReset(request); // the response ended meanwhile
+      }
+      return true;
+    });
+  }
+}

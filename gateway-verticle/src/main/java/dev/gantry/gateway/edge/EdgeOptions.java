@@ -1,0 +1,34 @@
+package dev.gantry.gateway.edge;
+
+/**
+ * Client-side time limits of the gateway's listeners, separate from any upstream's.
+ *
+ * @param headerTimeoutMillis how long a connection may take to send a request's headers, from its
+ *                            opening or the end of the previous response (HAProxy's
+ *                            {@code timeout http-request}); then 408 and close
+ * @param bodyTimeoutMillis   how long a request body may take before its rate counts
+ * @param minBodyRate         bytes per second a body must keep up after {@code bodyTimeoutMillis}:
+ *                            the body's time allowance grows by one second per this many bytes
+ *                            received (Apache's {@code mod_reqtimeout}); a slower body gets 408
+ *                            and its connection closed
+ */
+public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate) {
+  public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 10_000;
+  public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 10_000;
+  public static final long DEFAULT_MIN_BODY_RATE = 500;
+
+  public EdgeOptions {
+    if (headerTimeoutMillis < 1 || bodyTimeoutMillis < 1 || minBodyRate < 1) {
+      throw new IllegalArgumentException("edge limits must be positive");
+    }
+  }
+
+  public static EdgeOptions defaults() {
+    return new EdgeOptions(DEFAULT_HEADER_TIMEOUT_MILLIS, DEFAULT_BODY_TIMEOUT_MILLIS, DEFAULT_MIN_BODY_RATE);
+  }
+
+  /** How often the listener looks for connections and bodies past their limits. */
+  long sweepMillis() {
+    return Math.max(20, Math.min(1_000, Math.min(headerTimeoutMillis, bodyTimeoutMillis) / 5));
+  }
+}

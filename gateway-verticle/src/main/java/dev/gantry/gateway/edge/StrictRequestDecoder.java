@@ -1,0 +1,115 @@
+package dev.gantry.gateway.edge;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectDecoder;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * Vert.x's HTTP/1.x request decoder with two framing rules Netty leaves open:
+ * <ul>
+ *   <li>a request with both {@code Content-Length} and {@code Transfer-Encoding} is marked
+ *       invalid (Netty drops the length and goes on), so it is answered 400 and its connection
+ *       closed, as RFC 9112 §6.3 allows and request-smuggling defence wants;</li>
+ *   <li>a chunk size that does not fit in 31 bits is refused before Netty reads it (Netty's
+ *       parser lets a long size wrap around, which would end the body early and read the rest
+ *       of it as a new request).</li>
+ * </ul>
+ * Netty keeps its parser state private; the chunk-size rule reads it through a {@link VarHandle}
+ * (the fat jar runs on the class path, where that is allowed) and checks the size line only when
+ * the parser is about to read one, so other bytes pay one field read per decode call.
+ */
+public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
+  /** Largest chunk size Netty can hold. */
+  static final long MAX_CHUNK_SIZE = Integer.MAX_VALUE;
+  private static final VarHandle STATE;
+  private static final Object READ_CHUNK_SIZE;
+  private static final Object BAD_MESSAGE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(HttpObjectDecoder.class, MethodHandles.lookup());
+      Class<?> states = Class.forName(HttpObjectDecoder.class.getName() + "$State");
+      STATE = lookup.findVarHandle(HttpObjectDecoder.class, "currentState", states);
+      READ_CHUNK_SIZE = constant(states, "READ_CHUNK_SIZE");
+      BAD_MESSAGE = constant(states, "BAD_MESSAGE");
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static Object constant(Class<?> enumType, String name) {
+    for (Object value : enumType.getEnumConstants()) {
+      if (((Enum<?>) value).name().equals(name)) {
+        return value;
+      }
+    }
+    throw new IllegalStateException("Netty's HttpObjectDecoder has no state " + name);
+  }
+
+  public StrictRequestDecoder(HttpServerOptions options) {
+    super(options);
+  }
+
+  @Override
+  protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+    message.setDecoderResult(DecoderResult.failure(new ServiceException(Failure.BAD_REQUEST,
+        "framing: both Content-Length and Transfer-Encoding")));
+    super.handleTransferEncodingChunkedWithContentLength(message);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    if (STATE.get(this) == READ_CHUNK_SIZE) {
+      String wrong = checkChunkSizeLine(buffer);
+      if (wrong != null) {
+        STATE.set(this, BAD_MESSAGE);
+        buffer.skipBytes(buffer.readableBytes());
+        HttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+        failed.setDecoderResult(DecoderResult.failure(new ServiceException(Failure.BAD_REQUEST, wrong)));
+        out.add(failed);
+        return;
+      }
+    }
+    super.decode(ctx, buffer, out);
+  }
+
+  /**
+   * What is wrong with the chunk-size line at the buffer's reader index, or null when it is
+   * fine or not complete yet (Netty waits for the whole line before it parses it).
+   */
+  static String checkChunkSizeLine(ByteBuf buffer) {
+    int from = buffer.readerIndex();
+    int lf = buffer.indexOf(from, buffer.writerIndex(), (byte) '\n');
+    if (lf < 0) {
+      return null;
+    }
+    long size = 0;
+    int start = from;
+    while (start < lf && (buffer.getByte(start) & 0xFF) <= ' ') {
+      start++; // Netty skips leading whitespace too
+    }
+    for (int i = start; i < lf; i++) {
+      int digit = Character.digit((char) (buffer.getByte(i) & 0xFF), 16);
+      if (digit < 0) {
+        break; // the end of the digits: Netty judges the rest (extensions, CR)
+      }
+      size = size * 16 + digit;
+      if (size > MAX_CHUNK_SIZE) {
+        return "framing: chunk size larger than " + MAX_CHUNK_SIZE;
+      }
+    }
+    return null;
+  }
+}
