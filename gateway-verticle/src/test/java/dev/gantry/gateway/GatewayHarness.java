@@ -1,6 +1,7 @@
 package dev.gantry.gateway;
 
 import dev.gantry.codecs.Codecs;
+import dev.gantry.gateway.edge.EdgeOptions;
 import dev.gantry.gateway.spec.GatewaySpec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,10 +49,19 @@ final class GatewayHarness {
 
   /** A gateway with {@code listeners} event loops on its port (0: one per core). */
   static GatewayHarness start(Vertx vertx, String yaml, String zone, int listeners) {
+    return start(vertx, yaml, GatewayOptions.defaults().withZone(zone).withInstances(listeners));
+  }
+
+  /** A gateway with these client-side limits. */
+  static GatewayHarness start(Vertx vertx, String yaml, EdgeOptions edge) {
+    return start(vertx, yaml, GatewayOptions.defaults().withEdge(edge));
+  }
+
+  private static GatewayHarness start(Vertx vertx, String yaml, GatewayOptions options) {
     Codecs.register(vertx.eventBus());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    GatewayVerticle gateway = new GatewayVerticle(GatewayOptions.defaults().withPort(0)
-        .withSeed(GatewaySpec.fromYaml(yaml)).withZone(zone).withAdmin(0, TOKEN).withInstances(listeners),
+    GatewayVerticle gateway = new GatewayVerticle(options.withPort(0)
+        .withSeed(GatewaySpec.fromYaml(yaml)).withAdmin(0, TOKEN),
         HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())), registry, registry::scrape);
     String deployment = vertx.deployVerticle(gateway).await();
     GatewayHarness harness = new GatewayHarness(vertx, gateway, deployment, registry);
