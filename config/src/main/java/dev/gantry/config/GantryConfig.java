@@ -18,6 +18,7 @@ public record GantryConfig(
     long headerTimeoutMillis,
     long bodyTimeoutMillis,
     long minBodyRate,
+    boolean h2c,
     Path dataDir,
     Set<Role> roles,
     String clusterName,
@@ -54,7 +55,7 @@ public record GantryConfig(
 
   /** A copy with other endpoints (used when embedded or cluster-shared backends are resolved). */
   public GantryConfig withBackends(String pg, String redis, String kafka) {
-    return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, bodyTimeoutMillis, minBodyRate,
+    return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c,
         dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, shutdownGraceMillis,
@@ -66,7 +67,7 @@ public record GantryConfig(
     return new JsonObject()
         .put("http", new JsonObject().put("host", httpHost).put("port", httpPort)
             .put("max-body-bytes", maxBodyBytes).put("header-timeout-ms", headerTimeoutMillis)
-            .put("body-timeout-ms", bodyTimeoutMillis).put("min-body-rate", minBodyRate))
+            .put("body-timeout-ms", bodyTimeoutMillis).put("min-body-rate", minBodyRate).put("h2c", h2c ? "on" : "off"))
         .put("data-dir", dataDir.toString())
         .put("roles", new JsonArray(roles.stream().map(Role::id).sorted().toList()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", clusterHost)

@@ -73,7 +73,8 @@ final class GatewayListener extends VerticleBase {
         .setPort(port)
         .setTcpNoDelay(true)
         .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(options.edge().h2c());
     guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, router);
     guard.start();
     server = vertx.createHttpServer(serverOptions)

@@ -160,7 +160,7 @@ public final class Gantry {
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
             config.shutdownGraceMillis(), config.zone(), seed, config.adminHost(), config.adminPort(),
             config.adminToken().orElse(null), config.gatewayInstances(), new EdgeOptions(config.headerTimeoutMillis(),
-            config.bodyTimeoutMillis(), config.minBodyRate())), readiness.healthChecks(), registry, registry::scrape);
+            config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c())), readiness.healthChecks(), registry, registry::scrape);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });

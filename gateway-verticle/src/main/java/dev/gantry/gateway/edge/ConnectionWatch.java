@@ -31,9 +31,32 @@ final class ConnectionWatch {
   private long waitingSince;
   private boolean bytesSeen;
   private ChannelHandlerContext front;
+  private final boolean strict;
+  private int requests;
+  private boolean closing;
 
-  ConnectionWatch(long now) {
+  ConnectionWatch(long now, boolean strict) {
     this.waitingSince = now;
+    this.strict = strict;
+  }
+
+  /** Whether the strict decoder reads this connection. */
+  boolean strict() {
+    return strict;
+  }
+
+  /** Marks the connection as refused: whatever else it sends is not served. */
+  void closing() {
+    closing = true;
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** Counts a request handed to the guard; returns how many this connection has carried. */
+  int nextRequest() {
+    return ++requests;
   }
 
   boolean headersOverdue(long now, long limitMillis) {

@@ -91,8 +91,13 @@ public final class EdgeGuard {
     if (pipeline.get("httpDecoder") == null) {
       return; // HTTP/2: framing is the HTTP/2 codec's; streams are checked one by one below
     }
-    pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(serverOptions));
-    ConnectionWatch watch = new ConnectionWatch(System.currentTimeMillis());
+    // With h2c on, Vert.x calls this only once the first request is decoded: swapping the decoder
+    // then would lose its state, so such a connection is held to one request instead.
+    boolean strict = !serverOptions.isHttp2ClearTextEnabled();
+    if (strict) {
+      pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(serverOptions));
+    }
+    ConnectionWatch watch = new ConnectionWatch(System.currentTimeMillis(), strict);
     pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
     pipeline.addAfter("httpEncoder", "gantry-exchanges", watch.exchanges());
     connections.put(connection, watch);
@@ -101,6 +106,9 @@ public final class EdgeGuard {
 
   /** A request Netty could not decode (line or headers too long, bad framing, bad syntax). */
   public void invalid(HttpServerRequest request) {
+    if (closing(request)) {
+      return;
+    }
     Throwable cause = request.decoderResult().cause();
     Rejection rejection;
     if (cause instanceof ServiceException e) {
@@ -121,6 +129,9 @@ public final class EdgeGuard {
   public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
     boolean http2 = request.version() == HttpVersion.HTTP_2;
+    if (!http2 && closing(request)) {
+      return;
+    }
     Rejection rejection = http2 ? checkHttp2(request) : checkHttp1(request);
     RequestTarget target = null;
     if (rejection == null) {
@@ -135,6 +146,15 @@ public final class EdgeGuard {
     if (rejection != null) {
       refuse(request, rejection, start);
       return;
+    }
+    if (!http2) {
+      ConnectionWatch watch = connections.get(request.connection());
+      if (watch != null && !watch.strict() && watch.nextRequest() > 1) {
+        request.connection().close(); // a second request on a connection the strict decoder did not read
+        return;
+      } else if (watch != null && !watch.strict()) {
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+      }
     }
     if (hasBody(request)) {
       bodies.add(new BodyWatch(request, System.currentTimeMillis()));
@@ -245,6 +265,10 @@ public final class EdgeGuard {
     }
     if (http1) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
+      ConnectionWatch watch = connections.get(request.connection());
+      if (watch != null) {
+        watch.closing();
+      }
     }
     Envelope envelope = Envelope.start(null, null, 0, null);
     response.putHeader("X-Request-Id", envelope.requestId());
@@ -255,6 +279,19 @@ public final class EdgeGuard {
             request.connection().close();
           }
         });
+  }
+
+  /**
+   * Whether the request arrived on a connection already being closed after a refusal: bytes
+   * pipelined behind a refused request are never served (they may be a smuggled request).
+   */
+  private boolean closing(HttpServerRequest request) {
+    ConnectionWatch watch = connections.get(request.connection());
+    if (watch != null && watch.isClosing()) {
+      request.connection().close();
+      return true;
+    }
+    return false;
   }
 
   private static void closeOrReset(HttpServerRequest request) {

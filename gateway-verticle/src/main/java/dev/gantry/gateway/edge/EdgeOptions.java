@@ -11,8 +11,12 @@ package dev.gantry.gateway.edge;
  *                            the body's time allowance grows by one second per this many bytes
  *                            received (Apache's {@code mod_reqtimeout}); a slower body gets 408
  *                            and its connection closed
+ * @param h2c                 whether cleartext HTTP/2 (prior knowledge or Upgrade) is served. Off by
+ *                            default: Vert.x sets up a cleartext HTTP/1.x connection only after
+ *                            decoding its first request when h2c is on, too late for the strict
+ *                            decoder, so such connections then carry one request each
  */
-public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate) {
+public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate, boolean h2c) {
   public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_MIN_BODY_RATE = 500;
@@ -24,7 +28,7 @@ public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long
   }
 
   public static EdgeOptions defaults() {
-    return new EdgeOptions(DEFAULT_HEADER_TIMEOUT_MILLIS, DEFAULT_BODY_TIMEOUT_MILLIS, DEFAULT_MIN_BODY_RATE);
+    return new EdgeOptions(DEFAULT_HEADER_TIMEOUT_MILLIS, DEFAULT_BODY_TIMEOUT_MILLIS, DEFAULT_MIN_BODY_RATE, false);
   }
 
   /** How often the listener looks for connections and bodies past their limits. */

@@ -1,0 +1,174 @@
+package dev.gantry.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.testkit.RawHttp;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * RFC 9112 framing, header syntax and Host at the edge, over raw sockets. The upstream counts what
+ * reaches it: an ambiguous request must never arrive, and bytes smuggled behind one must never
+ * become a request of their own.
+ */
+@ExtendWith(VertxExtension.class)
+class HttpFramingTest {
+  private static final String SMUGGLED = "GET /public/smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
+  private TestUpstream upstream;
+  private GatewayHarness gw;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    upstream = new TestUpstream(vertx, "up").start();
+    gw = GatewayHarness.start(vertx, """
+        upstreams:
+          - {name: up, targets: [{url: '%s'}]}
+        routes:
+          - {id: public, match: {path: /public/**}, upstream: up}
+        """.formatted(upstream.url()));
+  }
+
+  @AfterEach
+  void stop() {
+    gw.stop();
+    upstream.stop();
+  }
+
+  private int port() {
+    return gw.gateway.actualPort();
+  }
+
+  /** Sends the request; expects one refusal with {@code status}, a closed connection and no upstream call. */
+  private String refused(String request, int... statuses) {
+    int before = upstream.requests.get();
+    try (RawHttp http = new RawHttp(port(), 5_000)) {
+      RawHttp.Response response = http.send(request).read();
+      boolean closed = http.closedByServer();
+      List<Integer> allowed = new ArrayList<>();
+      for (int s : statuses) {
+        allowed.add(s);
+      }
+      String wrong = "";
+      if (!allowed.contains(response.status()) || !response.isProblem()) {
+        wrong += " answered " + response.status() + " " + response.headers().get("content-type");
+      }
+      if (!closed) {
+        wrong += " kept the connection open";
+      }
+      if (upstream.requests.get() != before) {
+        wrong += " reached the upstream as " + upstream.lastPath;
+      }
+      return wrong.isEmpty() ? null : request.replace("\r\n", "\\r\\n") + ":" + wrong;
+    }
+  }
+
+  private static void none(List<String> failures) {
+    assertEquals(List.of(), failures.stream().filter(f -> f != null).toList());
+  }
+
+  @Test
+  void ambiguousOrUnsupportedFramingIsRefusedAndTheConnectionClosed() {
+    List<String> failures = new ArrayList<>();
+    String post = "POST /public/a HTTP/1.1\r\nHost: h\r\n";
+    failures.add(refused(post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED, 400));
+    failures.add(refused(post + "Transfer-Encoding: chunked\r\nContent-Length: 50\r\n\r\n0\r\n\r\n" + SMUGGLED, 400));
+    for (String te : List.of("xchunked", "chunked, identity", "\"chunked\"", "identity", "gzip, chunked",
+        "chunked;q=1", "chunk", "gzip")) {
+      failures.add(refused(post + "Transfer-Encoding: " + te + "\r\nContent-Length: 5\r\n\r\n0\r\n\r\n" + SMUGGLED,
+          400, 501));
+      failures.add(refused(post + "Transfer-Encoding: " + te + "\r\n\r\n0\r\n\r\n" + SMUGGLED, 400, 501));
+    }
+    failures.add(refused(post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, 501));
+    failures.add(refused(post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n", 400, 501));
+    failures.add(refused("POST /public/a HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400));
+    failures.add(refused(post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400));
+    failures.add(refused(post + "Content-Length: 3, 4\r\n\r\nabcd", 400));
+    for (String length : List.of("-1", "abc", "+3", "0x10", "1 2", "99999999999999999999")) {
+      failures.add(refused(post + "Content-Length: " + length + "\r\n\r\nabc", 400));
+    }
+    none(failures);
+  }
+
+  @Test
+  void aChunkSizeThatWouldWrapAroundNeverLetsTheRestOfTheBodyBecomeARequest() {
+    for (String size : List.of("10000000000000001", "100000000", "1000000000000000000000000000000001",
+        "  100000001")) {
+      int before = upstream.requests.get();
+      try (RawHttp http = new RawHttp(port(), 5_000)) {
+        http.send("POST /public/a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nA\r\n0\r\n\r\n"
+            + SMUGGLED);
+        RawHttp.Response first = http.read();
+        assertTrue(first.status() == 0 || first.status() == 400, size + ": answered " + first.status());
+        assertTrue(http.closedByServer(), size + ": the connection stays open");
+      }
+      assertFalse("/public/smuggled".equals(upstream.lastPath), size + ": the smuggled request reached the upstream");
+      assertTrue(upstream.requests.get() - before <= 1, size + ": more than one request reached the upstream");
+    }
+  }
+
+  @Test
+  void invalidFieldNamesAndControlCharactersInFieldsAreRefused() {
+    List<String> failures = new ArrayList<>();
+    String get = "GET /public/a HTTP/1.1\r\nHost: h\r\n";
+    for (String field : List.of(": b", "Bad Name: x", "Bad\u0000Name: x", "X-A: a\u0000b", "X-A: a\u0001b",
+        "X-A: a\rb", "X-A: a\u007fb", "X(A): x", "X-A : x", "\u00e9: x", "X-A: a\u001b[31mred")) {
+      failures.add(refused(get + field + "\r\n\r\n", 400));
+    }
+    none(failures);
+  }
+
+  @Test
+  void aMissingInvalidOrRepeatedHostIsRefused() {
+    List<String> failures = new ArrayList<>();
+    for (String host : List.of("Host: a b\r\n", "Host: h:99999\r\n", "Host: x@y\r\n", "Host: h\r\nHost: h\r\n",
+        "Host: h\r\nHost: other\r\n", "", "Host: \r\n", "Host: h:0\r\n", "Host: :80\r\n", "Host: h:\r\n",
+        "Host: h/x\r\n", "Host: [::1\r\n", "Host: h:8o\r\n", "Host: a,b\r\n")) {
+      failures.add(refused("GET /public/a HTTP/1.1\r\n" + host + "\r\n", 400));
+    }
+    none(failures);
+    for (String host : List.of("h", "H.example.com", "h:8080", "127.0.0.1:1", "[::1]:8080", "under_score")) {
+      RawHttp.Response ok = RawHttp.exchange(port(), "GET /public/a HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+      assertEquals(200, ok.status(), host);
+    }
+    assertEquals(200, RawHttp.exchange(port(), "GET /public/a HTTP/1.0\r\n\r\n").status(), "HTTP/1.0 needs no Host");
+  }
+
+  @Test
+  void wellFormedRequestsKeepTheirConnectionAndPipelineInOrder() {
+    try (RawHttp http = new RawHttp(port(), 1_000)) {
+      http.send("POST /public/one HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+          + "GET /public/two HTTP/1.1\r\nHost: h\r\n\r\n");
+      RawHttp.Response one = http.read();
+      RawHttp.Response two = http.read();
+      assertEquals(200, one.status());
+      assertTrue(one.body().contains("\"bodyBytes\":3"), one.body());
+      assertEquals(200, two.status());
+      assertTrue(two.body().contains("/public/two"), two.body());
+      assertFalse(http.closedByServer());
+    }
+  }
+
+  @Test
+  void aRequestIdThatIsNotASaneTokenIsReplacedNotEchoed() {
+    RawHttp.Response kept = RawHttp.exchange(port(),
+        "GET /public/a HTTP/1.1\r\nHost: h\r\nX-Request-Id: order-42.retry_1\r\n\r\n");
+    assertEquals("order-42.retry_1", kept.header("x-request-id"));
+    for (String id : List.of("a b", "a\"b", "<script>", "x".repeat(129), "a\tb", "caf\u00e9")) {
+      RawHttp.Response replaced = RawHttp.exchange(port(),
+          "GET /public/a HTTP/1.1\r\nHost: h\r\nX-Request-Id: " + id + "\r\n\r\n");
+      assertEquals(200, replaced.status(), id);
+      assertNotEquals(id, replaced.header("x-request-id"));
+      assertTrue(replaced.header("x-request-id").matches("[0-9a-f-]{36}"), replaced.header("x-request-id"));
+      assertEquals(replaced.header("x-request-id"), upstream.lastHeaders.get("x-request-id"), "the upstream gets the new id");
+    }
+  }
+}
