@@ -1,0 +1,131 @@
+package dev.gantry.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.gateway.edge.EdgeOptions;
+import dev.gantry.testkit.RawHttp;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Client-side time limits, apart from the upstream's: headers that never finish and bodies that
+ * trickle get 408 and a closed connection, whatever the route, and never a 504 blaming the
+ * upstream. Limits are set short here (300 ms) so the tests wait for the gateway's own verdict.
+ */
+@ExtendWith(VertxExtension.class)
+class SlowClientTest {
+  private TestUpstream upstream;
+  private GatewayHarness gw;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    upstream = new TestUpstream(vertx, "up").start();
+    gw = GatewayHarness.start(vertx, """
+        upstreams:
+          - {name: up, targets: [{url: '%s'}]}
+        routes:
+          - {id: public, match: {path: /public/**}, upstream: up}
+          - {id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}
+        """.formatted(upstream.url()), new EdgeOptions(300, 300, 1_000, false));
+  }
+
+  @AfterEach
+  void stop() {
+    gw.stop();
+    upstream.stop();
+  }
+
+  private int port() {
+    return gw.gateway.actualPort();
+  }
+
+  @Test
+  void headersThatNeverEndGet408AndTheConnectionCloses() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("GET /public/a HTTP/1.1\r\nHost: h\r\nX-Slow: 1\r\n");
+      RawHttp.Response response = http.read();
+      assertEquals(408, response.status());
+      assertTrue(response.isProblem());
+      assertTrue(http.closedByServer());
+    }
+    assertEquals(0, upstream.requests.get());
+  }
+
+  @Test
+  void anIdleConnectionIsClosedWithoutAnAnswer() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      assertEquals(0, http.read().status(), "closed, nothing written");
+    }
+  }
+
+  @Test
+  void aKeptAliveConnectionGetsTheHeaderLimitAgainAfterEachResponse() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      assertEquals(200, http.send("GET /public/a HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+      assertEquals(200, http.send("GET /public/b HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+      http.send("GET /public/c HTTP/1.1\r\n");
+      assertEquals(408, http.read().status());
+    }
+  }
+
+  @Test
+  void aTricklingBodyOnAProxyRouteGets408NotA504() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /public/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nx");
+      RawHttp.Response response = http.read();
+      assertEquals(408, response.status(), response.body());
+      assertTrue(response.isProblem());
+      assertTrue(http.closedByServer());
+    }
+  }
+
+  @Test
+  void aTricklingChunkedBodyOnAProxyRouteGets408() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /public/upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n");
+      RawHttp.Response response = http.read();
+      assertEquals(408, response.status(), response.body());
+      assertTrue(http.closedByServer());
+    }
+  }
+
+  @Test
+  void aTricklingBodyOnTheOrdersApiGets408() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /api/orders HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+      RawHttp.Response response = http.read();
+      assertEquals(408, response.status(), response.body());
+      assertTrue(http.closedByServer());
+    }
+  }
+
+  @Test
+  void aBodyStillArrivingWhenTheRoutesDeadlinePassesIsTheClientsFault() {
+    gw.stop();
+    gw = GatewayHarness.start(gw.vertx, """
+        upstreams:
+          - {name: up, targets: [{url: '%s'}]}
+        routes:
+          - {id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}
+        """.formatted(upstream.url()), new EdgeOptions(300, 60_000, 1, false));
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /short/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nx");
+      RawHttp.Response response = http.read();
+      assertEquals(408, response.status(), response.body());
+      assertTrue(http.closedByServer());
+    }
+  }
+
+  @Test
+  void aBodyThatKeepsTheRateIsServed() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /public/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789");
+      assertEquals(200, http.read().status());
+    }
+  }
+}
