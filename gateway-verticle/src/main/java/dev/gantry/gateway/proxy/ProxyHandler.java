@@ -207,7 +207,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
    */
   private static void fail(RoutingContext ctx, Throwable e) {
     HttpServerRequest req = ctx.request();
-    boolean bodyPending = !req.isEnded();
+    boolean bodyPending = !req.isEnded() && HttpForwarder.hasBody(req);
     if (bodyPending && e instanceof ServiceException se && se.failure() == Failure.TIMEOUT) {
       e = new ServiceException(Failure.REQUEST_TIMEOUT, "body: the request body did not arrive before the "
           + "route's deadline");
@@ -215,8 +215,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (bodyPending && req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       ctx.addEndHandler(ar -> req.connection().close());
-    } else if (bodyPending) {
-      req.resume();
+    } else if (!req.isEnded()) {
+      req.resume(); // a paused request without a body still has its end to deliver
     }
     if (!ctx.response().headWritten()) {
       ctx.fail(e);
