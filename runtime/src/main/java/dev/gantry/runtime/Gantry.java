@@ -1,6 +1,7 @@
 package dev.gantry.runtime;
 
 import dev.gantry.codecs.Codecs;
+import dev.gantry.config.ConfigException;
 import dev.gantry.config.GantryConfig;
 import dev.gantry.config.Role;
 import dev.gantry.embedded.EmbeddedBackend;
@@ -108,6 +109,12 @@ public final class Gantry {
    * ownership of it.
    */
   public static Future<Gantry> start(GantryConfig config, OpenTelemetry openTelemetry) {
+    GatewaySpec seed;
+    try {
+      seed = config.has(Role.GATEWAY) ? routesFile(config) : GatewaySpec.EMPTY; // before anything starts
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
     HazelcastClusterManager cluster = ClusterSetup.clusterManager(config);
     PrometheusMeterRegistry registry = NodeMetrics.registry();
     VertxOptions options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
@@ -117,22 +124,44 @@ public final class Gantry {
       options.setTracingOptions(new OpenTelemetryOptions());
       builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
     }
-    return builder.with(options)
+    // The result goes through a promise made here, off any context: a failed start closes Vert.x,
+    // and a future bound to one of its event loops could then never report the failure.
+    Promise<Gantry> started = Promise.promise();
+    java.util.concurrent.atomic.AtomicReference<Vertx> built = new java.util.concurrent.atomic.AtomicReference<>();
+    builder.with(options)
         .buildClustered()
         .compose(vertx -> {
+          built.set(vertx);
           LogFormat.node(cluster.getNodeId());
           LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
               : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           Codecs.register(vertx.eventBus());
           return new BackendResolver(vertx, config).resolve()
-              .compose(backends -> deploy(config, vertx, cluster, backends, registry)
-                  .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))))
-              .recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+              .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
+                  .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))));
+        })
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            started.complete(ar.result());
+          } else if (built.get() == null) {
+            started.fail(ar.cause());
+          } else {
+            closeOffLoop(built.get(), () -> started.fail(ar.cause()));
+          }
         });
+    return started.future();
+  }
+
+  /**
+   * Closes Vert.x from a plain thread, then runs {@code then} there: a close issued on one of its
+   * event loops waits for that very loop and never completes.
+   */
+  private static void closeOffLoop(Vertx vertx, Runnable then) {
+    new Thread(() -> vertx.close().onComplete(ar -> then.run()), "gantry-close").start();
   }
 
   private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
-      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry) {
+      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed) {
     String node = cluster.getNodeId();
     ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, backends.pgUrl(),
         backends.redisUrl(), backends.kafkaBootstrap());
@@ -155,10 +184,10 @@ public final class Gantry {
         return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
             deployments, null, -1, -1));
       }
-      return routesFile(vertx, config).compose(seed -> {
+      return Future.succeededFuture(seed).compose(routes -> {
         GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
-            config.shutdownGraceMillis(), config.zone(), seed, config.adminHost(), config.adminPort(),
+            config.shutdownGraceMillis(), config.zone(), routes, config.adminHost(), config.adminPort(),
             config.adminToken().orElse(null), config.gatewayInstances(), new EdgeOptions(config.headerTimeoutMillis(),
             config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c())), readiness.healthChecks(), registry, registry::scrape);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
@@ -175,22 +204,26 @@ public final class Gantry {
         .onFailure(e -> readiness.close());
   }
 
-  /** The route file's spec, or an empty one; a bad file stops start-up naming the field. */
-  private static Future<GatewaySpec> routesFile(Vertx vertx, GantryConfig config) {
+  /**
+   * The route file's spec, or an empty one. Read (a small file, on the starting thread) before
+   * anything starts, so a mistake stops start-up at once with one line naming the field.
+   */
+  private static GatewaySpec routesFile(GantryConfig config) {
     if (config.routesFile().isEmpty()) {
-      return Future.succeededFuture(GatewaySpec.EMPTY);
+      return GatewaySpec.EMPTY;
     }
-    String path = config.routesFile().get().toString();
-    return vertx.fileSystem().readFile(path)
-        .recover(e -> Future.failedFuture(new IllegalArgumentException("routes file " + path
-            + ": cannot read it: " + e.getMessage())))
-        .map(text -> {
-          try {
-            return GatewaySpec.fromYaml(text.toString());
-          } catch (ServiceException e) {
-            throw new IllegalArgumentException("routes file " + path + ": " + e.detail());
-          }
-        });
+    java.nio.file.Path path = config.routesFile().get();
+    String text;
+    try {
+      text = java.nio.file.Files.readString(path);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new ConfigException("routes file " + path + ": cannot read it: " + e.getMessage());
+    }
+    try {
+      return GatewaySpec.fromYaml(text);
+    } catch (ServiceException e) {
+      throw new ConfigException("routes file " + path + ": " + e.detail());
+    }
   }
 
   /** Migrates the schema and seeds stock; safe to run on every start and on every node. */

@@ -231,6 +231,42 @@ class GantryJarIT {
   }
 
   @Test
+  void aRouteFileWithAnUnknownFieldStopsStartupAtOnceNamingTheField() throws Exception {
+    Path routes = dir.resolve("routes.yaml");
+    Files.writeString(routes, """
+        upstreams:
+          - {name: web, targets: [{url: 'http://127.0.0.1:9'}]}
+        routes:
+          - id: web
+            match: {path: /web/**}
+            upstrem: web
+        """);
+    Process process = gantry("--cluster-port", "0", "--http-port", "0", "--routes", routes.toString(),
+        "--data-dir", dir.resolve("data").toString()).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue(), output);
+    assertEquals("routes file " + routes + ": routes[0].upstrem: unknown field (did you mean upstream?)", output);
+    assertTrue(Files.notExists(dir.resolve("data/postgres")), "nothing was started");
+  }
+
+  @Test
+  void aPortInUseEndsStartupWithANonZeroExitAndOneLineNamingIt() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Process process = gantry("--cluster-port", "0", "--http-port", Integer.toString(taken.getLocalPort()),
+          "--data-dir", dir.resolve("data").toString()).start();
+      List<String> lines = new ArrayList<>();
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        reader.lines().forEach(lines::add);
+      }
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits");
+      assertEquals(1, process.exitValue(), String.join("\n", lines));
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("Gantry did not start: ") && l.contains("in use")),
+          String.join("\n", lines));
+    }
+  }
+
+  @Test
   void helpListsEveryOptionAndConfigKey() throws Exception {
     Process process = gantry("--help").start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

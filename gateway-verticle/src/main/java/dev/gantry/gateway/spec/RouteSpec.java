@@ -16,12 +16,17 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
     HeaderOps responseHeaders, long maxBodyBytes, long timeoutMillis, RetrySpec retry,
     BreakerSpec breaker, JsonObject source) {
 
+  static final java.util.Set<String> FIELDS = java.util.Set.of("id", "priority", "match", "upstream", "service",
+      "version", "split", "pin", "shadow", "rewrite", "request-headers", "response-headers", "max-body-bytes",
+      "timeout-ms", "retry", "breaker", "name", "weight");
+
   public RouteSpec {
     targets = List.copyOf(targets);
   }
 
   public static RouteSpec fromJson(JsonObject json, String path) {
     SpecReader r = SpecReader.of(json, path);
+    r.only(FIELDS);
     String id = r.name("id");
     List<TargetSpec> targets = new ArrayList<>();
     List<SpecReader> split = r.objects("split");

@@ -174,6 +174,47 @@ public final class SpecReader {
     return out;
   }
 
+  /**
+   * Refuses, before anything else is read, a field not among {@code known}, suggesting the known
+   * one it most resembles: a typo ({@code upstrem:}) is named as itself, not as the field it
+   * leaves missing.
+   */
+  public void only(Set<String> known) {
+    for (String key : json.fieldNames()) {
+      if (!known.contains(key)) {
+        String closest = null;
+        int best = 3; // at most two edits away
+        for (String k : known) {
+          int d = distance(key, k);
+          if (d < best) {
+            best = d;
+            closest = k;
+          }
+        }
+        throw invalid(path(key), "unknown field" + (closest == null ? "" : " (did you mean " + closest + "?)"));
+      }
+    }
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
   /** Refuses fields nobody read: a typo must not silently change behaviour. */
   public void done() {
     for (String key : json.fieldNames()) {

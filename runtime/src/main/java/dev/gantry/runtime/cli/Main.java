@@ -81,8 +81,11 @@ public final class Main implements Callable<Integer> {
     Gantry gantry;
     try {
       gantry = Gantry.start(config).await(10, TimeUnit.MINUTES);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage()); // a route file mistake, found before anything started
+      return 2;
     } catch (Exception e) {
-      LOG.error("Gantry did not start: {}", e.getMessage(), e);
+      LOG.debug("start-up failure", e);
       System.err.println("Gantry did not start: " + e.getMessage());
       return 1;
     }
