@@ -1,8 +1,10 @@
 package dev.gantry.runtime.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.instance.ProtocolType;
 import dev.gantry.config.GantryConfig;
 import dev.gantry.embedded.FreePort;
 import io.vertx.core.VertxOptions;
@@ -24,10 +26,16 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "20");
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    NetworkConfig network = hz.getNetworkConfig();
+    // Only the member protocol, only on cluster.host: no client endpoint (a Hazelcast client that
+    // knows the cluster name could otherwise read every map), no REST or memcache, no wildcard bind.
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    AdvancedNetworkConfig network = hz.getAdvancedNetworkConfig().setEnabled(true);
     int port = config.clusterPort() == 0 ? FreePort.pick() : config.clusterPort();
-    network.setPort(port).setPortAutoIncrement(true).setPortCount(20);
-    network.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(port).setPortAutoIncrement(true).setPortCount(20);
+    member.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
+    network.setMemberEndpointConfig(member);
+    network.getEndpointConfigs().keySet().removeIf(q -> q.getType() != ProtocolType.MEMBER);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
