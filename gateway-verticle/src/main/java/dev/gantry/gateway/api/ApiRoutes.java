@@ -13,6 +13,7 @@ import dev.gantry.codecs.orders.Order;
 import dev.gantry.codecs.orders.PlaceOrder;
 import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.observe.RequestObserver;
+import dev.gantry.gateway.observe.SafeText;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -42,6 +43,9 @@ public final class ApiRoutes {
         new GetStock(idParam(ctx, "productId")), 200));
     // Named on a route of its own: a body handler must be the first handler of its route.
     router.post("/api/orders").handler(ctx -> named(ctx, "api.orders.place"));
+    // The media type is checked before any body is read: the body handler would otherwise decode
+    // forms and multipart parts it was never meant to accept.
+    router.post("/api/orders").handler(ApiRoutes::requireJson);
     router.post("/api/orders")
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(this::placeOrder);
@@ -54,12 +58,16 @@ public final class ApiRoutes {
     ctx.next();
   }
 
-  private void placeOrder(RoutingContext ctx) {
+  private static void requireJson(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type != null && !type.toLowerCase().startsWith("application/json")) {
+    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
       throw new ServiceException(Failure.UNSUPPORTED_MEDIA_TYPE,
-          "body: expected application/json, got " + type);
+          "body: expected application/json, got " + SafeText.of(type));
     }
+    ctx.next();
+  }
+
+  private void placeOrder(RoutingContext ctx) {
     PlaceOrder command = PlaceOrder.fromJson(jsonBody(ctx));
     client.<Order>request(Addresses.ORDERS_PLACE, command, RequestEnvelopeHandler.of(ctx))
         .onSuccess(reply -> {
