@@ -158,6 +158,16 @@ class HttpFramingTest {
   }
 
   @Test
+  void anH2cUpgradeOfferIsIgnoredWhenCleartextHttp2IsOffAndTheRequestProxiedWithItsBody() {
+    RawHttp.Response response = RawHttp.exchange(port(), "PUT /public/up HTTP/1.1\r\nHost: h\r\n"
+        + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+        + "Content-Length: 5\r\n\r\nhello");
+    assertEquals(200, response.status(), response.body());
+    assertTrue(response.body().contains("\"bodyBytes\":5"), response.body());
+    assertEquals(null, upstream.lastHeaders.get("upgrade"), "the hop-by-hop Upgrade stays behind");
+  }
+
+  @Test
   void aRequestIdThatIsNotASaneTokenIsReplacedNotEchoed() {
     RawHttp.Response kept = RawHttp.exchange(port(),
         "GET /public/a HTTP/1.1\r\nHost: h\r\nX-Request-Id: order-42.retry_1\r\n\r\n");

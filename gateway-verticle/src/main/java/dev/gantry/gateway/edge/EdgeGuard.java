@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -165,23 +166,26 @@ public final class EdgeGuard {
   }
 
   private static Rejection checkHttp1(HttpServerRequest request) {
-    Rejection te = HeaderRules.transferEncoding(request.headers().getAll(HttpHeaders.TRANSFER_ENCODING),
-        request.version() == HttpVersion.HTTP_1_0);
-    if (te != null) {
-      return te;
+    MultiMap headers = request.headers();
+    if (headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      Rejection te = HeaderRules.transferEncoding(headers.getAll(HttpHeaders.TRANSFER_ENCODING),
+          request.version() == HttpVersion.HTTP_1_0);
+      if (te != null) {
+        return te;
+      }
     }
-    String fields = HeaderRules.fields(request.headers(), false);
+    String fields = HeaderRules.fields(headers, false);
     if (fields != null) {
       return Rejection.badRequest(fields);
     }
-    List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
-    if (hosts.size() > 1) {
-      return Rejection.badRequest("Host: more than one Host header");
-    }
-    if (hosts.isEmpty()) {
+    String host = headers.get(HttpHeaders.HOST);
+    if (host == null) {
       return request.version() == HttpVersion.HTTP_1_0 ? null : Rejection.badRequest("Host: required in HTTP/1.1");
     }
-    return HeaderRules.isValidHost(hosts.get(0).trim()) ? null : Rejection.badRequest("Host: not a valid host[:port]");
+    if (!HeaderRules.isValidHost(host.trim())) {
+      return Rejection.badRequest("Host: not a valid host[:port]");
+    }
+    return null;
   }
 
   private static Rejection checkHttp2(HttpServerRequest request) {
@@ -195,15 +199,12 @@ public final class EdgeGuard {
     if (containsControl(request.uri())) {
       return Rejection.reset("path: control character in :path");
     }
-    List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+    String hostField = request.headers().get(HttpHeaders.HOST);
     String authority = request.authority() == null ? null : request.authority().toString();
-    if (hosts.size() > 1) {
-      return Rejection.reset("Host: more than one Host header");
-    }
-    if (hosts.size() == 1 && authority != null && !hosts.get(0).trim().equalsIgnoreCase(authority)) {
+    if (hostField != null && authority != null && !hostField.trim().equalsIgnoreCase(authority)) {
       return Rejection.reset("Host: differs from :authority");
     }
-    String host = hosts.isEmpty() ? authority : hosts.get(0).trim();
+    String host = hostField == null ? authority : hostField.trim();
     if (host == null) {
       return Rejection.badRequest("Host: a request needs :authority or Host");
     }

@@ -12,12 +12,19 @@ import java.util.Map;
 final class HeaderRules {
   private HeaderRules() {}
 
-  /** Field names must be tokens; values must hold no control character but HTAB. */
+  /**
+   * Field names must be tokens; values must hold no control character but HTAB; Host appears at
+   * most once. One pass over the fields, no copies.
+   */
   static String fields(MultiMap headers, boolean http2) {
+    int hosts = 0;
     for (Map.Entry<String, String> h : headers) {
       String name = h.getKey();
       if (name.isEmpty()) {
         return "header: empty field name";
+      }
+      if (name.length() == 4 && name.equalsIgnoreCase("host") && ++hosts > 1) {
+        return "Host: more than one Host header";
       }
       for (int i = 0; i < name.length(); i++) {
         char c = name.charAt(i);

@@ -98,11 +98,16 @@ public final class HttpForwarder {
     return request.response().recover(e -> Future.failedFuture(seen[0] > max ? tooLarge : e));
   }
 
-  /** Whether the client asks to switch protocols (a WebSocket upgrade). */
+  /**
+   * Whether the client asks to switch to WebSocket, the one upgrade passed through. Any other
+   * (such as {@code h2c} when cleartext HTTP/2 is off) is ignored, as RFC 9110 §7.8 allows: the
+   * request is proxied as plain HTTP/1.1 and its hop-by-hop Upgrade header dropped.
+   */
   static boolean isUpgrade(HttpServerRequest in) {
     String upgrade = in.getHeader(HttpHeaders.UPGRADE);
     String connection = in.getHeader(HttpHeaders.CONNECTION);
-    return upgrade != null && connection != null && connection.toLowerCase(Locale.ROOT).contains("upgrade");
+    return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket") && connection != null
+        && connection.toLowerCase(Locale.ROOT).contains("upgrade");
   }
 
   /**
