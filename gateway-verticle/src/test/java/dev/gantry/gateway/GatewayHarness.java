@@ -74,6 +74,16 @@ final class GatewayHarness {
     return harness;
   }
 
+  /** A route file with one upstream, {@code up}, at {@code upstream}, and these routes (flow-style YAML). */
+  static String routesTo(TestUpstream upstream, String... routes) {
+    StringBuilder yaml = new StringBuilder("upstreams:\n  - {name: up, targets: [{url: '")
+        .append(upstream.url()).append("'}]}\nroutes:\n");
+    for (String route : routes) {
+      yaml.append("  - ").append(route).append('\n');
+    }
+    return yaml.toString();
+  }
+
   HttpResponse<Buffer> get(String path) {
     return client.get(path).send().await();
   }

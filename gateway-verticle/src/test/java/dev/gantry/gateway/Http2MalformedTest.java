@@ -51,12 +51,8 @@ class Http2MalformedTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     upstream = new TestUpstream(vertx, "up").start();
-    gw = GatewayHarness.start(vertx, """
-        upstreams:
-          - {name: up, targets: [{url: '%s'}]}
-        routes:
-          - {id: public, match: {path: /public/**}, upstream: up}
-        """.formatted(upstream.url()), new EdgeOptions(10_000, 10_000, 500, true));
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+            "{id: public, match: {path: /public/**}, upstream: up}"), new EdgeOptions(10_000, 10_000, 500, true));
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<Channel>() {

@@ -29,12 +29,8 @@ class HttpFramingTest {
   @BeforeEach
   void start(Vertx vertx) {
     upstream = new TestUpstream(vertx, "up").start();
-    gw = GatewayHarness.start(vertx, """
-        upstreams:
-          - {name: up, targets: [{url: '%s'}]}
-        routes:
-          - {id: public, match: {path: /public/**}, upstream: up}
-        """.formatted(upstream.url()));
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+            "{id: public, match: {path: /public/**}, upstream: up}"));
   }
 
   @AfterEach

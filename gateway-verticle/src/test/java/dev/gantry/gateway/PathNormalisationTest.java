@@ -32,15 +32,11 @@ class PathNormalisationTest {
   @BeforeEach
   void start(Vertx vertx) {
     upstream = new TestUpstream(vertx, "up").start();
-    gw = GatewayHarness.start(vertx, """
-        upstreams:
-          - {name: up, targets: [{url: '%s'}]}
-        routes:
-          - {id: public, match: {path: /public/**}, upstream: up}
-          - {id: template, match: {path: '/t/{name}'}, upstream: up, rewrite: '/x/{name}'}
-          - {id: rewritten, match: {path: /rw/**}, upstream: up, rewrite: /inner/}
-          - {id: files, match: {path: /files/**, allow-encoded-slash: true}, upstream: up}
-        """.formatted(upstream.url()));
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+            "{id: public, match: {path: /public/**}, upstream: up}",
+            "{id: template, match: {path: '/t/{name}'}, upstream: up, rewrite: '/x/{name}'}",
+            "{id: rewritten, match: {path: /rw/**}, upstream: up, rewrite: /inner/}",
+            "{id: files, match: {path: /files/**, allow-encoded-slash: true}, upstream: up}"));
   }
 
   @AfterEach

@@ -25,13 +25,9 @@ class SlowClientTest {
   @BeforeEach
   void start(Vertx vertx) {
     upstream = new TestUpstream(vertx, "up").start();
-    gw = GatewayHarness.start(vertx, """
-        upstreams:
-          - {name: up, targets: [{url: '%s'}]}
-        routes:
-          - {id: public, match: {path: /public/**}, upstream: up}
-          - {id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}
-        """.formatted(upstream.url()), new EdgeOptions(300, 300, 1_000, false));
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+            "{id: public, match: {path: /public/**}, upstream: up}",
+            "{id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}"), new EdgeOptions(300, 300, 1_000, false));
   }
 
   @AfterEach
@@ -107,12 +103,8 @@ class SlowClientTest {
   @Test
   void aBodyStillArrivingWhenTheRoutesDeadlinePassesIsTheClientsFault() {
     gw.stop();
-    gw = GatewayHarness.start(gw.vertx, """
-        upstreams:
-          - {name: up, targets: [{url: '%s'}]}
-        routes:
-          - {id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}
-        """.formatted(upstream.url()), new EdgeOptions(300, 60_000, 1, false));
+    gw = GatewayHarness.start(gw.vertx, GatewayHarness.routesTo(upstream,
+            "{id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}"), new EdgeOptions(300, 60_000, 1, false));
     try (RawHttp http = new RawHttp(port(), 10_000)) {
       http.send("POST /short/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nx");
       RawHttp.Response response = http.read();
