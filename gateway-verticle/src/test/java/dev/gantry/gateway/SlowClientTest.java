@@ -114,6 +114,34 @@ class SlowClientTest {
   }
 
   @Test
+  void aWebSocketTunnelIsNotCutByTheHeaderClock(Vertx vertx) throws Exception {
+    io.vertx.core.http.HttpServer echo = vertx.createHttpServer()
+        .webSocketHandler(ws -> ws.handler(buf -> ws.writeTextMessage("echo:" + buf)))
+        .listen(0, "127.0.0.1").await();
+    gw.stop();
+    gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: ws, targets: [{url: 'http://127.0.0.1:" + echo.actualPort()
+        + "'}]}\nroutes:\n  - {id: ws, match: {path: /ws/**}, upstream: ws}\n", new EdgeOptions(200, 200, 1_000, false));
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+    try {
+      io.vertx.core.http.WebSocket socket = client.connect(gw.gateway.actualPort(), "127.0.0.1", "/ws/chat").await();
+      java.util.concurrent.LinkedBlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+      socket.textMessageHandler(replies::add);
+      // Messages keep going for five times the header limit: the sweep runs many times meanwhile.
+      for (int i = 0; i < 10; i++) {
+        io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+        vertx.setTimer(100, id -> later.complete());
+        later.future().await();
+        socket.writeTextMessage("m" + i).await();
+        assertEquals("echo:m" + i, replies.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      socket.close().await();
+    } finally {
+      client.close().await();
+      echo.close().await();
+    }
+  }
+
+  @Test
   void aBodyThatKeepsTheRateIsServed() {
     try (RawHttp http = new RawHttp(port(), 10_000)) {
       http.send("POST /public/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789");

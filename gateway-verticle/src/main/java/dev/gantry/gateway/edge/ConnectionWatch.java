@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 
@@ -34,6 +35,8 @@ final class ConnectionWatch {
   private final boolean strict;
   private int requests;
   private boolean closing;
+  /** Switched protocols (a WebSocket tunnel): no more HTTP requests, so no header clock. */
+  private boolean upgraded;
 
   ConnectionWatch(long now, boolean strict) {
     this.waitingSince = now;
@@ -60,7 +63,7 @@ final class ConnectionWatch {
   }
 
   boolean headersOverdue(long now, long limitMillis) {
-    return open == 0 && front != null && now - waitingSince > limitMillis;
+    return open == 0 && !upgraded && front != null && now - waitingSince > limitMillis;
   }
 
   /** Answers 408 if the client had begun a request, then closes. */
@@ -101,6 +104,9 @@ final class ConnectionWatch {
 
       @Override
       public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response && response.status().code() == 101) {
+          upgraded = true;
+        }
         if (msg instanceof LastHttpContent && open > 0 && --open == 0) {
           waitingSince = System.currentTimeMillis();
           bytesSeen = false;
