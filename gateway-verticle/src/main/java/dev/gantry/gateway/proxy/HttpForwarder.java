@@ -3,6 +3,7 @@ package dev.gantry.gateway.proxy;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.spec.HeaderOps;
 import dev.gantry.gateway.upstream.Endpoint;
 import io.vertx.core.Future;
@@ -254,6 +255,12 @@ public final class HttpForwarder {
    * {@code teeLimit} bytes of the body (for shadow comparison), or null when {@code teeLimit} is 0.
    */
   public Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, int teeLimit) {
+    return relay(out, upstream, ops, null, teeLimit);
+  }
+
+  /** As above, then sets {@code extra} (headers policies added), when not null. */
+  Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, MultiMap extra,
+      int teeLimit) {
     out.setStatusCode(upstream.statusCode());
     out.setStatusMessage(upstream.statusMessage());
     MultiMap headers = out.headers();
@@ -264,6 +271,9 @@ public final class HttpForwarder {
       }
     }
     apply(ops, out.headers());
+    if (extra != null) {
+      Reply.set(extra, out.headers());
+    }
     if (out.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
       out.setChunked(true);
     }

@@ -5,6 +5,9 @@ import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.observe.RequestObserver;
+import dev.gantry.gateway.policy.PolicyChain;
+import dev.gantry.gateway.policy.Reply;
+import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.route.RouteMatch;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.ShadowSpec;
@@ -64,34 +67,75 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.defaultMaxBodyBytes = defaultMaxBodyBytes;
   }
 
+  /** Routing-context key of the request's {@link RouteExchange} (its policy decisions go to the access log). */
+  public static final String EXCHANGE_KEY = "gantry.exchange";
+  /** What a step returns when the request left the policy path (no route: the API routes answer). */
+  private static final Future<Reply> HANDED_OFF = Future.succeededFuture();
+
+  /**
+   * The request path: gateway-wide policies, then the route match, the route's policies and its
+   * target; the reply is written once, by the one writer, whatever produced it.
+   */
   @Override
   public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx));
+    ctx.put(EXCHANGE_KEY, exchange);
+    PolicyChain gatewayWide = state.gatewayPolicies();
+    Future<Reply> reply;
+    if (gatewayWide.isEmpty()) {
+      reply = route(ctx, exchange);
+    } else {
+      req.pause(); // policies may take their time: the body waits for the target
+      reply = gatewayWide.run(exchange, ex -> route(ctx, exchange));
+    }
+    reply.onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+      } else if (ar.result() != null) {
+        write(ctx, exchange, ar.result());
+      }
+    });
+  }
+
+  private Future<Reply> route(RoutingContext ctx, RouteExchange exchange) {
     HttpServerRequest req = ctx.request();
     RouteMatch match = state.table().match(req);
     // The edge keeps %2F encoded (one segment); only a route that says so takes such a path.
     boolean encodedSlash = req.path().contains("%2F");
     if (match == null) {
       if (encodedSlash) {
-        fail(ctx, new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F)"));
-      } else {
-        ctx.next();
+        return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F)"));
       }
-      return;
+      req.resume();
+      ctx.next();
+      return HANDED_OFF;
     }
     req.pause();
     RouteSpec route = match.route().spec();
     RequestObserver.name(ctx, route.id());
     if (encodedSlash && !route.match().allowEncodedSlash()) {
-      fail(ctx, new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F); route " + route.id()
-          + " does not allow it"));
-      return;
+      return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F); route "
+          + route.id() + " does not allow it"));
     }
+    RouteExchange routed = exchange.routed(route.id());
+    ctx.put(EXCHANGE_KEY, routed);
+    PolicyChain policies = match.route().chain();
+    if (HttpForwarder.isUpgrade(req)) {
+      return policies.runBeforeUpgrade(routed, ex -> target(ctx, match, true));
+    }
+    return policies.run(routed, ex -> target(ctx, match, false));
+  }
+
+  /** The route's target: an upstream pool (streamed, or tunnelled for an upgrade) or a service. */
+  private Future<Reply> target(RoutingContext ctx, RouteMatch match, boolean upgrade) {
+    HttpServerRequest req = ctx.request();
+    RouteSpec route = match.route().spec();
     long maxBody = route.maxBodyBytes() >= 0 ? route.maxBodyBytes() : defaultMaxBodyBytes;
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && parseLength(length) > maxBody) {
-      fail(ctx, new ServiceException(Failure.PAYLOAD_TOO_LARGE,
+      return Future.failedFuture(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
           "body: larger than the " + maxBody + " bytes route " + route.id() + " accepts"));
-      return;
     }
     long now = System.currentTimeMillis();
     long deadline = now + (route.timeoutMillis() > 0 ? route.timeoutMillis() : defaultTimeoutMillis);
@@ -105,33 +149,40 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       state.budget(route).request(now); // only routes that retry keep a budget
     }
     TargetSpec target = chooseTarget(route, req);
-    if (HttpForwarder.isUpgrade(req) && target.kind() == TargetSpec.Kind.UPSTREAM) {
+    if (upgrade && target.kind() == TargetSpec.Kind.UPSTREAM) {
       tunnel(ctx, route, target, uri, deadline - now);
-      return;
+      return HANDED_OFF;
     }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
-    Handler<Buffer> forward = buffered -> {
+    Future<Buffer> body = (retryable || shadowed || service) && HttpForwarder.hasBody(req)
+        ? readBody(req, maxBody, route.id())
+        : Future.succeededFuture(); // nothing to hold: the body, if any, streams through
+    return body.compose(buffered -> {
       Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
       if (service) {
-        services.start(ex, match.upstreamPath(req.path()))
-            .onSuccess(reply -> ServiceCall.writeReply(ctx, route, reply)).onFailure(e -> fail(ctx, e));
-        return;
+        return services.start(ex, match.upstreamPath(req.path())).map(reply -> ServiceCall.toReply(route, reply));
       }
       Future<UpstreamCall.Answer> answered = upstreams.start(ex);
-      Future<Buffer> relayed = answered.compose(a -> forwarder
-          .relay(ctx.response(), a.response(), route.responseHeaders(), shadowed ? TEE_LIMIT : 0)
-          .onComplete(ar -> a.endpoint().end()));
-      answered.onFailure(e -> fail(ctx, e));
-      relayed.onFailure(e -> LOG.debug("route {}: relay ended early: {}", route.id(), e.toString()));
+      Future<RelayedReply> relayed = answered.map(a -> new RelayedReply(a, forwarder, route.responseHeaders(),
+          shadowed ? TEE_LIMIT : 0));
       if (shadowed) {
-        shadows.copy(ex, shadow, answered, relayed);
+        shadows.copy(ex, shadow, answered, relayed.compose(RelayedReply::relayed));
       }
-    };
-    if ((retryable || shadowed || service) && HttpForwarder.hasBody(req)) {
-      readBody(req, maxBody, route.id()).onFailure(e -> fail(ctx, e)).onSuccess(forward);
-    } else {
-      forward.handle(null); // nothing to hold: the body, if any, streams through
+      return relayed.map(r -> (Reply) r);
+    });
+  }
+
+  /** The one writer: every reply meets the client here. */
+  private static void write(RoutingContext ctx, RouteExchange exchange, Reply reply) {
+    if (ctx.response().headWritten()) {
+      if (reply instanceof RelayedReply relayed) {
+        relayed.discard(); // answered meanwhile (a slow body's 408): the upstream's answer is not wanted
+      }
+      return;
     }
+    RouteExchange current = ctx.get(EXCHANGE_KEY, exchange);
+    reply.writeTo(ctx.response(), current)
+        .onFailure(e -> LOG.debug("route {}: reply ended early: {}", current.routeId(), e.toString()));
   }
 
   private void tunnel(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, long timeoutMillis) {

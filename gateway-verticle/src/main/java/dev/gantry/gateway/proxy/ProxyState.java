@@ -1,6 +1,7 @@
 package dev.gantry.gateway.proxy;
 
 import dev.gantry.gateway.observe.ProxyMeters;
+import dev.gantry.gateway.policy.PolicyChain;
 import dev.gantry.gateway.resilience.Breakers;
 import dev.gantry.gateway.resilience.RetryBudget;
 import dev.gantry.gateway.route.RouteTable;
@@ -34,6 +35,7 @@ public final class ProxyState {
   private final Breakers breakers;
   private volatile GatewaySpec spec = GatewaySpec.EMPTY;
   private volatile RouteTable table = new RouteTable(java.util.List.of());
+  private volatile PolicyChain gatewayPolicies = PolicyChain.EMPTY;
   private volatile Map<String, UpstreamPool> pools = Map.of();
   private final Map<String, HealthChecker> checkers = new HashMap<>(); // touched by apply and close only
   private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
@@ -58,6 +60,7 @@ public final class ProxyState {
    */
   public synchronized void apply(GatewaySpec next) {
     RouteTable nextTable = new RouteTable(next.routes());
+    PolicyChain nextPolicies = PolicyChain.of(next.policies());
     Map<String, UpstreamPool> nextPools = new HashMap<>();
     for (UpstreamSpec u : next.upstreams()) {
       UpstreamPool kept = pools.get(u.name());
@@ -81,6 +84,7 @@ public final class ProxyState {
     shadows.keySet().retainAll(ids);
     breakers.retain(ids);
     this.table = nextTable;
+    this.gatewayPolicies = nextPolicies;
     this.spec = next;
     meters.pools(this.pools.values());
   }
@@ -91,6 +95,11 @@ public final class ProxyState {
 
   public RouteTable table() {
     return table;
+  }
+
+  /** The gateway-wide policies, run before matching. */
+  public PolicyChain gatewayPolicies() {
+    return gatewayPolicies;
   }
 
   public UpstreamPool pool(String name) {

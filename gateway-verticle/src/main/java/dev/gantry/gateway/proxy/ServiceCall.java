@@ -16,7 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.MultiMap;
+import dev.gantry.gateway.policy.Reply;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,14 +95,15 @@ final class ServiceCall {
     });
   }
 
-  static void writeReply(RoutingContext ctx, RouteSpec route, HttpReply reply) {
-    HttpServerResponse out = ctx.response().setStatusCode(reply.status());
+  /** A service's reply as the client gets it: hop-by-hop fields dropped, the route's header changes applied. */
+  static Reply toReply(RouteSpec route, HttpReply reply) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     reply.headers().forEach((k, v) -> {
       if (!HttpForwarder.isHopByHop(k) && !k.equalsIgnoreCase("Content-Length")) {
-        out.putHeader(k, v);
+        headers.add(k, v);
       }
     });
-    HttpForwarder.apply(route.responseHeaders(), out.headers());
-    out.end(reply.body());
+    HttpForwarder.apply(route.responseHeaders(), headers);
+    return Reply.of(reply.status(), headers, reply.body());
   }
 }

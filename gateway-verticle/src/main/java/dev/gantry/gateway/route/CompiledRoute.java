@@ -1,5 +1,6 @@
 package dev.gantry.gateway.route;
 
+import dev.gantry.gateway.policy.PolicyChain;
 import dev.gantry.gateway.spec.RouteSpec;
 import java.util.Locale;
 import java.util.Map;
@@ -10,9 +11,11 @@ public final class CompiledRoute {
   private final PathPattern pattern;
   private final String host;
   private final boolean wildcardHost;
+  private final PolicyChain chain;
 
   CompiledRoute(RouteSpec spec) {
     this.spec = spec;
+    this.chain = PolicyChain.of(spec.policies()); // built once per applied spec, not per request
     this.pattern = PathPattern.compile(spec.match().path());
     String h = spec.match().host();
     this.wildcardHost = h != null && h.startsWith("*.");
@@ -25,6 +28,11 @@ public final class CompiledRoute {
 
   public PathPattern pattern() {
     return pattern;
+  }
+
+  /** The route's policies, composed. */
+  public PolicyChain chain() {
+    return chain;
   }
 
   /** How many conditions besides the path the route sets. */

@@ -2,6 +2,8 @@ package dev.gantry.gateway.spec;
 
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.policy.PolicyRegistry;
+import dev.gantry.gateway.policy.PolicySpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -12,11 +14,19 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 
-/** The whole declarative gateway: routes and upstream pools, checked against each other. */
-public record GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
-  public static final GatewaySpec EMPTY = new GatewaySpec(List.of(), List.of());
+/**
+ * The whole declarative gateway: gateway-wide policies (run before matching), routes and upstream
+ * pools, checked against each other.
+ */
+public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
+  public static final GatewaySpec EMPTY = new GatewaySpec(List.of(), List.of(), List.of());
+
+  public GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
+    this(List.of(), routes, upstreams);
+  }
 
   public GatewaySpec {
+    policies = List.copyOf(policies);
     routes = List.copyOf(routes);
     upstreams = List.copyOf(upstreams);
     Set<String> names = new HashSet<>();
@@ -44,7 +54,14 @@ public record GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) 
   }
 
   public static GatewaySpec fromJson(JsonObject json) {
+    return fromJson(json, PolicyRegistry.builtIn());
+  }
+
+  /** Reads a spec whose {@code policies:} may use the types of {@code policyTypes}. */
+  public static GatewaySpec fromJson(JsonObject json, PolicyRegistry policyTypes) {
     SpecReader r = SpecReader.of(json, "");
+    r.only(java.util.Set.of("policies", "routes", "upstreams"));
+    List<PolicySpec> policies = policyTypes.read(r.raw("policies"), "policies", true);
     List<UpstreamSpec> upstreams = new ArrayList<>();
     List<SpecReader> u = r.objects("upstreams");
     for (int i = 0; i < u.size(); i++) {
@@ -53,10 +70,10 @@ public record GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) 
     List<RouteSpec> routes = new ArrayList<>();
     List<SpecReader> rs = r.objects("routes");
     for (int i = 0; i < rs.size(); i++) {
-      routes.add(RouteSpec.fromJson(json.getJsonArray("routes").getJsonObject(i), "routes[" + i + "]"));
+      routes.add(RouteSpec.fromJson(json.getJsonArray("routes").getJsonObject(i), "routes[" + i + "]", policyTypes));
     }
     r.done();
-    return new GatewaySpec(routes, upstreams);
+    return new GatewaySpec(policies, routes, upstreams);
   }
 
   /** Reads a YAML route file's text. */
@@ -96,26 +113,32 @@ public record GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) 
     routes.forEach(route -> r.add(route.source()));
     JsonArray u = new JsonArray();
     upstreams.forEach(up -> u.add(up.source()));
-    return new JsonObject().put("routes", r).put("upstreams", u);
+    JsonObject out = new JsonObject();
+    if (!policies.isEmpty()) {
+      JsonArray p = new JsonArray();
+      policies.forEach(policy -> p.add(policy.source()));
+      out.put("policies", p);
+    }
+    return out.put("routes", r).put("upstreams", u);
   }
 
   public GatewaySpec withRoute(RouteSpec route) {
     List<RouteSpec> next = new ArrayList<>(routes.stream().filter(x -> !x.id().equals(route.id())).toList());
     next.add(route);
-    return new GatewaySpec(next, upstreams);
+    return new GatewaySpec(policies, next, upstreams);
   }
 
   public GatewaySpec withoutRoute(String id) {
-    return new GatewaySpec(routes.stream().filter(x -> !x.id().equals(id)).toList(), upstreams);
+    return new GatewaySpec(policies, routes.stream().filter(x -> !x.id().equals(id)).toList(), upstreams);
   }
 
   public GatewaySpec withUpstream(UpstreamSpec upstream) {
     List<UpstreamSpec> next = new ArrayList<>(upstreams.stream().filter(x -> !x.name().equals(upstream.name())).toList());
     next.add(upstream);
-    return new GatewaySpec(routes, next);
+    return new GatewaySpec(policies, routes, next);
   }
 
   public GatewaySpec withoutUpstream(String name) {
-    return new GatewaySpec(routes, upstreams.stream().filter(x -> !x.name().equals(name)).toList());
+    return new GatewaySpec(policies, routes, upstreams.stream().filter(x -> !x.name().equals(name)).toList());
   }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.gateway.spec;
 
+import dev.gantry.gateway.policy.PolicyRegistry;
+import dev.gantry.gateway.policy.PolicySpec;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,21 +12,28 @@ import java.util.List;
  *
  * @param timeoutMillis deadline of a request on this route, or -1 for the gateway's default
  * @param maxBodyBytes  largest request body, or -1 for the gateway's default
+ * @param policies      the route's policies, in the order they run (phase, then as listed)
  */
 public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpec> targets,
     String pinHeader, String pinCookie, ShadowSpec shadow, String rewrite, HeaderOps requestHeaders,
     HeaderOps responseHeaders, long maxBodyBytes, long timeoutMillis, RetrySpec retry,
-    BreakerSpec breaker, JsonObject source) {
+    BreakerSpec breaker, List<PolicySpec> policies, JsonObject source) {
 
   static final java.util.Set<String> FIELDS = java.util.Set.of("id", "priority", "match", "upstream", "service",
       "version", "split", "pin", "shadow", "rewrite", "request-headers", "response-headers", "max-body-bytes",
-      "timeout-ms", "retry", "breaker", "name", "weight");
+      "timeout-ms", "retry", "breaker", "name", "weight", "policies");
 
   public RouteSpec {
     targets = List.copyOf(targets);
+    policies = List.copyOf(policies);
   }
 
   public static RouteSpec fromJson(JsonObject json, String path) {
+    return fromJson(json, path, PolicyRegistry.builtIn());
+  }
+
+  /** Reads a route whose {@code policies:} may use the types of {@code policyTypes}. */
+  public static RouteSpec fromJson(JsonObject json, String path, PolicyRegistry policyTypes) {
     SpecReader r = SpecReader.of(json, path);
     r.only(FIELDS);
     String id = r.name("id");
@@ -66,7 +75,8 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
         pinCookie, ShadowSpec.read(r.object("shadow")), r.string("rewrite", null),
         HeaderOps.read(r.object("request-headers")), HeaderOps.read(r.object("response-headers")),
         r.integer("max-body-bytes", -1, -1, 1L << 40), r.integer("timeout-ms", -1, -1, 3_600_000),
-        RetrySpec.read(r.object("retry")), BreakerSpec.read(r.object("breaker")), json.copy());
+        RetrySpec.read(r.object("retry")), BreakerSpec.read(r.object("breaker")),
+        policyTypes.read(r.raw("policies"), r.path("policies"), false), json.copy());
     r.done();
     return spec;
   }

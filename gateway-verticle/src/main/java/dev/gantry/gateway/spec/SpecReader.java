@@ -36,6 +36,11 @@ public final class SpecReader {
     return new ServiceException(Failure.UNPROCESSABLE, path + ": " + what);
   }
 
+  /** This object's own path. */
+  public String path() {
+    return path;
+  }
+
   public String path(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
@@ -151,6 +156,11 @@ public final class SpecReader {
       out.put(e.getKey(), String.valueOf(e.getValue()));
     }
     return out;
+  }
+
+  /** The value at {@code key} as it is (marked read), for a reader of its own; null when absent. */
+  public Object raw(String key) {
+    return value(key);
   }
 
   /** The nested object at {@code key}, or null when absent. */

@@ -1,0 +1,21 @@
+package dev.gantry.gateway.policy;
+
+import dev.gantry.gateway.spec.SpecReader;
+
+/**
+ * A kind of policy, as named in a route file: {@code - <name>: {config}}. Its reader validates
+ * the configuration once, naming the path of a bad field; {@link #create} makes the policy when a
+ * spec is applied.
+ *
+ * @param <C> the type's configuration: an immutable value (a record), compared when specs are
+ */
+public interface PolicyType<C> {
+  String name();
+
+  Phase phase();
+
+  /** Reads and checks the configuration; {@link SpecReader#done()} refuses unknown fields. */
+  C read(SpecReader config);
+
+  Policy create(C config);
+}

@@ -1,0 +1,62 @@
+package dev.gantry.gateway.policy;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.gateway.problem.ProblemResponder;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * What answers a request: an upstream's streamed response, a service's reply, or a policy's own
+ * answer. Every kind is written by its {@link #writeTo}, the one place a reply meets the client.
+ * {@link #headers()} are the headers this reply sets; a policy wrapping the reply may add to them
+ * (for a relayed upstream response they go on top of the upstream's own).
+ */
+public interface Reply {
+  int status();
+
+  MultiMap headers();
+
+  /** Writes status, headers and body to the client. */
+  Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange);
+
+  /** Sets every field of {@code from} on {@code to}, replacing values of the same name, keeping the rest. */
+  static void set(MultiMap from, MultiMap to) {
+    for (String name : from.names()) {
+      to.set(name, from.getAll(name));
+    }
+  }
+
+  /** A problem+json answer; add {@code Retry-After} or {@code WWW-Authenticate} through {@link #headers()}. */
+  static Reply problem(Failure failure, String detail) {
+    return new Problem(failure, detail, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /** A buffered answer. */
+  static Reply of(int status, MultiMap headers, Buffer body) {
+    return new Buffered(status, headers, body);
+  }
+
+  record Problem(Failure failure, String detail, MultiMap headers) implements Reply {
+    @Override
+    public int status() {
+      return failure.httpStatus();
+    }
+
+    @Override
+    public Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange) {
+      Reply.set(headers, response.headers());
+      return ProblemResponder.write(response, failure, detail, exchange.request().path(),
+          exchange.envelope() == null ? null : exchange.envelope().requestId());
+    }
+  }
+
+  record Buffered(int status, MultiMap headers, Buffer body) implements Reply {
+    @Override
+    public Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange) {
+      Reply.set(headers, response.setStatusCode(status).headers());
+      return response.end(body == null ? Buffer.buffer() : body);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.gantry.gateway.policy;
+
+import dev.gantry.codecs.Envelope;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One request on the path, as policies see it: the request (its path already normalised by the
+ * edge), the route it matched (null before matching), its envelope, and the decisions policies
+ * note for the access log (a WAF rule id, a limit that was hit).
+ */
+public final class RouteExchange {
+  private final HttpServerRequest request;
+  private final String routeId;
+  private final Envelope envelope;
+  private Map<String, String> decisions;
+
+  public RouteExchange(HttpServerRequest request, String routeId, Envelope envelope) {
+    this.request = request;
+    this.routeId = routeId;
+    this.envelope = envelope;
+  }
+
+  /** The same request once it matched {@code routeId}; decisions noted so far go along. */
+  public RouteExchange routed(String routeId) {
+    RouteExchange routed = new RouteExchange(request, routeId, envelope);
+    routed.decisions = decisions;
+    return routed;
+  }
+
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  /** The matched route's id, or null for gateway-wide policies. */
+  public String routeId() {
+    return routeId;
+  }
+
+  public Envelope envelope() {
+    return envelope;
+  }
+
+  /** Notes a policy's decision, such as {@code limit=max-headers}, for the access log. */
+  public void decide(String key, String value) {
+    if (decisions == null) {
+      decisions = new LinkedHashMap<>(4);
+    }
+    decisions.put(key, value);
+  }
+
+  public Map<String, String> decisions() {
+    return decisions == null ? Map.of() : decisions;
+  }
+}

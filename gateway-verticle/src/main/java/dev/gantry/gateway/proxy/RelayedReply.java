@@ -1,0 +1,65 @@
+package dev.gantry.gateway.proxy;
+
+import dev.gantry.gateway.policy.Reply;
+import dev.gantry.gateway.policy.RouteExchange;
+import dev.gantry.gateway.spec.HeaderOps;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * An upstream's answer, streamed to the client when written: its end-to-end headers, the route's
+ * response-header changes, then whatever policies set in {@link #headers()}. The endpoint is
+ * released once the body has been relayed (or the relay failed).
+ */
+final class RelayedReply implements Reply {
+  private final UpstreamCall.Answer answer;
+  private final HttpForwarder forwarder;
+  private final HeaderOps ops;
+  private final int teeLimit;
+  private final Promise<Buffer> relayed = Promise.promise();
+  private MultiMap extra;
+
+  RelayedReply(UpstreamCall.Answer answer, HttpForwarder forwarder, HeaderOps ops, int teeLimit) {
+    this.answer = answer;
+    this.forwarder = forwarder;
+    this.ops = ops;
+    this.teeLimit = teeLimit;
+  }
+
+  @Override
+  public int status() {
+    return answer.response().statusCode();
+  }
+
+  /** Headers policies set over the upstream's; made only when one asks. */
+  @Override
+  public MultiMap headers() {
+    if (extra == null) {
+      extra = MultiMap.caseInsensitiveMultiMap();
+    }
+    return extra;
+  }
+
+  /** Up to the tee limit of the relayed body (for shadow comparison), once it has been relayed. */
+  Future<Buffer> relayed() {
+    return relayed.future();
+  }
+
+  @Override
+  public Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange) {
+    Future<Buffer> done = forwarder.relay(response, answer.response(), ops, extra, teeLimit)
+        .onComplete(ar -> answer.endpoint().end());
+    done.onComplete(relayed);
+    return done.mapEmpty();
+  }
+
+  /** Releases the upstream response unread (the reply is not written: a policy answered instead). */
+  void discard() {
+    answer.response().request().reset();
+    answer.endpoint().end();
+    relayed.tryFail("not relayed");
+  }
+}
