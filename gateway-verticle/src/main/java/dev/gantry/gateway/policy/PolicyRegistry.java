@@ -68,6 +68,7 @@ public final class PolicyRegistry {
       }
       Object config = item.getValue(name) == null ? new JsonObject() : item.getValue(name);
       SpecReader reader = SpecReader.of(config, at + "." + name);
+      reader.only(type.fields());
       Object read = type.read(reader);
       reader.done();
       out.add(new PolicySpec(type, read, item.copy()));

@@ -14,6 +14,9 @@ public interface PolicyType<C> {
 
   Phase phase();
 
+  /** The configuration's field names: any other is refused first, with the nearest as a hint. */
+  java.util.Set<String> fields();
+
   /** Reads and checks the configuration; {@link SpecReader#done()} refuses unknown fields. */
   C read(SpecReader config);
 

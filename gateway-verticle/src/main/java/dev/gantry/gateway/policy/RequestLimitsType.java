@@ -15,6 +15,11 @@ final class RequestLimitsType implements PolicyType<RequestLimits> {
   }
 
   @Override
+  public java.util.Set<String> fields() {
+    return java.util.Set.of("max-uri-bytes", "max-headers", "max-header-bytes");
+  }
+
+  @Override
   public RequestLimits read(SpecReader config) {
     RequestLimits limits = new RequestLimits((int) config.integer("max-uri-bytes", -1, 1, 1 << 20),
         (int) config.integer("max-headers", -1, 1, 10_000), (int) config.integer("max-header-bytes", -1, 1, 1 << 20));
