@@ -62,6 +62,51 @@ class LoggingTest {
   }
 
   @Test
+  void aJsonAccessLineCarriesEachFactAsAFieldWithTheCallersTraceIdAndThePolicysDecision() throws Exception {
+    Logger access = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("gantry.access");
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    access.addAppender(captured);
+    java.nio.file.Path routes = java.nio.file.Files.createTempFile("routes", ".yaml");
+    java.nio.file.Files.writeString(routes, """
+        upstreams:
+          - {name: nowhere, targets: [{url: 'http://127.0.0.1:9'}]}
+        routes:
+          - {id: guarded, match: {path: /guarded/**}, upstream: nowhere, policies: [{limits: {max-headers: 3}}]}
+        """);
+    Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("jsonlog"));
+    flags.put("routes.file", routes.toString());
+    Gantry node = TestNodes.start(flags);
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+      int status = client.get("/guarded/x").putHeader("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+          .putHeader("X-A", "1").putHeader("X-B", "2").putHeader("X-C", "3").send().await().statusCode();
+      assertEquals(431, status);
+      dev.gantry.testkit.Poll.until(vertx, java.time.Duration.ofSeconds(10), "the access line",
+          () -> captured.list.stream().anyMatch(e -> e.getFormattedMessage().contains("route=guarded")));
+    } finally {
+      vertx.close().await();
+      TestNodes.stop(node);
+      access.detachAppender(captured);
+    }
+    ILoggingEvent event = captured.list.stream().filter(e -> e.getFormattedMessage().contains("route=guarded"))
+        .findFirst().orElseThrow();
+    JsonObject json = new JsonObject(new JsonLayout().doLayout(event));
+    assertEquals("guarded", json.getString("route"));
+    assertEquals(431, json.getInteger("status"));
+    assertEquals("GET", json.getString("method"));
+    assertEquals("/guarded/x", json.getString("path"));
+    assertTrue(json.getValue("duration_ms") instanceof Number, json.encode());
+    assertTrue(json.getValue("bytes") instanceof Number, json.encode());
+    assertEquals("127.0.0.1", json.getString("client"));
+    assertEquals("anonymous", json.getString("principal"));
+    assertTrue(json.getString("request_id").matches("[0-9a-f-]{36}"), json.encode());
+    assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", json.getString("trace_id"), "the caller's trace, tracing off");
+    assertEquals("max-headers", json.getString("limit"), "the policy's decision");
+  }
+
+  @Test
   void secretsAndTokensNeverReachTheLog() throws Exception {
     Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> captured = new ListAppender<>();

@@ -1,6 +1,7 @@
 package dev.gantry.gateway.observe;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.trace.Span;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Measures every request once it ends: {@code gantry_http_server_requests_seconds} (a histogram
@@ -63,8 +65,10 @@ public final class RequestObserver implements Handler<RoutingContext> {
   }
 
   private void record(RoutingContext ctx, long nanos) {
+    RouteExchange exchange = ctx.get(RouteExchange.KEY);
     record(ctx.request(), ctx.get(ROUTE_KEY, UNMATCHED), ctx.response().getStatusCode(),
-        ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), null, nanos);
+        ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), null,
+        exchange == null ? Map.of() : exchange.decisions(), nanos);
   }
 
   /**
@@ -74,11 +78,11 @@ public final class RequestObserver implements Handler<RoutingContext> {
    * @param startNanos {@link System#nanoTime()} when the request was seen
    */
   public void refused(HttpServerRequest req, int status, String reason, long startNanos) {
-    record(req, "edge", status, 0, null, reason, System.nanoTime() - startNanos);
+    record(req, "edge", status, 0, null, reason, Map.of(), System.nanoTime() - startNanos);
   }
 
   private void record(HttpServerRequest req, String route, int status, long bytes, Envelope envelope, String reason,
-      long nanos) {
+      Map<String, String> decisions, long nanos) {
     String method = req.method().name();
     timers.computeIfAbsent(route + ' ' + method + ' ' + status, k -> Timer.builder("gantry.http.server.requests")
             .description("Requests served by the gateway, by route")
@@ -96,11 +100,41 @@ public final class RequestObserver implements Handler<RoutingContext> {
       recent.failed(SafeText.of(method), path, route, status, envelope == null ? null : envelope.requestId());
     }
     if (ACCESS.isInfoEnabled()) {
-      ACCESS.info("{} {} route={} status={} bytes={} duration_ms={} client={} principal={} request_id={}{}",
-          SafeText.of(method), path, route, status, bytes,
-          Math.round(nanos / 10_000.0) / 100.0, req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
-          envelope == null ? "-" : envelope.principal(), envelope == null ? "-" : envelope.requestId(),
-          reason == null ? "" : " reason=\"" + SafeText.of(reason).replace("\"", "'") + "\"");
+      access(req, route, status, bytes, envelope, reason, decisions, nanos, path, method);
     }
+  }
+
+  /**
+   * One access line. Each fact is also a key-value pair, so {@code log.format: json} writes them
+   * as fields of their own ({@code route}, {@code status}, {@code duration_ms}, {@code bytes},
+   * {@code client}, {@code principal}, {@code request_id}, {@code trace_id}, and the policies'
+   * decisions); the trace id is the caller's even with tracing off.
+   */
+  private static void access(HttpServerRequest req, String route, int status, long bytes, Envelope envelope,
+      String reason, Map<String, String> decisions, long nanos, String path, String method) {
+    double millis = Math.round(nanos / 10_000.0) / 100.0;
+    String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
+    String principal = envelope == null ? "-" : envelope.principal();
+    String requestId = envelope == null ? "-" : envelope.requestId();
+    String safeMethod = SafeText.of(method);
+    LoggingEventBuilder line = ACCESS.atInfo()
+        .addKeyValue("method", safeMethod).addKeyValue("path", path).addKeyValue("route", route)
+        .addKeyValue("status", status).addKeyValue("bytes", bytes).addKeyValue("duration_ms", millis)
+        .addKeyValue("client", client).addKeyValue("principal", principal).addKeyValue("request_id", requestId);
+    if (envelope != null) {
+      line.addKeyValue("trace_id", envelope.traceId());
+    }
+    StringBuilder extra = new StringBuilder();
+    if (reason != null) {
+      String safe = SafeText.of(reason);
+      line.addKeyValue("reason", safe);
+      extra.append(" reason=\"").append(safe.replace("\"", "'")).append('"');
+    }
+    for (Map.Entry<String, String> d : decisions.entrySet()) {
+      line.addKeyValue(d.getKey(), d.getValue());
+      extra.append(' ').append(d.getKey()).append('=').append(d.getValue());
+    }
+    line.log("{} {} route={} status={} bytes={} duration_ms={} client={} principal={} request_id={}{}",
+        safeMethod, path, route, status, bytes, millis, client, principal, requestId, extra);
   }
 }

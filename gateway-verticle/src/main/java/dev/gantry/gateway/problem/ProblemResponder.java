@@ -37,8 +37,11 @@ public final class ProblemResponder {
     } else {
       Envelope envelope = RequestEnvelopeHandler.of(ctx);
       String id = envelope == null ? "-" : envelope.requestId();
-      LOG.error("unexpected failure serving {} {} (request {})", ctx.request().method(),
-          SafeText.of(ctx.request().path()), id, failure);
+      LOG.atError().addKeyValue("request_id", id)
+          .addKeyValue("trace_id", envelope == null ? "-" : envelope.traceId())
+          .setCause(failure)
+          .log("unexpected failure serving {} {} (request {})", ctx.request().method(),
+              SafeText.of(ctx.request().path()), id);
       respond(ctx, Failure.INTERNAL, "internal error (request " + id + ")");
     }
   }

@@ -67,8 +67,6 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.defaultMaxBodyBytes = defaultMaxBodyBytes;
   }
 
-  /** Routing-context key of the request's {@link RouteExchange} (its policy decisions go to the access log). */
-  public static final String EXCHANGE_KEY = "gantry.exchange";
   /** What a step returns when the request left the policy path (no route: the API routes answer). */
   private static final Future<Reply> HANDED_OFF = Future.succeededFuture();
 
@@ -80,7 +78,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx));
-    ctx.put(EXCHANGE_KEY, exchange);
+    ctx.put(RouteExchange.KEY, exchange);
     PolicyChain gatewayWide = state.gatewayPolicies();
     Future<Reply> reply;
     if (gatewayWide.isEmpty()) {
@@ -119,7 +117,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
           + route.id() + " does not allow it"));
     }
     RouteExchange routed = exchange.routed(route.id());
-    ctx.put(EXCHANGE_KEY, routed);
+    ctx.put(RouteExchange.KEY, routed);
     PolicyChain policies = match.route().chain();
     if (HttpForwarder.isUpgrade(req)) {
       return policies.runBeforeUpgrade(routed, ex -> target(ctx, match, true));
@@ -180,7 +178,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       }
       return;
     }
-    RouteExchange current = ctx.get(EXCHANGE_KEY, exchange);
+    RouteExchange current = ctx.get(RouteExchange.KEY, exchange);
     reply.writeTo(ctx.response(), current)
         .onFailure(e -> LOG.debug("route {}: reply ended early: {}", current.routeId(), e.toString()));
   }
