@@ -14,6 +14,7 @@ public enum Failure {
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
   REQUEST_TIMEOUT(408, "request-timeout", "Request timeout"),
   CONFLICT(409, "conflict", "Conflict"),
+  LENGTH_REQUIRED(411, "length-required", "Length required"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "Payload too large"),
   URI_TOO_LONG(414, "uri-too-long", "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
@@ -22,6 +23,7 @@ public enum Failure {
   HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
   INTERNAL(500, "internal", "Internal error"),
   NOT_IMPLEMENTED(501, "not-implemented", "Not implemented"),
+  HTTP_VERSION_NOT_SUPPORTED(505, "http-version-not-supported", "HTTP version not supported"),
   BAD_GATEWAY(502, "bad-gateway", "Bad gateway"),
   UNAVAILABLE(503, "unavailable", "Service unavailable"),
   TIMEOUT(504, "timeout", "Gateway timeout");

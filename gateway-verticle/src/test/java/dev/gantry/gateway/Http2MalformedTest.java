@@ -110,6 +110,42 @@ class Http2MalformedTest {
     return headers;
   }
 
+  private static DefaultHttp2Headers method(String method) {
+    DefaultHttp2Headers headers = get("/public/a");
+    headers.method(method);
+    return headers;
+  }
+
+  @Test
+  void connectIsRefusedWith405() throws Exception {
+    DefaultHttp2Headers connect = new DefaultHttp2Headers(false);
+    connect.method("CONNECT").authority("127.0.0.1:9");
+    assertEquals("status 405", send(connect).get(10, TimeUnit.SECONDS));
+    assertEquals("status 200", send(get("/public/ok")).get(10, TimeUnit.SECONDS), "the connection goes on");
+    assertEquals(1, upstream.requests.get());
+  }
+
+  @Test
+  void withH2cOnACleartextHttp11ConnectionTakesOneRequestAndNoChunkedBody() {
+    int port = gw.gateway.actualPort();
+    for (String framing : List.of("Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG",
+        "Transfer-Encoding: chunked\r\n\r\n100000005\r\nhello\r\n0\r\n\r\n")) {
+      dev.gantry.testkit.RawHttp.Response refused = dev.gantry.testkit.RawHttp.exchange(port,
+          "POST /public/a HTTP/1.1\r\nHost: h\r\n" + framing);
+      assertEquals(411, refused.status(), framing);
+    }
+    assertEquals(0, upstream.requests.get());
+    try (dev.gantry.testkit.RawHttp http = new dev.gantry.testkit.RawHttp(port, 5_000)) {
+      http.send("GET /public/one HTTP/1.1\r\nHost: h\r\n\r\nGET /public/two HTTP/1.1\r\nHost: h\r\n\r\n");
+      dev.gantry.testkit.RawHttp.Response one = http.read();
+      assertEquals(200, one.status());
+      assertEquals("close", one.header("connection"));
+      assertEquals(0, http.read().status(), "the second request is not served");
+    }
+    assertEquals(1, upstream.requests.get());
+  }
+
   @Test
   void malformedStreamsAreResetAndTheirNeighboursServed() throws Exception {
     Map<String, DefaultHttp2Headers> malformed = new LinkedHashMap<>();
@@ -126,6 +162,8 @@ class Http2MalformedTest {
     malformed.put("CR LF in :path", get("/public/a\r\nx-injected: 1"));
     malformed.put("NUL in :path", get("/public/a\u0000b"));
     malformed.put("host differs from :authority", (DefaultHttp2Headers) get("/public/a").add("host", "other"));
+    malformed.put("space in :method", method("GET /internal/secret HTTP/1.1"));
+    malformed.put("quote in :method", method("G\"E=T"));
     List<String> wrong = new ArrayList<>();
     List<CompletableFuture<String>> good = new ArrayList<>();
     for (Map.Entry<String, DefaultHttp2Headers> c : malformed.entrySet()) {

@@ -154,6 +154,33 @@ class HttpFramingTest {
   }
 
   @Test
+  void connectAndTraceAreRefusedAndNothingPipelinedBehindThemIsServed() {
+    List<String> failures = new ArrayList<>();
+    failures.add(refused("CONNECT /public/c1 HTTP/1.1\r\nHost: h\r\n\r\nGET /public/after HTTP/1.1\r\nHost: h\r\n\r\n", 405));
+    failures.add(refused("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n", 405, 400));
+    failures.add(refused("TRACE /public/t HTTP/1.1\r\nHost: h\r\nCookie: secret=1\r\n\r\n", 405));
+    none(failures);
+  }
+
+  @Test
+  void onlyHttp11AndHttp10AreSpoken() {
+    List<String> failures = new ArrayList<>();
+    for (String version : List.of("HTTP/1.2", "HTTP/2.0", "http/1.1", "HTTP/1.1 ", "HTTP/9.9")) {
+      failures.add(refused("GET /public/a " + version + "\r\nHost: h\r\n\r\n", 400, 505));
+    }
+    failures.add(refused("POST /public/a HTTP/1.2\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, 505));
+    none(failures);
+  }
+
+  @Test
+  void aClientNamingHostInConnectionDoesNotStripIt() {
+    RawHttp.Response response = RawHttp.exchange(port(), "GET /public/a HTTP/1.1\r\nHost: shop.example\r\n"
+        + "Connection: Host\r\n\r\n");
+    assertEquals(200, response.status());
+    assertEquals("shop.example", upstream.lastHeaders.get("host"));
+  }
+
+  @Test
   void anH2cUpgradeOfferIsIgnoredWhenCleartextHttp2IsOffAndTheRequestProxiedWithItsBody() {
     RawHttp.Response response = RawHttp.exchange(port(), "PUT /public/up HTTP/1.1\r\nHost: h\r\n"
         + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"

@@ -83,6 +83,8 @@ class PathNormalisationTest {
         // dot segments with parameters (servlet containers strip ;params before resolving)
         {"/public/..;/internal", BAD}, {"/public/.;x/a", BAD}, {"/public/%2e%2e;/internal", BAD},
         {"/public/a;jsessionid=1", "/public/a;jsessionid=1"}, {"/t/a;b", "/x/a;b"},
+        {"/public/..%3B/internal/secret", BAD}, {"/public/%2e%2e%3b/internal", BAD}, {"/public/.%3bx/a", BAD},
+        {"/public/a%3Bb", "/public/a%3Bb"},
         // empty segments collapse
         {"//public/a", "/public/a"}, {"/public//a", "/public/a"}, {"/public///a//b", "/public/a/b"},
         {"/public/a//", "/public/a/"}, {"//internal/secret", NONE},

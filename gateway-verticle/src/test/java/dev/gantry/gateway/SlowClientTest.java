@@ -142,6 +142,22 @@ class SlowClientTest {
   }
 
   @Test
+  void aRequestAnsweredBeforeItsBodyIsReadClosesItsConnectionInsteadOfReadingTheBodyAsHeaders() {
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /api/orders HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nx");
+      RawHttp.Response response = http.read();
+      assertEquals(415, response.status());
+      assertEquals("close", response.header("connection"));
+      assertTrue(http.closedByServer(), "closed after the answer, no second (408) answer later");
+    }
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      http.send("POST /nowhere HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\nx");
+      assertEquals(404, http.read().status());
+      assertTrue(http.closedByServer());
+    }
+  }
+
+  @Test
   void aBodyThatKeepsTheRateIsServed() {
     try (RawHttp http = new RawHttp(port(), 10_000)) {
       http.send("POST /public/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789");

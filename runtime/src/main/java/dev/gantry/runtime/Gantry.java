@@ -136,7 +136,11 @@ public final class Gantry {
           LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
               : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           Codecs.register(vertx.eventBus());
-          return new BackendResolver(vertx, config).resolve()
+          // A node without the services role uses no backend today (no policy needs one yet):
+          // like a DB-less proxy, it starts none and needs none to be reachable.
+          Future<ResolvedBackends> resolved = config.has(Role.SERVICES) ? new BackendResolver(vertx, config).resolve()
+              : Future.succeededFuture(ResolvedBackends.NONE);
+          return resolved
               .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
                   .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))));
         })
@@ -165,8 +169,8 @@ public final class Gantry {
     String node = cluster.getNodeId();
     ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, backends.pgUrl(),
         backends.redisUrl(), backends.kafkaBootstrap());
-    ServiceBackends services = new ServiceBackends(backends.pgUrl(), config.pgPoolSize(),
-        backends.redisUrl(), config.redisPoolSize(), backends.kafkaBootstrap());
+    ServiceBackends services = backends.any() ? new ServiceBackends(backends.pgUrl(), config.pgPoolSize(),
+        backends.redisUrl(), config.redisPoolSize(), backends.kafkaBootstrap()) : null;
     List<String> deployments = new ArrayList<>();
     // The catalog's records are withdrawn by the verticles that published them; what is left of
     // the client itself goes when this Vert.x closes.

@@ -33,7 +33,6 @@ class ClusterExposureTest {
   static void start() throws Exception {
     cluster = TestNodes.uniqueCluster("exposure");
     Map<String, String> flags = TestNodes.base(cluster); // embedded backends: their records get published
-    flags.put("roles", "gateway");
     node = TestNodes.start(flags);
   }
 

@@ -14,9 +14,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The header clock of one HTTP/1.x connection. Two small Netty handlers feed it: one at the front
- * of the pipeline notes that bytes arrived, one beside the codec notes each decoded request and
- * each finished response. While no exchange is open the connection is waiting for headers; past
- * the limit it gets a 408 (when it had started sending something) and is closed.
+ * of the pipeline notes that bytes arrived, one beside the codec notes each decoded request, the
+ * end of each request body and each finished response. While no request is being received or
+ * answered the connection is waiting for headers; past the limit it gets a 408 (when it had
+ * started sending something) and is closed.
  */
 final class ConnectionWatch {
   private static final byte[] TIMEOUT_BODY = ("{\"type\":\"https://gantry.dev/problems/request-timeout\","
@@ -26,8 +27,10 @@ final class ConnectionWatch {
       + "Content-Type: application/problem+json\r\nContent-Length: " + TIMEOUT_BODY.length
       + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
-  /** Exchanges open: requests decoded whose response has not ended. */
-  private int open;
+  /** Requests whose headers were decoded and whose body has not fully arrived. */
+  private int receiving;
+  /** Requests whose response has not ended. */
+  private int answering;
   /** When the connection started waiting for headers. */
   private long waitingSince;
   private boolean bytesSeen;
@@ -63,7 +66,7 @@ final class ConnectionWatch {
   }
 
   boolean headersOverdue(long now, long limitMillis) {
-    return open == 0 && !upgraded && front != null && now - waitingSince > limitMillis;
+    return receiving == 0 && answering == 0 && !upgraded && front != null && now - waitingSince > limitMillis;
   }
 
   /** Answers 408 if the client had begun a request, then closes. */
@@ -75,6 +78,12 @@ final class ConnectionWatch {
     } else {
       ctx.close();
     }
+  }
+
+  /** Nothing open: the clock for the next request's headers starts now. */
+  private void idle() {
+    waitingSince = System.currentTimeMillis();
+    bytesSeen = false;
   }
 
   ChannelHandler bytesSeen() {
@@ -97,7 +106,11 @@ final class ConnectionWatch {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
-          open++;
+          receiving++;
+          answering++;
+        }
+        if (msg instanceof LastHttpContent && receiving > 0 && --receiving == 0 && answering == 0) {
+          idle(); // the body of a request answered early has now been read to its end
         }
         ctx.fireChannelRead(msg);
       }
@@ -107,9 +120,8 @@ final class ConnectionWatch {
         if (msg instanceof HttpResponse response && response.status().code() == 101) {
           upgraded = true;
         }
-        if (msg instanceof LastHttpContent && open > 0 && --open == 0) {
-          waitingSince = System.currentTimeMillis();
-          bytesSeen = false;
+        if (msg instanceof LastHttpContent && answering > 0 && --answering == 0 && receiving == 0) {
+          idle();
         }
         ctx.write(msg, promise);
       }

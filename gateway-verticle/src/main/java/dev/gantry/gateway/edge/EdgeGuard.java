@@ -7,6 +7,7 @@ import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.problem.ProblemResponder;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
@@ -14,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -90,7 +92,13 @@ public final class EdgeGuard {
     }
     ChannelPipeline pipeline = base.channel().pipeline();
     if (pipeline.get("httpDecoder") == null) {
-      return; // HTTP/2: framing is the HTTP/2 codec's; streams are checked one by one below
+      // HTTP/2: framing is the HTTP/2 codec's; streams are checked one by one below, and a
+      // :method Vert.x cannot read is reset here, before it could end the whole connection.
+      Http2ConnectionHandler h2 = pipeline.get(Http2ConnectionHandler.class);
+      if (h2 != null) {
+        Http2MethodCheck.install(h2);
+      }
+      return;
     }
     // With h2c on, Vert.x calls this only once the first request is decoded: swapping the decoder
     // then would lose its state, so such a connection is held to one request instead.
@@ -133,7 +141,10 @@ public final class EdgeGuard {
     if (!http2 && closing(request)) {
       return;
     }
-    Rejection rejection = http2 ? checkHttp2(request) : checkHttp1(request);
+    Rejection rejection = checkMethod(request);
+    if (rejection == null) {
+      rejection = http2 ? checkHttp2(request) : checkHttp1(request);
+    }
     RequestTarget target = null;
     if (rejection == null) {
       try {
@@ -154,6 +165,13 @@ public final class EdgeGuard {
         request.connection().close(); // a second request on a connection the strict decoder did not read
         return;
       } else if (watch != null && !watch.strict()) {
+        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+          // Without the strict decoder a Content-Length beside it would be dropped unseen and a
+          // wrapping chunk size believed: only bodies of a declared length are taken here.
+          refuse(request, new Rejection(Failure.LENGTH_REQUIRED, "framing: chunked request bodies need "
+              + "http.h2c off; send a Content-Length"), start);
+          return;
+        }
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
       }
     }
@@ -163,6 +181,18 @@ public final class EdgeGuard {
     boolean same = target.authority() == null && target.query() == null
         ? target.path().equals(request.uri()) : target.uri().equals(request.uri());
     next.handle(same ? request : new NormalisedRequest((HttpServerRequestInternal) request, target));
+  }
+
+  /**
+   * CONNECT (a tunnel to anywhere) and TRACE (it echoes credentials back) are not proxied: 405.
+   * Other methods, standard or not, go on to the routes, which may list the ones they take.
+   */
+  private static Rejection checkMethod(HttpServerRequest request) {
+    HttpMethod method = request.method();
+    if (method == HttpMethod.CONNECT || method == HttpMethod.TRACE) {
+      return new Rejection(Failure.METHOD_NOT_ALLOWED, "method: " + method.name() + " is not served by the gateway");
+    }
+    return null;
   }
 
   private static Rejection checkHttp1(HttpServerRequest request) {
@@ -227,6 +257,9 @@ public final class EdgeGuard {
   }
 
   private static boolean containsControl(String s) {
+    if (s == null) {
+      return false;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c == 0x7F) {

@@ -210,20 +210,32 @@ public record RequestTarget(String path, String query, String authority, boolean
       }
     }
     String value = text.toString();
-    int params = value.indexOf(';');
-    String head = params < 0 ? value : value.substring(0, params);
-    if (params >= 0 && (head.equals(".") || head.equals(".."))) {
+    if (isDotSegment(withoutParameters(value)) && !isDotSegment(value)) {
       throw bad("path: dot segment with parameters (" + s.substring(from, to) + ")");
     }
     if (encodedSlash) {
       for (String piece : value.split("%2F", -1)) {
-        String bare = piece.indexOf(';') < 0 ? piece : piece.substring(0, piece.indexOf(';'));
-        if (bare.equals(".") || bare.equals("..")) {
+        if (isDotSegment(withoutParameters(piece))) {
           throw bad("path: dot segment behind an encoded slash (" + s.substring(from, to) + ")");
         }
       }
     }
     return new Segment(value, dotEncoded, encodedSlash);
+  }
+
+  private static boolean isDotSegment(String segment) {
+    return segment.equals(".") || segment.equals("..");
+  }
+
+  /**
+   * A segment up to its parameters, raw ({@code ;}) or encoded ({@code %3B}): servlet containers
+   * strip either before they resolve dot segments, so {@code ..;x} and {@code ..%3Bx} are dots there.
+   */
+  private static String withoutParameters(String segment) {
+    int raw = segment.indexOf(';');
+    int encoded = segment.indexOf("%3B");
+    int cut = raw < 0 ? encoded : encoded < 0 ? raw : Math.min(raw, encoded);
+    return cut < 0 ? segment : segment.substring(0, cut);
   }
 
   /** Validates a percent-encoded UTF-8 sequence starting at {@code i}; appends it encoded. */

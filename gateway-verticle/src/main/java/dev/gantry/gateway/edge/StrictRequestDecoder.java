@@ -17,8 +17,9 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
- * Vert.x's HTTP/1.x request decoder with two framing rules Netty leaves open:
+ * Vert.x's HTTP/1.x request decoder with the rules Netty leaves open:
  * <ul>
+ *   <li>the version must be exactly {@code HTTP/1.1} or {@code HTTP/1.0} (505 otherwise);</li>
  *   <li>a request with both {@code Content-Length} and {@code Transfer-Encoding} is marked
  *       invalid (Netty drops the length and goes on), so it is answered 400 and its connection
  *       closed, as RFC 9112 §6.3 allows and request-smuggling defence wants;</li>
@@ -60,6 +61,17 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   public StrictRequestDecoder(HttpServerOptions options) {
     super(options);
+  }
+
+  /** Only HTTP/1.1 and HTTP/1.0, spelled exactly so (RFC 9112 §2.3): anything else is refused with 505. */
+  @Override
+  protected HttpMessage createMessage(String[] initialLine) {
+    String version = initialLine[2];
+    if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+      throw new ServiceException(Failure.HTTP_VERSION_NOT_SUPPORTED, "request line: HTTP version must be HTTP/1.1 or"
+          + " HTTP/1.0");
+    }
+    return super.createMessage(initialLine);
   }
 
   @Override

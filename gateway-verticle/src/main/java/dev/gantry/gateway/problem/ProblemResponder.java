@@ -6,7 +6,10 @@ import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.observe.SafeText;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,8 +54,20 @@ public final class ProblemResponder {
       ctx.response().reset();
       return;
     }
+    HttpServerRequest request = ctx.request();
+    if (!request.isEnded() && request.version() != HttpVersion.HTTP_2 && hasBody(request)) {
+      // Answered before its body was read: the rest of the body is not wanted, and reading it as
+      // the next request's bytes would be worse. The connection closes after this answer.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.addEndHandler(ar -> request.connection().close());
+    }
     Envelope envelope = RequestEnvelopeHandler.of(ctx);
     write(ctx.response(), failure, detail, ctx.request().path(), envelope == null ? null : envelope.requestId());
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return length != null ? !length.equals("0") : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   /**

@@ -223,10 +223,16 @@ public final class HttpForwarder {
     return connection == null ? NO_TOKENS : COMMA.split(connection.trim());
   }
 
-  /** Whether a header goes on to the next hop: not hop-by-hop, nor named by the message's Connection. */
+  /**
+   * Whether a header goes on to the next hop: not hop-by-hop, nor named by the message's
+   * Connection. {@code Host} always goes on: a client naming it in Connection must not strip it.
+   */
   static boolean isEndToEnd(String[] connectionTokens, String name) {
     if (isHopByHop(name)) {
       return false;
+    }
+    if (name.length() == 4 && name.equalsIgnoreCase("host")) {
+      return true;
     }
     for (String token : connectionTokens) {
       if (token.equalsIgnoreCase(name)) {

@@ -252,7 +252,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
   /**
    * Answers a failure. A deadline that passed while the client was still sending its body is the
-   * client's: 408, and the connection closes (the rest of the body is not wanted).
+   * client's: 408 (the problem responder closes a connection whose body was left unread).
    */
   private static void fail(RoutingContext ctx, Throwable e) {
     HttpServerRequest req = ctx.request();
@@ -260,15 +260,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (bodyPending && e instanceof ServiceException se && se.failure() == Failure.TIMEOUT) {
       e = new ServiceException(Failure.REQUEST_TIMEOUT, "body: the request body did not arrive before the "
           + "route's deadline");
-    }
-    if (bodyPending && req.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      ctx.addEndHandler(ar -> req.connection().close());
-    } else if (!req.isEnded()) {
+    } else if (!bodyPending && !req.isEnded()) {
       req.resume(); // a paused request without a body still has its end to deliver
     }
     if (!ctx.response().headWritten()) {
       ctx.fail(e);
     }
   }
+
 }

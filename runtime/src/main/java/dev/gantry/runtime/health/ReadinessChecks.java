@@ -32,26 +32,34 @@ public final class ReadinessChecks {
   private final Redis redis;
   private final KafkaAdminClient kafka;
 
+  /** Backends given as null are not checked (a gateway-only node uses none). */
   public ReadinessChecks(Vertx vertx, ClusterManager cluster, String pgUrl, String redisUrl,
       String kafkaBootstrap) {
-    this.pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+    this.checks = HealthChecks.create(vertx);
+    this.pg = pgUrl == null ? null : PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
         .connectingTo(PgConnectOptions.fromUri(pgUrl))
         .using(vertx).build();
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(1));
-    this.kafka = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", kafkaBootstrap,
+    this.redis = redisUrl == null ? null
+        : Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(1));
+    this.kafka = kafkaBootstrap == null ? null : KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", kafkaBootstrap,
         "request.timeout.ms", Long.toString(TIMEOUT_MILLIS),
         "default.api.timeout.ms", Long.toString(TIMEOUT_MILLIS),
         "reconnect.backoff.max.ms", "1000"));
-    RedisAPI redisApi = RedisAPI.api(redis);
-    this.checks = HealthChecks.create(vertx)
-        .register("postgres", TIMEOUT_MILLIS, check(() -> pg.query("SELECT 1").execute().mapEmpty()))
-        .register("redis", TIMEOUT_MILLIS, check(() -> redisApi.ping(List.of()).mapEmpty()))
-        .register("kafka", TIMEOUT_MILLIS, check(() -> kafka.describeCluster()
-            .map(d -> new JsonObject().put("brokers", d.getNodes().size()))))
-        .register("cluster", TIMEOUT_MILLIS, promise -> promise.complete(cluster.isActive()
-            ? Status.OK(new JsonObject().put("members", cluster.getNodes().size())
-                .put("node", cluster.getNodeId()))
-            : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))));
+    if (pg != null) {
+      checks.register("postgres", TIMEOUT_MILLIS, check(() -> pg.query("SELECT 1").execute().mapEmpty()));
+    }
+    if (redis != null) {
+      RedisAPI redisApi = RedisAPI.api(redis);
+      checks.register("redis", TIMEOUT_MILLIS, check(() -> redisApi.ping(List.of()).mapEmpty()));
+    }
+    if (kafka != null) {
+      checks.register("kafka", TIMEOUT_MILLIS, check(() -> kafka.describeCluster()
+          .map(d -> new JsonObject().put("brokers", d.getNodes().size()))));
+    }
+    checks.register("cluster", TIMEOUT_MILLIS, promise -> promise.complete(cluster.isActive()
+        ? Status.OK(new JsonObject().put("members", cluster.getNodes().size())
+            .put("node", cluster.getNodeId()))
+        : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))));
   }
 
   public HealthChecks healthChecks() {
@@ -69,6 +77,8 @@ public final class ReadinessChecks {
   }
 
   public Future<Void> close() {
-    return Future.join(pg.close(), redis.close(), kafka.close()).mapEmpty();
+    return Future.join(pg == null ? Future.succeededFuture() : pg.close(),
+        redis == null ? Future.succeededFuture() : redis.close(),
+        kafka == null ? Future.succeededFuture() : kafka.close()).mapEmpty();
   }
 }
