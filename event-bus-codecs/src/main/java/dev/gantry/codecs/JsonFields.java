@@ -77,4 +77,26 @@ public final class JsonFields {
         : value instanceof JsonObject ? "an object" : value.getClass().getSimpleName();
     return new ServiceException(Failure.BAD_REQUEST, path + ": must be " + expected + ", got " + actual);
   }
+
+  /**
+   * A request body that must be one JSON object; a missing, malformed or non-object body is a bad
+   * request naming what is wrong (Jackson's position, without its wrapper text).
+   */
+  public static JsonObject bodyObject(io.vertx.core.buffer.Buffer body) {
+    if (body == null || body.length() == 0) {
+      throw new ServiceException(Failure.BAD_REQUEST, "body: a JSON object is required");
+    }
+    Object value;
+    try {
+      value = body.toJsonValue();
+    } catch (io.vertx.core.json.DecodeException e) {
+      String why = String.valueOf(e.getMessage()).replaceFirst("^Failed to decode:\\s*", "")
+          .replaceAll("\\[Source: [^;]*; ", "[").replaceAll("\\s+", " ");
+      throw new ServiceException(Failure.BAD_REQUEST, "body: malformed JSON: " + why);
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw new ServiceException(Failure.BAD_REQUEST, "body: must be a JSON object");
+    }
+    return json;
+  }
 }

@@ -231,6 +231,29 @@ class GantryJarIT {
   }
 
   @Test
+  void aGatewayOnlyNodeStartsNoBackendAndIsReadyWithTheClusterAlone() throws Exception {
+    long t0 = System.nanoTime();
+    Process process = gantry("--roles", "gateway", "--http-port", "0", "--cluster-port", "0",
+        "--cluster-name", "jar-lean", "--data-dir", dir.resolve("data").toString()).start();
+    try {
+      Matcher ready = awaitLine(process, Pattern.compile("Gantry ready on http://127\\.0\\.0\\.1:(\\d+) \\(roles: gateway;"));
+      System.out.printf("gantry.jar --roles gateway: ready %d ms after launch, RSS %s%n",
+          (System.nanoTime() - t0) / 1_000_000, rss(process.pid()));
+      HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + ready.group(1) + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), health.body());
+      assertTrue(health.body().contains("\"cluster\"") && !health.body().contains("postgres"), health.body());
+      assertTrue(Files.notExists(dir.resolve("data")), "no embedded backend was started");
+      process.destroy();
+      assertTrue(process.waitFor(15, TimeUnit.SECONDS));
+      assertEquals(0, process.exitValue());
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aRouteFileWithAnUnknownFieldStopsStartupAtOnceNamingTheField() throws Exception {
     Path routes = dir.resolve("routes.yaml");
     Files.writeString(routes, """

@@ -17,7 +17,10 @@ import io.vertx.redis.client.RedisAPI;
 public final class InventoryVerticle extends VerticleBase {
   private final ServiceBackends backends;
   private final ServiceContext context;
+  public static final String SERVICE = "inventory";
+  public static final String VERSION = "v1";
   private Redis redis;
+  private ServiceEndpoints endpoints;
 
   public InventoryVerticle(ServiceBackends backends, ServiceContext context) {
     this.backends = backends;
@@ -27,19 +30,16 @@ public final class InventoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = backends.redis(vertx);
-    RedisAPI api = RedisAPI.api(redis);
-    return new ServiceEndpoints(vertx, context).bind(Addresses.INVENTORY_GET, GetStock.class,
-        (q, env) -> api.get(StockKeys.stock(q.productId())).map(value -> {
-          if (value == null) {
-            throw new ServiceException(Failure.NOT_FOUND,
-                "productId: product " + q.productId() + " has no stock record");
-          }
-          return new StockLevel(q.productId(), value.toLong());
-        }));
+    InventoryHttp http = new InventoryHttp(RedisAPI.api(redis));
+    endpoints = new ServiceEndpoints(vertx, context);
+    return Future.all(
+        endpoints.bind(Addresses.INVENTORY_GET, GetStock.class, (q, env) -> http.stock(q.productId())),
+        endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)));
   }
 
   @Override
   public Future<?> stop() {
-    return redis == null ? Future.succeededFuture() : redis.close();
+    Future<Void> unpublished = endpoints == null ? Future.succeededFuture() : endpoints.close();
+    return unpublished.eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
   }
 }

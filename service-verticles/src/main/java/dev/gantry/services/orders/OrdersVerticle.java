@@ -15,6 +15,8 @@ import io.vertx.sqlclient.Pool;
 /** Serves the order addresses and runs this node's outbox relay. */
 public final class OrdersVerticle extends VerticleBase {
   public static final String TOPIC = "orders.v1";
+  public static final String SERVICE = "orders";
+  public static final String VERSION = "v1";
 
   private final ServiceBackends backends;
   private final ServiceContext context;
@@ -22,6 +24,7 @@ public final class OrdersVerticle extends VerticleBase {
   private Pool pool;
   private KafkaProducer<String, String> producer;
   private OutboxRelay relay;
+  private ServiceEndpoints endpoints;
 
   public OrdersVerticle(ServiceBackends backends, ServiceContext context, long outboxPollMillis) {
     this.backends = backends;
@@ -36,16 +39,20 @@ public final class OrdersVerticle extends VerticleBase {
     relay = new OutboxRelay(vertx, pool, producer, outboxPollMillis);
     OrderStore store = new OrderStore(pool, TOPIC);
     DeliveryOptions localOnly = new DeliveryOptions().setLocalOnly(true);
-    ServiceEndpoints endpoints = new ServiceEndpoints(vertx, context);
+    endpoints = new ServiceEndpoints(vertx, context);
+    Runnable nudge = () -> vertx.eventBus().send(Addresses.OUTBOX_NUDGE, null, localOnly);
+    OrdersHttp http = new OrdersHttp(store, nudge);
     return Future.all(
         relay.start(),
         endpoints.bind(Addresses.ORDERS_PLACE, PlaceOrder.class, (cmd, env) -> store.place(cmd, env)
-            .onSuccess(order -> vertx.eventBus().send(Addresses.OUTBOX_NUDGE, null, localOnly))),
-        endpoints.bind(Addresses.ORDERS_GET, GetOrder.class, (q, env) -> store.find(q.id())));
+            .onSuccess(order -> nudge.run())),
+        endpoints.bind(Addresses.ORDERS_GET, GetOrder.class, (q, env) -> store.find(q.id())),
+        endpoints.bindHttp(SERVICE, VERSION, http::handle));
   }
 
   @Override
   public Future<?> stop() {
-    return relay.stop().eventually(() -> Future.join(producer.close(), pool.close()));
+    Future<Void> unpublished = endpoints == null ? Future.succeededFuture() : endpoints.close();
+    return unpublished.eventually(relay::stop).eventually(() -> Future.join(producer.close(), pool.close()));
   }
 }

@@ -1,0 +1,52 @@
+package dev.gantry.services.inventory;
+
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
+import dev.gantry.codecs.inventory.StockLevel;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+
+/** Inventory as an HTTP-shaped service, for routes with {@code service: inventory}: {@code GET /stock/{productId}}. */
+final class InventoryHttp {
+  private final RedisAPI redis;
+
+  InventoryHttp(RedisAPI redis) {
+    this.redis = redis;
+  }
+
+  Future<HttpReply> handle(HttpCall call) {
+    String path = call.path();
+    if (!path.startsWith("/stock/") || path.indexOf('/', "/stock/".length()) >= 0) {
+      return Future.succeededFuture(HttpReply.problem(Failure.NOT_FOUND, "no resource " + path, path));
+    }
+    if (!call.method().equals("GET") && !call.method().equals("HEAD")) {
+      return Future.succeededFuture(HttpReply.problem(Failure.METHOD_NOT_ALLOWED,
+          call.method() + " is not allowed on " + path, path));
+    }
+    long productId = positiveId(path.substring("/stock/".length()), "productId");
+    return stock(productId).map(level -> HttpReply.json(200, level.toJson()));
+  }
+
+  Future<StockLevel> stock(long productId) {
+    return redis.get(StockKeys.stock(productId)).map(value -> {
+      if (value == null) {
+        throw new ServiceException(Failure.NOT_FOUND, "productId: product " + productId + " has no stock record");
+      }
+      return new StockLevel(productId, value.toLong());
+    });
+  }
+
+  static long positiveId(String text, String name) {
+    try {
+      long id = Long.parseLong(text);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the parameter's name
+    }
+    throw new ServiceException(Failure.BAD_REQUEST, name + ": must be a positive integer, got \"" + text + "\"");
+  }
+}
