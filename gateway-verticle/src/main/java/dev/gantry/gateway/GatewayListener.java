@@ -1,8 +1,6 @@
 package dev.gantry.gateway;
 
 import dev.gantry.discovery.ServiceCatalog;
-import dev.gantry.discovery.ServiceClient;
-import dev.gantry.gateway.api.ApiRoutes;
 import dev.gantry.gateway.edge.EdgeGuard;
 import dev.gantry.gateway.health.HealthRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
@@ -28,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * One event loop's share of the gateway: an HTTP server on the gateway's port (Vert.x spreads the
  * accepted connections over every listener sharing it). Every request first passes the edge guard
  * (framing, Host, header syntax, the one path normalisation, client time limits), then a router
- * that composes, in order, the request envelope, health endpoints, declared routes (the reverse proxy), the built-in API
- * routes and the problem responder. Each listener has its own upstream client, so a request and
+ * that composes, in order, the request envelope, health endpoints, the request path (gateway-wide
+ * policies, declared routes with their policies and targets — the reference API among them) and
+ * the problem responder. Each listener has its own upstream client, so a request and
  * its upstream connection stay on one event loop; the proxy state is the gateway's, shared.
  */
 final class GatewayListener extends VerticleBase {
@@ -66,7 +65,6 @@ final class GatewayListener extends VerticleBase {
     new HealthRoutes(readiness).mount(router);
     router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
-    new ApiRoutes(new ServiceClient(vertx), options.maxBodyBytes()).mount(router);
     new ProblemResponder().mount(router);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())

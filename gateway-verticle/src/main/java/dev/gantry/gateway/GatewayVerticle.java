@@ -2,6 +2,7 @@ package dev.gantry.gateway;
 
 import dev.gantry.codecs.Addresses;
 import dev.gantry.gateway.admin.AdminApi;
+import dev.gantry.gateway.api.ReferenceRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RouteStats;
 import dev.gantry.gateway.proxy.ProxyState;
@@ -74,9 +75,9 @@ public final class GatewayVerticle extends VerticleBase {
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
     return specChanges.completion()
-        .compose(v -> store.load(options.seed()))
+        .compose(v -> store.load(ReferenceRoutes.with(options.seed())))
         .compose(current -> {
-          if (!options.seed().routes().isEmpty() && !current.spec().equals(options.seed())) {
+          if (!options.seed().routes().isEmpty() && !current.spec().equals(ReferenceRoutes.with(options.seed()))) {
             LOG.warn("the cluster already has routes (version {}); this node's route file is not used — "
                 + "change routes through the admin API", current.version());
           }

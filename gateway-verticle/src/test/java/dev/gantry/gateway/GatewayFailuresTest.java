@@ -7,8 +7,10 @@ import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.Codecs;
 import dev.gantry.codecs.EnvelopeHeaders;
 import dev.gantry.codecs.Failure;
-import dev.gantry.codecs.catalog.GetProduct;
-import dev.gantry.codecs.catalog.Product;
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
+import dev.gantry.discovery.ServiceCatalog;
+import dev.gantry.discovery.ServiceRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,14 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The gateway alone on a local bus, with the services played by plain consumers: what a client
- * sees when a service is slow, absent, or answers.
+ * The gateway alone on a local bus with its seeded reference routes, the services played by plain
+ * consumers: what a client sees when a service is slow, absent, or answers.
  */
 @ExtendWith(VertxExtension.class)
 class GatewayFailuresTest {
   private WebClient client;
   private GatewayVerticle gateway;
   private final AtomicReference<Boolean> ready = new AtomicReference<>(true);
+  private ServiceCatalog services;
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -50,15 +53,27 @@ class GatewayFailuresTest {
   @AfterEach
   void stop() {
     client.close();
+    if (services != null) {
+      services.close();
+    }
   }
 
   private HttpResponse<Buffer> get(String path) {
     return client.get(path).send().await();
   }
 
+  /** Plays the catalog service on this bus: {@code answer} handles each call. */
+  private void catalog(Vertx vertx, io.vertx.core.Handler<io.vertx.core.eventbus.Message<HttpCall>> answer) {
+    for (String address : java.util.List.of(Addresses.httpService("catalog", null), Addresses.httpService("catalog", "v1"))) {
+      vertx.eventBus().<HttpCall>consumer(address, answer).completion().await();
+    }
+    services = ServiceCatalog.create(vertx);
+    services.publish(new ServiceRecord("catalog", "v1", "default", "test", Addresses.httpService("catalog", "v1"))).await();
+  }
+
   @Test
   void aServiceThatDoesNotAnswerInTimeGives504Problem(Vertx vertx) {
-    vertx.eventBus().consumer(Addresses.CATALOG_GET, m -> { }).completion().await();
+    catalog(vertx, m -> { });
     HttpResponse<Buffer> r = get("/api/products/1");
     assertEquals(504, r.statusCode());
     assertEquals("application/problem+json", r.getHeader("Content-Type"));
@@ -70,22 +85,25 @@ class GatewayFailuresTest {
   void noServiceInstanceGives503Problem() {
     HttpResponse<Buffer> r = get("/api/inventory/1");
     assertEquals(503, r.statusCode());
-    assertTrue(r.bodyAsJsonObject().getString("detail").contains(Addresses.INVENTORY_GET));
+    assertTrue(r.bodyAsJsonObject().getString("detail").contains("service inventory"), r.bodyAsString());
   }
 
   @Test
   void envelopeReachesTheServiceAndTheReplyNamesItsNode(Vertx vertx) {
     AtomicReference<String> seenTrace = new AtomicReference<>();
-    vertx.eventBus().<GetProduct>consumer(Addresses.CATALOG_GET, m -> {
+    AtomicReference<String> seenPath = new AtomicReference<>();
+    catalog(vertx, m -> {
       seenTrace.set(m.headers().get(EnvelopeHeaders.TRACEPARENT));
-      m.reply(new Product(m.body().id(), "S", "N", null, 1, "EUR"),
+      seenPath.set(m.body().path());
+      m.reply(HttpReply.json(200, new JsonObject().put("id", 7)),
           new DeliveryOptions().addHeader(EnvelopeHeaders.SERVED_BY, "node-x"));
-    }).completion().await();
+    });
     String parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     HttpResponse<Buffer> r = client.get("/api/products/7").putHeader("traceparent", parent)
         .putHeader("X-Request-Id", "abc-123").send().await();
     assertEquals(200, r.statusCode());
     assertEquals(7, r.bodyAsJsonObject().getLong("id"));
+    assertEquals("/products/7", seenPath.get(), "the reference route rewrites /api/products to the catalog's /products");
     assertEquals("node-x", r.getHeader("X-Gantry-Served-By"));
     assertEquals("abc-123", r.getHeader("X-Request-Id"));
     assertTrue(seenTrace.get().startsWith("00-0af7651916cd43dd8448eb211c80319c-"), seenTrace.get());
@@ -93,11 +111,16 @@ class GatewayFailuresTest {
 
   @Test
   void serviceFailureCodeBecomesTheHttpStatus(Vertx vertx) {
-    vertx.eventBus().consumer(Addresses.CATALOG_GET, m -> m.fail(409, "id: already taken"))
-        .completion().await();
+    catalog(vertx, m -> m.fail(409, "id: already taken"));
     HttpResponse<Buffer> r = get("/api/products/2");
     assertEquals(409, r.statusCode());
     assertEquals("id: already taken", r.bodyAsJsonObject().getString("detail"));
+  }
+
+  @Test
+  void aLocationUnderTheRewriteTargetIsMappedBackUnderTheRoute(Vertx vertx) {
+    catalog(vertx, m -> m.reply(new HttpReply(201, java.util.Map.of("Location", "/products/42"), null)));
+    assertEquals("/api/products/42", get("/api/products").getHeader("Location"));
   }
 
   @Test

@@ -27,7 +27,8 @@ class SlowClientTest {
     upstream = new TestUpstream(vertx, "up").start();
     gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
             "{id: public, match: {path: /public/**}, upstream: up}",
-            "{id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}"), new EdgeOptions(300, 300, 1_000, false));
+            "{id: short, match: {path: /short/**}, upstream: up, timeout-ms: 300}",
+            "{id: svc, match: {path: /svc/**}, service: echo}"), new EdgeOptions(300, 300, 1_000, false));
   }
 
   @AfterEach
@@ -91,9 +92,9 @@ class SlowClientTest {
   }
 
   @Test
-  void aTricklingBodyOnTheOrdersApiGets408() {
+  void aTricklingBodyOnAServiceRouteGets408() {
     try (RawHttp http = new RawHttp(port(), 10_000)) {
-      http.send("POST /api/orders HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+      http.send("POST /svc/orders HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
       RawHttp.Response response = http.read();
       assertEquals(408, response.status(), response.body());
       assertTrue(http.closedByServer());
@@ -144,9 +145,9 @@ class SlowClientTest {
   @Test
   void aRequestAnsweredBeforeItsBodyIsReadClosesItsConnectionInsteadOfReadingTheBodyAsHeaders() {
     try (RawHttp http = new RawHttp(port(), 10_000)) {
-      http.send("POST /api/orders HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nx");
+      http.send("POST /public/big HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\nx");
       RawHttp.Response response = http.read();
-      assertEquals(415, response.status());
+      assertEquals(413, response.status());
       assertEquals("close", response.header("connection"));
       assertTrue(http.closedByServer(), "closed after the answer, no second (408) answer later");
     }

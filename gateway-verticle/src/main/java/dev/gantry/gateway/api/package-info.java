@@ -1,8 +1,8 @@
 /**
- * The API routes of the reference services: each turns an HTTP request into a validated message
- * record, calls the service over the event bus with the request's envelope, and writes the reply.
- * It knows the records and addresses, never the services' stores.
+ * The reference API ({@code /api/products}, {@code /api/inventory}, {@code /api/orders}) as
+ * declared service routes seeded into the route table, so it takes the one request path like any
+ * route. It knows the routes, not the services behind them.
  *
- * <p>Starting point: {@link dev.gantry.gateway.api.ApiRoutes}.
+ * <p>Starting point: {@link dev.gantry.gateway.api.ReferenceRoutes}.
  */
 package dev.gantry.gateway.api;

@@ -44,6 +44,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
   static final int TEE_LIMIT = 1 << 20;
   public static final String SHADOW_HEADER = "X-Gantry-Shadow";
+  /** Names the node whose service instance answered. */
+  public static final String SERVED_BY_HEADER = "X-Gantry-Served-By";
 
   private final Vertx vertx;
   private final ProxyState state;
@@ -158,7 +160,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     return body.compose(buffered -> {
       Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
       if (service) {
-        return services.start(ex, match.upstreamPath(req.path())).map(reply -> ServiceCall.toReply(route, reply));
+        return services.start(ex, match.upstreamPath(req.path())).map(reply -> ServiceCall.toReply(match, reply));
       }
       Future<UpstreamCall.Answer> answered = upstreams.start(ex);
       Future<RelayedReply> relayed = answered.map(a -> new RelayedReply(a, forwarder, route.responseHeaders(),

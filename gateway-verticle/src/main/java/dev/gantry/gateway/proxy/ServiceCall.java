@@ -2,6 +2,8 @@ package dev.gantry.gateway.proxy;
 
 import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.EnvelopeHeaders;
+import dev.gantry.gateway.route.RouteMatch;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.codecs.http.HttpCall;
@@ -72,7 +74,7 @@ final class ServiceCall {
     Supplier<Future<HttpReply>> send = () -> catalog.lookup(target.name(), target.version()).compose(found -> found.isEmpty()
         ? Future.failedFuture(new ServiceException(Failure.UNAVAILABLE, "no instance of service " + target.label()
             + " is published in the cluster"))
-        : services.<HttpReply>request(address, call, envelope).map(m -> m.body()));
+        : services.<HttpReply>request(address, call, envelope).map(ServiceCall::withServedBy));
     Future<HttpReply> sent = attempts.throughBreaker(ex, send, r -> r.status() >= 500);
     sent.onComplete(ar -> {
       if (ar.succeeded()) {
@@ -95,11 +97,29 @@ final class ServiceCall {
     });
   }
 
-  /** A service's reply as the client gets it: hop-by-hop fields dropped, the route's header changes applied. */
-  static Reply toReply(RouteSpec route, HttpReply reply) {
+  /** The reply, naming the node that served it ({@value ProxyHandler#SERVED_BY_HEADER}). */
+  private static HttpReply withServedBy(io.vertx.core.eventbus.Message<HttpReply> message) {
+    String node = message.headers().get(EnvelopeHeaders.SERVED_BY);
+    HttpReply reply = message.body();
+    if (node == null) {
+      return reply;
+    }
+    Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+    headers.put(ProxyHandler.SERVED_BY_HEADER, node);
+    return new HttpReply(reply.status(), headers, reply.body());
+  }
+
+  /**
+   * A service's reply as the client gets it: hop-by-hop fields dropped, a {@code Location} under
+   * the rewrite target mapped back under the route's prefix, the route's header changes applied.
+   */
+  static Reply toReply(RouteMatch match, HttpReply reply) {
+    RouteSpec route = match.route().spec();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     reply.headers().forEach((k, v) -> {
-      if (!HttpForwarder.isHopByHop(k) && !k.equalsIgnoreCase("Content-Length")) {
+      if (k.equalsIgnoreCase("Location")) {
+        headers.add(k, match.route().pattern().unrewrite(v, route.rewrite()));
+      } else if (!HttpForwarder.isHopByHop(k) && !k.equalsIgnoreCase("Content-Length")) {
         headers.add(k, v);
       }
     });

@@ -140,6 +140,22 @@ public final class PathPattern {
     return out;
   }
 
+  /**
+   * A {@code Location} a target answered with, mapped back into the route's own path space (as
+   * nginx's {@code proxy_redirect default}): on a prefix route, a location under the rewrite
+   * target is put back under the route's prefix. Anything else is returned as it is.
+   */
+  public String unrewrite(String location, String rewrite) {
+    if (rewrite == null || kind != Kind.PREFIX || location == null) {
+      return location;
+    }
+    String base = rewrite.endsWith("/") ? rewrite.substring(0, rewrite.length() - 1) : rewrite;
+    if (location.equals(base) || location.startsWith(base + "/")) {
+      return literal + location.substring(base.length());
+    }
+    return location;
+  }
+
   /** Placeholder names, in order (for validating rewrites). */
   public List<String> parameters() {
     List<String> names = new ArrayList<>();
