@@ -55,14 +55,14 @@ class PrometheusIT {
           .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
       WebClient prom = WebClient.create(vertx, new WebClientOptions().setDefaultPort(port));
 
-      String count = "gantry_http_server_requests_seconds_count{route=\"api.products.get\",status=\"200\"}";
+      String count = "gantry_http_server_requests_seconds_count{route=\"api.products\",status=\"200\"}";
       Poll.until(vertx, Duration.ofSeconds(60), "Prometheus has scraped 7 requests", () -> {
         JsonArray result = query(prom, count);
         return result != null && !result.isEmpty()
             && result.getJsonObject(0).getJsonArray("value").getString(1).equals("7");
       });
       JsonArray p99 = query(prom, "histogram_quantile(0.99, sum by (le) "
-          + "(gantry_http_server_requests_seconds_bucket{route=\"api.products.get\"}))");
+          + "(gantry_http_server_requests_seconds_bucket{route=\"api.products\"}))");
       double seconds = Double.parseDouble(p99.getJsonObject(0).getJsonArray("value").getString(1));
       assertTrue(seconds > 0 && seconds <= 10, "p99 from the histogram: " + seconds);
       assertEquals("1", query(prom, "up{job=\"gantry\"}").getJsonObject(0).getJsonArray("value").getString(1));
