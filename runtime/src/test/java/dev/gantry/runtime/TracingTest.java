@@ -1,5 +1,7 @@
 package dev.gantry.runtime;
 
+import dev.gantry.codecs.Addresses;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,9 +64,9 @@ class TracingTest {
       assertTrue(spans.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("GET api.products")
           && s.getParentSpanContext().getSpanId().equals("00f067aa0ba902b7")), "gateway span, named by route, under the caller's:\n" + described);
       assertTrue(spans.stream().anyMatch(s -> s.getKind() == SpanKind.CLIENT
-          && String.valueOf(s.getAttributes().asMap()).contains("gantry.catalog.get")), "the bus send:\n" + described);
+          && String.valueOf(s.getAttributes().asMap()).contains(Addresses.httpService("catalog", null))), "the bus send:\n" + described);
       assertTrue(spans.stream().anyMatch(s -> s.getKind() == SpanKind.SERVER
-          && String.valueOf(s.getAttributes().asMap()).contains("gantry.catalog.get")), "the service side of the bus:\n" + described);
+          && String.valueOf(s.getAttributes().asMap()).contains(Addresses.httpService("catalog", null))), "the service side of the bus:\n" + described);
       assertTrue(spans.stream().map(SpanData::getTraceId).allMatch(trace::equals));
     } finally {
       vertx.close().await();
