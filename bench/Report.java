@@ -18,7 +18,8 @@ import org.knowm.xchart.CategoryChartBuilder;
  * Run: java -cp xchart.jar bench/Report.java RAW OUT.md OUT.png "machine text" [RATE_RESULTS]
  */
 public class Report {
-  record Run(double rps, double p50, double p99, double p999, long errors) {}
+  /** One wrk round of a target; cpuMicros is its processes' CPU time per request (-1 when not measured). */
+  record Run(double rps, double p50, double p99, double p999, long errors, double cpuMicros) {}
 
   public static void main(String[] args) throws IOException {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
@@ -28,29 +29,37 @@ public class Report {
         continue;
       }
       runs.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Run(Double.parseDouble(f[2]),
-          Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6])));
+          Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]),
+          f.length > 7 ? Double.parseDouble(f[7]) : -1));
     }
     double nginx = median(runs.getOrDefault("nginx", List.of()), Run::rps);
     double direct = median(runs.getOrDefault("direct", List.of()), Run::rps);
     StringBuilder md = new StringBuilder();
     md.append("Measured ").append(args.length > 3 ? args[3] : "").append("\n\n");
-    md.append("| target | req/s (median) | spread | vs nginx | vs direct | p50 ms | p99 ms | p99.9 ms | errors |\n");
-    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    double nginxCpu = median(runs.getOrDefault("nginx", List.of()), Run::cpuMicros);
+    md.append("| target | req/s (median) | spread | vs nginx | vs direct | p50 ms | p99 ms | p99.9 ms | errors "
+        + "| CPU µs/req | CPU vs nginx |\n");
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     List<String> names = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     runs.forEach((target, list) -> {
       double rps = median(list, Run::rps);
       double min = list.stream().mapToDouble(Run::rps).min().orElse(0);
       double max = list.stream().mapToDouble(Run::rps).max().orElse(0);
-      md.append(String.format("| %s | %,.0f | %,.0f–%,.0f | %s | %s | %.2f | %.2f | %.2f | %d |%n", target, rps, min, max,
-          nginx > 0 ? String.format("%.2f", rps / nginx) : "—", direct > 0 ? String.format("%.2f", rps / direct) : "—",
+      double cpu = median(list, Run::cpuMicros);
+      md.append(String.format("| %s | %,.0f | %,.0f–%,.0f | %s | %s | %.2f | %.2f | %.2f | %d | %s | %s |%n", target, rps,
+          min, max, nginx > 0 ? String.format("%.2f", rps / nginx) : "—", direct > 0 ? String.format("%.2f", rps / direct) : "—",
           median(list, Run::p50) / 1000, median(list, Run::p99) / 1000, median(list, Run::p999) / 1000,
-          list.stream().mapToLong(Run::errors).sum()));
+          list.stream().mapToLong(Run::errors).sum(), cpu > 0 ? String.format("%.1f", cpu) : "—",
+          cpu > 0 && nginxCpu > 0 ? String.format("%.2f", cpu / nginxCpu) : "—"));
       names.add(target);
       values.add((double) Math.round(rps));
     });
     md.append("\nEach figure is the median of ").append(runs.values().stream().mapToInt(List::size).max().orElse(0))
-        .append(" interleaved rounds (every target once per round, in turn); spread is min–max.\n");
+        .append(" interleaved rounds (every target once per round, in turn); spread is min–max. CPU µs/req is the\n")
+        .append("CPU time (user + system, from /proc) that the target's processes — and their children, such as\n")
+        .append("nginx's workers or Gantry's embedded Postgres — spent during the round, divided by the requests\n")
+        .append("wrk completed: it holds up on a loaded machine where req/s swings.\n");
     Map<String, List<double[]>> rated = args.length > 4 && Files.exists(Path.of(args[4]))
         ? parseRates(Files.readAllLines(Path.of(args[4]))) : Map.of();
     fixedRate(rated, md);

@@ -6,6 +6,7 @@ import dev.gantry.gateway.api.ReferenceRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RouteStats;
 import dev.gantry.gateway.proxy.ProxyState;
+import dev.gantry.gateway.spec.GatewaySpec;
 import dev.gantry.gateway.store.SpecStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -75,7 +76,7 @@ public final class GatewayVerticle extends VerticleBase {
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
     return specChanges.completion()
-        .compose(v -> store.load(ReferenceRoutes.with(options.seed())))
+        .compose(v -> store.load(ReferenceRoutes.with(options.seed()), ReferenceRoutes.with(GatewaySpec.EMPTY)))
         .compose(current -> {
           if (!options.seed().routes().isEmpty() && !current.spec().equals(ReferenceRoutes.with(options.seed()))) {
             LOG.warn("the cluster already has routes (version {}); this node's route file is not used — "

@@ -43,26 +43,31 @@ public final class SpecStore {
   }
 
   /**
-   * The cluster's spec. A node's route file ({@code seed}) becomes the cluster's spec when the
-   * cluster has none yet, or only an empty one; otherwise the cluster's spec wins (and the caller
-   * is told, through a version other than the seed's, that its file was not used).
+   * The cluster's spec. A node's route file ({@code seed}, with the defaults in it) becomes the
+   * cluster's spec when the cluster has none yet, an empty one, or only {@code defaults} (the
+   * reference routes every node seeds); otherwise the cluster's spec wins (and the caller is told,
+   * through a spec other than the seed, that its file was not used).
    */
-  public Future<Versioned> load(GatewaySpec seed) {
-    boolean seedEmpty = seed.routes().isEmpty() && seed.upstreams().isEmpty();
+  public Future<Versioned> load(GatewaySpec seed, GatewaySpec defaults) {
+    boolean seedIsDefault = isEmpty(seed) || seed.equals(defaults);
     Future<Versioned> loaded = locked(map -> map.get(KEY).compose(current -> {
       Versioned now = current == null ? new Versioned(0, GatewaySpec.EMPTY) : Versioned.fromJson(new JsonObject(current));
-      boolean clusterEmpty = now.spec().routes().isEmpty() && now.spec().upstreams().isEmpty();
-      if (seedEmpty || !clusterEmpty) {
+      boolean clusterIsDefault = isEmpty(now.spec()) || now.spec().equals(defaults);
+      if (!clusterIsDefault || now.spec().equals(seed) || (seedIsDefault && !isEmpty(now.spec()))) {
         return Future.succeededFuture(now);
       }
       Versioned next = new Versioned(now.version() + 1, seed);
       return map.put(KEY, next.toJson().encode()).map(next);
     }));
     return loaded.onSuccess(v -> {
-      if (!seedEmpty && v.spec().equals(seed)) {
+      if (!seedIsDefault && v.spec().equals(seed)) {
         vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, v.toJson());
       }
     });
+  }
+
+  private static boolean isEmpty(GatewaySpec spec) {
+    return spec.routes().isEmpty() && spec.upstreams().isEmpty() && spec.policies().isEmpty();
   }
 
   /** Applies a change (which may throw to refuse it), stores and announces the result. */
