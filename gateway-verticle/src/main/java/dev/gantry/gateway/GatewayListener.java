@@ -73,7 +73,7 @@ final class GatewayListener extends VerticleBase {
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHttp2ClearTextEnabled(options.edge().h2c());
-    guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, router);
+    guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, state.connections(), router);
     guard.start();
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(guard::connection)

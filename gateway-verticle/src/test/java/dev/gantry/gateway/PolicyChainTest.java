@@ -10,6 +10,7 @@ import dev.gantry.gateway.policy.Phase;
 import dev.gantry.gateway.policy.Policy;
 import dev.gantry.gateway.policy.PolicyChain;
 import dev.gantry.gateway.policy.PolicyRegistry;
+import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.policy.PolicyType;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.policy.RouteExchange;
@@ -58,7 +59,7 @@ class PolicyChainTest {
     }
 
     @Override
-    public Policy create(Boolean deny) {
+    public Policy create(Boolean deny, PolicyRuntime runtime) {
       return (exchange, next) -> {
         log.add(name);
         if (deny) {
@@ -86,7 +87,7 @@ class PolicyChainTest {
         .with(new Recording("guard", Phase.EDGE, log))
         .with(new Recording("cache", Phase.CACHE, log));
     GatewaySpec read = GatewaySpec.fromJson(spec("[{\"cache\": {}}, {\"auth\": {}}, {\"guard\": {}}, {\"auth\": {\"deny\": false}}]"), registry);
-    PolicyChain chain = PolicyChain.of(read.routes().get(0).policies());
+    PolicyChain chain = PolicyChain.of(read.routes().get(0).policies(), PolicyRuntime.detached());
     RouteExchange exchange = new RouteExchange(null, "r", null);
     Reply reply = chain.run(exchange, ex -> {
       log.add("target");
@@ -98,7 +99,7 @@ class PolicyChainTest {
 
     log.clear();
     GatewaySpec denying = GatewaySpec.fromJson(spec("[{\"cache\": {}}, {\"auth\": {\"deny\": true}}, {\"guard\": {}}]"), registry);
-    Reply denied = PolicyChain.of(denying.routes().get(0).policies()).run(exchange, ex -> {
+    Reply denied = PolicyChain.of(denying.routes().get(0).policies(), PolicyRuntime.detached()).run(exchange, ex -> {
       log.add("target");
       return Future.succeededFuture(Reply.of(200, MultiMap.caseInsensitiveMultiMap(), null));
     }).result();
@@ -109,7 +110,7 @@ class PolicyChainTest {
   @Test
   void anUnknownTypeOrFieldIsRefusedNamingItsPath() {
     ServiceException unknownType = assertThrows(ServiceException.class, () -> GatewaySpec.fromJson(spec("[{\"wafx\": {}}]")));
-    assertEquals("routes[0].policies[0].wafx: unknown policy type (known: limits)", unknownType.detail());
+    assertEquals("routes[0].policies[0].wafx: unknown policy type (known: ddos, limits)", unknownType.detail());
     ServiceException badField = assertThrows(ServiceException.class,
         () -> GatewaySpec.fromJson(spec("[{\"limits\": {\"max-uri-bytez\": 10}}]")));
     assertEquals("routes[0].policies[0].limits.max-uri-bytez: unknown field (did you mean max-uri-bytes?)", badField.detail());

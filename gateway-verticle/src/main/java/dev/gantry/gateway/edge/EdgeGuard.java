@@ -60,6 +60,7 @@ public final class EdgeGuard {
   private final HttpServerOptions serverOptions;
   private final RequestObserver observer;
   private final Handler<HttpServerRequest> next;
+  private final ClientConnections clients;
   private final Map<HttpConnection, ConnectionWatch> connections = new HashMap<>();
   private final List<BodyWatch> bodies = new ArrayList<>();
   private long sweeper = -1;
@@ -68,8 +69,9 @@ public final class EdgeGuard {
   private record BodyWatch(HttpServerRequest request, long since) {}
 
   public EdgeGuard(Vertx vertx, EdgeOptions options, HttpServerOptions serverOptions, RequestObserver observer,
-      Handler<HttpServerRequest> next) {
+      ClientConnections clients, Handler<HttpServerRequest> next) {
     this.vertx = vertx;
+    this.clients = clients;
     this.options = options;
     this.serverOptions = serverOptions;
     this.observer = observer;
@@ -91,6 +93,11 @@ public final class EdgeGuard {
       return;
     }
     ChannelPipeline pipeline = base.channel().pipeline();
+    String peer = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
+    if (peer != null) {
+      clients.opened(peer);
+      base.channel().closeFuture().addListener(f -> clients.closed(peer));
+    }
     if (pipeline.get("httpDecoder") == null) {
       // HTTP/2: framing is the HTTP/2 codec's; streams are checked one by one below, and a
       // :method Vert.x cannot read is reset here, before it could end the whole connection.

@@ -19,11 +19,11 @@ public final class PolicyChain {
   }
 
   /** Creates the policies of {@code specs} (already in phase order). */
-  public static PolicyChain of(List<PolicySpec> specs) {
+  public static PolicyChain of(List<PolicySpec> specs, PolicyRuntime runtime) {
     if (specs.isEmpty()) {
       return EMPTY;
     }
-    Policy[] all = specs.stream().map(PolicySpec::create).toArray(Policy[]::new);
+    Policy[] all = specs.stream().map(spec -> spec.create(runtime)).toArray(Policy[]::new);
     Policy[] upgrade = java.util.Arrays.stream(all).filter(Policy::appliesToUpgrade).toArray(Policy[]::new);
     return new PolicyChain(all, upgrade);
   }

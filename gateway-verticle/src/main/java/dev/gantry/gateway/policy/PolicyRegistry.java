@@ -22,7 +22,7 @@ public final class PolicyRegistry {
 
   /** The types built into the gateway. */
   public static PolicyRegistry builtIn() {
-    return new PolicyRegistry(Map.of()).with(new RequestLimitsType());
+    return new PolicyRegistry(Map.of()).with(new RequestLimitsType()).with(new dev.gantry.gateway.security.DdosType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {

@@ -25,7 +25,7 @@ public record PolicySpec(PolicyType<?> type, Object config, JsonObject source) {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  Policy create() {
-    return ((PolicyType) type).create(config);
+  Policy create(PolicyRuntime runtime) {
+    return ((PolicyType) type).create(config, runtime);
   }
 }

@@ -20,5 +20,6 @@ public interface PolicyType<C> {
   /** Reads and checks the configuration; {@link SpecReader#done()} refuses unknown fields. */
   C read(SpecReader config);
 
-  Policy create(C config);
+  /** Makes the policy, once per applied spec; {@code runtime} gives it meters and connection counts. */
+  Policy create(C config, PolicyRuntime runtime);
 }

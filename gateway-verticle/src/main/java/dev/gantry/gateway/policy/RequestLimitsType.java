@@ -30,7 +30,7 @@ final class RequestLimitsType implements PolicyType<RequestLimits> {
   }
 
   @Override
-  public RequestLimits create(RequestLimits config) {
+  public RequestLimits create(RequestLimits config, PolicyRuntime runtime) {
     return config;
   }
 }

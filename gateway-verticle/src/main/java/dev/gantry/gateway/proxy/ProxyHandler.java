@@ -181,7 +181,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return;
     }
     RouteExchange current = ctx.get(RouteExchange.KEY, exchange);
+    HttpServerRequest req = ctx.request();
+    boolean close = req.version() != io.vertx.core.http.HttpVersion.HTTP_2
+        && "close".equalsIgnoreCase(reply.headers().get(HttpHeaders.CONNECTION));
     reply.writeTo(ctx.response(), current)
+        .onComplete(ar -> {
+          if (close) {
+            req.connection().close(); // a policy asked for it (a connection over its client's cap)
+          }
+        })
         .onFailure(e -> LOG.debug("route {}: reply ended early: {}", current.routeId(), e.toString()));
   }
 

@@ -1,7 +1,9 @@
 package dev.gantry.gateway.proxy;
 
 import dev.gantry.gateway.observe.ProxyMeters;
+import dev.gantry.gateway.edge.ClientConnections;
 import dev.gantry.gateway.policy.PolicyChain;
+import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.resilience.Breakers;
 import dev.gantry.gateway.resilience.RetryBudget;
 import dev.gantry.gateway.route.RouteTable;
@@ -45,6 +47,8 @@ public final class ProxyState {
   private final Map<String, ShadowStats> shadows = new ConcurrentHashMap<>();
 
   private final ProxyMeters meters;
+  private final ClientConnections connections = new ClientConnections();
+  private final PolicyRuntime runtime;
 
   public ProxyState(Vertx vertx, HttpClient client, String zone, MeterRegistry registry) {
     this.vertx = vertx;
@@ -52,6 +56,12 @@ public final class ProxyState {
     this.zone = zone;
     this.breakers = new Breakers(vertx, registry);
     this.meters = new ProxyMeters(registry);
+    this.runtime = new PolicyRuntime(registry, connections);
+  }
+
+  /** Open client connections per address, across this node's listeners. */
+  public ClientConnections connections() {
+    return connections;
   }
 
   /**
@@ -59,8 +69,8 @@ public final class ProxyState {
    * another event loop sees either the old set or the new one, never a pool missing in between.
    */
   public synchronized void apply(GatewaySpec next) {
-    RouteTable nextTable = new RouteTable(next.routes());
-    PolicyChain nextPolicies = PolicyChain.of(next.policies());
+    RouteTable nextTable = new RouteTable(next.routes(), runtime);
+    PolicyChain nextPolicies = PolicyChain.of(next.policies(), runtime);
     Map<String, UpstreamPool> nextPools = new HashMap<>();
     for (UpstreamSpec u : next.upstreams()) {
       UpstreamPool kept = pools.get(u.name());

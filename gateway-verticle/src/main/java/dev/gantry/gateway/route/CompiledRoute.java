@@ -1,6 +1,7 @@
 package dev.gantry.gateway.route;
 
 import dev.gantry.gateway.policy.PolicyChain;
+import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.spec.RouteSpec;
 import java.util.Locale;
 import java.util.Map;
@@ -13,9 +14,9 @@ public final class CompiledRoute {
   private final boolean wildcardHost;
   private final PolicyChain chain;
 
-  CompiledRoute(RouteSpec spec) {
+  CompiledRoute(RouteSpec spec, PolicyRuntime runtime) {
     this.spec = spec;
-    this.chain = PolicyChain.of(spec.policies()); // built once per applied spec, not per request
+    this.chain = PolicyChain.of(spec.policies(), runtime); // built once per applied spec, not per request
     this.pattern = PathPattern.compile(spec.match().path());
     String h = spec.match().host();
     this.wildcardHost = h != null && h.startsWith("*.");

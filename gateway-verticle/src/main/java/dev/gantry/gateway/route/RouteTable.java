@@ -1,5 +1,6 @@
 package dev.gantry.gateway.route;
 
+import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.SpecReader;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,12 +31,17 @@ public final class RouteTable {
   /** Routes whose first segment is not a literal (a parameter, or a prefix of "/"): always tried. */
   private final int[] anyFirstSegment;
 
+  /** A table whose policies are detached from any node (for checking a spec, tests, benchmarks). */
   public RouteTable(List<RouteSpec> specs) {
+    this(specs, PolicyRuntime.detached());
+  }
+
+  public RouteTable(List<RouteSpec> specs, PolicyRuntime runtime) {
     List<CompiledRoute> compiled = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       RouteSpec spec = specs.get(i);
       try {
-        CompiledRoute route = new CompiledRoute(spec);
+        CompiledRoute route = new CompiledRoute(spec, runtime);
         if (spec.rewrite() != null && !spec.rewrite().startsWith("/")) {
           throw new IllegalArgumentException("rewrite must start with /");
         }
