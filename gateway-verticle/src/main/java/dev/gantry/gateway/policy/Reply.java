@@ -18,8 +18,13 @@ public interface Reply {
 
   MultiMap headers();
 
-  /** Writes status, headers and body to the client. */
-  Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange);
+  /** Writes status, headers and body to the client; the future ends with the writing. */
+  Future<?> writeTo(HttpServerResponse response, RouteExchange exchange);
+
+  /** Whether the reply asks for the client's connection to close after it ({@code Connection: close}). */
+  default boolean closesConnection() {
+    return "close".equalsIgnoreCase(headers().get("Connection"));
+  }
 
   /** Sets every field of {@code from} on {@code to}, replacing values of the same name, keeping the rest. */
   static void set(MultiMap from, MultiMap to) {
@@ -45,7 +50,7 @@ public interface Reply {
     }
 
     @Override
-    public Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange) {
+    public Future<?> writeTo(HttpServerResponse response, RouteExchange exchange) {
       Reply.set(headers, response.headers());
       return ProblemResponder.write(response, failure, detail, exchange.request().path(),
           exchange.envelope() == null ? null : exchange.envelope().requestId());
@@ -54,7 +59,7 @@ public interface Reply {
 
   record Buffered(int status, MultiMap headers, Buffer body) implements Reply {
     @Override
-    public Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange) {
+    public Future<?> writeTo(HttpServerResponse response, RouteExchange exchange) {
       Reply.set(headers, response.setStatusCode(status).headers());
       return response.end(body == null ? Buffer.buffer() : body);
     }

@@ -14,7 +14,7 @@ public final class RouteExchange {
   /** Routing-context key under which the request's exchange is kept (its decisions go to the access log). */
   public static final String KEY = "gantry.exchange";
   private final HttpServerRequest request;
-  private final String routeId;
+  private String routeId;
   private final Envelope envelope;
   private Map<String, String> decisions;
 
@@ -24,11 +24,9 @@ public final class RouteExchange {
     this.envelope = envelope;
   }
 
-  /** The same request once it matched {@code routeId}; decisions noted so far go along. */
-  public RouteExchange routed(String routeId) {
-    RouteExchange routed = new RouteExchange(request, routeId, envelope);
-    routed.decisions = decisions;
-    return routed;
+  /** Notes the route the request matched (gateway-wide policies ran before there was one). */
+  public void matched(String routeId) {
+    this.routeId = routeId;
   }
 
   public HttpServerRequest request() {

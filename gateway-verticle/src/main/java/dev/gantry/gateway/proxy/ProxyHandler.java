@@ -118,13 +118,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F); route "
           + route.id() + " does not allow it"));
     }
-    RouteExchange routed = exchange.routed(route.id());
-    ctx.put(RouteExchange.KEY, routed);
+    exchange.matched(route.id());
     PolicyChain policies = match.route().chain();
     if (HttpForwarder.isUpgrade(req)) {
-      return policies.runBeforeUpgrade(routed, ex -> target(ctx, match, true));
+      return policies.runBeforeUpgrade(exchange, ex -> target(ctx, match, true));
     }
-    return policies.run(routed, ex -> target(ctx, match, false));
+    return policies.isEmpty() ? target(ctx, match, false) : policies.run(exchange, ex -> target(ctx, match, false));
   }
 
   /** The route's target: an upstream pool (streamed, or tunnelled for an upgrade) or a service. */
@@ -154,21 +153,28 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return HANDED_OFF;
     }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
-    Future<Buffer> body = (retryable || shadowed || service) && HttpForwarder.hasBody(req)
-        ? readBody(req, maxBody, route.id())
-        : Future.succeededFuture(); // nothing to hold: the body, if any, streams through
-    return body.compose(buffered -> {
-      Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
-      if (service) {
-        return services.start(ex, match.upstreamPath(req.path())).map(reply -> ServiceCall.toReply(match, reply));
+    if ((retryable || shadowed || service) && HttpForwarder.hasBody(req)) {
+      return readBody(req, maxBody, route.id()).compose(buffered -> send(ctx, match, target, uri, buffered, deadline,
+          retryable, maxBody, service, shadowed ? shadow : null));
+    }
+    // nothing to hold: the body, if any, streams through
+    return send(ctx, match, target, uri, null, deadline, retryable, maxBody, service, shadowed ? shadow : null);
+  }
+
+  private Future<Reply> send(RoutingContext ctx, RouteMatch match, TargetSpec target, String uri, Buffer buffered,
+      long deadline, boolean retryable, long maxBody, boolean service, ShadowSpec shadow) {
+    RouteSpec route = match.route().spec();
+    Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
+    if (service) {
+      return services.start(ex, match.upstreamPath(ctx.request().path())).map(reply -> ServiceCall.toReply(match, reply));
+    }
+    Future<UpstreamCall.Answer> answered = upstreams.start(ex);
+    return answered.map(a -> {
+      RelayedReply reply = new RelayedReply(a, forwarder, route.responseHeaders(), shadow != null ? TEE_LIMIT : 0);
+      if (shadow != null) {
+        shadows.copy(ex, shadow, answered, reply.relayed());
       }
-      Future<UpstreamCall.Answer> answered = upstreams.start(ex);
-      Future<RelayedReply> relayed = answered.map(a -> new RelayedReply(a, forwarder, route.responseHeaders(),
-          shadowed ? TEE_LIMIT : 0));
-      if (shadowed) {
-        shadows.copy(ex, shadow, answered, relayed.compose(RelayedReply::relayed));
-      }
-      return relayed.map(r -> (Reply) r);
+      return reply;
     });
   }
 
@@ -180,17 +186,16 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       }
       return;
     }
-    RouteExchange current = ctx.get(RouteExchange.KEY, exchange);
     HttpServerRequest req = ctx.request();
-    boolean close = req.version() != io.vertx.core.http.HttpVersion.HTTP_2
-        && "close".equalsIgnoreCase(reply.headers().get(HttpHeaders.CONNECTION));
-    reply.writeTo(ctx.response(), current)
-        .onComplete(ar -> {
-          if (close) {
-            req.connection().close(); // a policy asked for it (a connection over its client's cap)
-          }
-        })
-        .onFailure(e -> LOG.debug("route {}: reply ended early: {}", current.routeId(), e.toString()));
+    boolean close = reply.closesConnection() && req.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+    reply.writeTo(ctx.response(), exchange).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.debug("route {}: reply ended early: {}", exchange.routeId(), ar.cause().toString());
+      }
+      if (close) {
+        req.connection().close(); // a policy asked for it (a connection over its client's cap)
+      }
+    });
   }
 
   private void tunnel(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, long timeoutMillis) {

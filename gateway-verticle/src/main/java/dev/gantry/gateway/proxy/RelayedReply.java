@@ -19,7 +19,8 @@ final class RelayedReply implements Reply {
   private final HttpForwarder forwarder;
   private final HeaderOps ops;
   private final int teeLimit;
-  private final Promise<Buffer> relayed = Promise.promise();
+  /** The relayed body's first bytes, for a shadow comparison; null when none is wanted. */
+  private final Promise<Buffer> relayed;
   private MultiMap extra;
 
   RelayedReply(UpstreamCall.Answer answer, HttpForwarder forwarder, HeaderOps ops, int teeLimit) {
@@ -27,6 +28,13 @@ final class RelayedReply implements Reply {
     this.forwarder = forwarder;
     this.ops = ops;
     this.teeLimit = teeLimit;
+    this.relayed = teeLimit > 0 ? Promise.promise() : null;
+  }
+
+  /** Headers only policies add: none unless one asked for the map. */
+  @Override
+  public boolean closesConnection() {
+    return extra != null && Reply.super.closesConnection();
   }
 
   @Override
@@ -49,17 +57,21 @@ final class RelayedReply implements Reply {
   }
 
   @Override
-  public Future<Void> writeTo(HttpServerResponse response, RouteExchange exchange) {
-    Future<Buffer> done = forwarder.relay(response, answer.response(), ops, extra, teeLimit)
-        .onComplete(ar -> answer.endpoint().end());
-    done.onComplete(relayed);
-    return done.mapEmpty();
+  public Future<?> writeTo(HttpServerResponse response, RouteExchange exchange) {
+    return forwarder.relay(response, answer.response(), ops, extra, teeLimit).onComplete(ar -> {
+      answer.endpoint().end();
+      if (relayed != null) {
+        relayed.handle(ar);
+      }
+    });
   }
 
   /** Releases the upstream response unread (the reply is not written: a policy answered instead). */
   void discard() {
     answer.response().request().reset();
     answer.endpoint().end();
-    relayed.tryFail("not relayed");
+    if (relayed != null) {
+      relayed.tryFail("not relayed");
+    }
   }
 }
