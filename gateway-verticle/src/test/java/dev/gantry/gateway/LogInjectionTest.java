@@ -70,6 +70,17 @@ class LogInjectionTest {
   }
 
   @Test
+  void aRequestCutOffInItsBodyIsLoggedAsAbortedNotAs200() {
+    RawHttp.exchange(gw.gateway.actualPort(), "POST /public/cut HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "1\r\na\r\n100000000\r\nrest\r\n0\r\n\r\n");
+    Poll.until(gw.vertx, Duration.ofSeconds(10), "the access line of the cut request",
+        () -> lines.list.stream().anyMatch(l -> l.getFormattedMessage().contains("/public/cut")));
+    String line = lines.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.contains("/public/cut"))
+        .findFirst().orElseThrow();
+    assertTrue(line.contains("status=499"), line);
+  }
+
+  @Test
   void safeTextEscapesControlAndNonAsciiCharactersAndLeavesPlainTextAlone() {
     String plain = "/public/a?b=c";
     assertTrue(plain == SafeText.of(plain), "no copy when nothing needs escaping");

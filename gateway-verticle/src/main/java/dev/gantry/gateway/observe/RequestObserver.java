@@ -29,6 +29,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
   /** Routing-context key under which the handler that serves a request puts its route id. */
   public static final String ROUTE_KEY = "gantry.route";
   public static final String UNMATCHED = "unmatched";
+  /** The status recorded for a request whose response never ended (nginx's "client closed request"). */
+  public static final int ABORTED = 499;
   private static final Logger ACCESS = LoggerFactory.getLogger("gantry.access");
   static final Duration[] BUCKETS = {
       Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -60,13 +62,18 @@ public final class RequestObserver implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    ctx.addEndHandler(ar -> record(ctx, System.nanoTime() - start));
+    ctx.addEndHandler(ar -> record(ctx, ar.succeeded(), System.nanoTime() - start));
     ctx.next();
   }
 
-  private void record(RoutingContext ctx, long nanos) {
+  /**
+   * @param completed whether the response ended; one cut off first (the connection closed or was
+   *                  reset) is recorded with status {@value #ABORTED}, as nginx does, not with
+   *                  the status it never finished sending
+   */
+  private void record(RoutingContext ctx, boolean completed, long nanos) {
     RouteExchange exchange = ctx.get(RouteExchange.KEY);
-    record(ctx.request(), ctx.get(ROUTE_KEY, UNMATCHED), ctx.response().getStatusCode(),
+    record(ctx.request(), ctx.get(ROUTE_KEY, UNMATCHED), completed ? ctx.response().getStatusCode() : ABORTED,
         ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), null,
         exchange == null ? Map.of() : exchange.decisions(), nanos);
   }
