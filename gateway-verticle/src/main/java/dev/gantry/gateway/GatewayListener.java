@@ -62,9 +62,11 @@ final class GatewayListener extends VerticleBase {
     RequestObserver observer = new RequestObserver(registry, recent);
     router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
     router.route().handler(observer);
-    new HealthRoutes(readiness).mount(router);
+    // Health answers after the gateway-wide policies (a denied or flooding client must not reach
+    // the readiness checks, which query every backend) and only when no route matched.
     router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
+    new HealthRoutes(readiness).mount(router);
     new ProblemResponder().mount(router);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())

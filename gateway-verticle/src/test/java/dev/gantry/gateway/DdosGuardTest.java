@@ -83,6 +83,39 @@ class DdosGuardTest {
   }
 
   @Test
+  void proxyWrittenForwardedForFormsAreUnderstoodAndHealthIsBehindThePolicies(Vertx vertx) {
+    start(vertx, "{deny: [192.0.2.0/24, '2001:db8:bad::/48'], trusted-proxies: [127.0.0.1]}");
+    for (String hop : List.of("192.0.2.5:1234", "\"192.0.2.5\"", "[2001:db8:bad::1]:80", " 192.0.2.5 ")) {
+      assertEquals(403, from(hop).status(), hop);
+    }
+    RawHttp.Response health = RawHttp.exchange(gw.gateway.actualPort(), "GET /health/ready HTTP/1.1\r\nHost: h\r\n"
+        + "X-Forwarded-For: 192.0.2.9\r\n\r\n");
+    assertEquals(403, health.status(), "a denied client does not reach the readiness checks");
+    assertEquals(200, RawHttp.exchange(gw.gateway.actualPort(), "GET /health/live HTTP/1.1\r\nHost: h\r\n\r\n").status());
+  }
+
+  @Test
+  void anIpv6NetworkSharesOneBucket(Vertx vertx) {
+    start(vertx, "{per-ip-rps: 1, burst: 2, trusted-proxies: [127.0.0.1]}");
+    assertEquals(200, from("2001:db8:1:2::1").status());
+    assertEquals(200, from("2001:db8:1:2::2").status());
+    assertEquals(429, from("2001:db8:1:2::3").status(), "the same /64");
+    assertEquals(200, from("2001:db8:1:3::1").status(), "another /64");
+  }
+
+  @Test
+  void aPolicyRefusalBeforeTheBodyWasReadClosesTheConnection(Vertx vertx) {
+    start(vertx, "{deny: [192.0.2.0/24], trusted-proxies: [127.0.0.1]}");
+    try (RawHttp http = new RawHttp(gw.gateway.actualPort(), 5_000)) {
+      http.send("POST /public/a HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 192.0.2.7\r\nContent-Length: 39\r\n\r\n"
+          + "GET /public/inner HTTP/1.1\r\nHost: h\r\n\r\n");
+      assertEquals(403, http.read().status());
+      assertTrue(http.closedByServer());
+    }
+    assertEquals(0, upstream.requests.get());
+  }
+
+  @Test
   void aPeerOverItsConnectionCapGets429AndItsExtraConnectionCloses(Vertx vertx) {
     start(vertx, "{max-connections-per-ip: 3}");
     List<RawHttp> open = new ArrayList<>();
@@ -118,6 +151,9 @@ class DdosGuardTest {
     ServiceException name = assertThrows(ServiceException.class, () -> GatewaySpec.fromYaml(
         "policies:\n  - ddos: {allow: [localhost]}\nroutes: []\nupstreams: []\n"));
     assertTrue(name.detail().startsWith("policies[0].ddos.allow[0]: not an IP address"), "names are never resolved");
+    ServiceException empty = assertThrows(ServiceException.class, () -> GatewaySpec.fromYaml(
+        "policies:\n  - ddos: {allow: []}\nroutes: []\nupstreams: []\n"));
+    assertEquals("policies[0].ddos.allow: must not be empty (leave it out for none)", empty.detail());
   }
 
   @Test

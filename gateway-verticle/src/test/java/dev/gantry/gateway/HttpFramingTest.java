@@ -159,6 +159,8 @@ class HttpFramingTest {
     failures.add(refused("CONNECT /public/c1 HTTP/1.1\r\nHost: h\r\n\r\nGET /public/after HTTP/1.1\r\nHost: h\r\n\r\n", 405));
     failures.add(refused("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n", 405, 400));
     failures.add(refused("TRACE /public/t HTTP/1.1\r\nHost: h\r\nCookie: secret=1\r\n\r\n", 405));
+    failures.add(refused("trace /public/t HTTP/1.1\r\nHost: h\r\n\r\n", 405));
+    failures.add(refused("Track /public/t HTTP/1.1\r\nHost: h\r\n\r\n", 405));
     none(failures);
   }
 

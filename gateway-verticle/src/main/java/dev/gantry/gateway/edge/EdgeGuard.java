@@ -191,13 +191,14 @@ public final class EdgeGuard {
   }
 
   /**
-   * CONNECT (a tunnel to anywhere) and TRACE (it echoes credentials back) are not proxied: 405.
-   * Other methods, standard or not, go on to the routes, which may list the ones they take.
+   * CONNECT (a tunnel to anywhere) and TRACE or TRACK (they echo credentials back) are not
+   * proxied, in any letter case (some upstreams fold it): 405. Other methods, standard or not, go
+   * on to the routes, which may list the ones they take.
    */
   private static Rejection checkMethod(HttpServerRequest request) {
-    HttpMethod method = request.method();
-    if (method == HttpMethod.CONNECT || method == HttpMethod.TRACE) {
-      return new Rejection(Failure.METHOD_NOT_ALLOWED, "method: " + method.name() + " is not served by the gateway");
+    String method = request.method().name();
+    if (method.equalsIgnoreCase("CONNECT") || method.equalsIgnoreCase("TRACE") || method.equalsIgnoreCase("TRACK")) {
+      return new Rejection(Failure.METHOD_NOT_ALLOWED, "method: " + method.toUpperCase(java.util.Locale.ROOT) + " is not served by the gateway");
     }
     return null;
   }

@@ -37,6 +37,11 @@ public final class ProblemResponder {
     } else if (failure == null) {
       Failure f = Failure.ofCode(ctx.statusCode() < 400 ? 500 : ctx.statusCode());
       respond(ctx, f, f == Failure.PAYLOAD_TOO_LARGE ? "request body is larger than allowed" : null);
+    } else if (failure instanceof io.vertx.core.http.HttpClosedException
+        || failure instanceof io.vertx.core.http.StreamResetException) {
+      // The client went away (or its framing broke and its connection was closed): nobody to
+      // answer, and nothing the gateway did wrong.
+      LOG.debug("client connection closed while serving {}", SafeText.of(ctx.request().path()));
     } else {
       Envelope envelope = RequestEnvelopeHandler.of(ctx);
       String id = envelope == null ? "-" : envelope.requestId();

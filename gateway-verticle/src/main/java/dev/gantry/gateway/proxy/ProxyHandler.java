@@ -69,6 +69,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.defaultMaxBodyBytes = defaultMaxBodyBytes;
   }
 
+  /** Paths the health endpoints answer, after the gateway-wide policies and before any route. */
+  private static final String HEALTH_PREFIX = "/health/";
   /** What a step returns when the request left the policy path (no route: the API routes answer). */
   private static final Future<Reply> HANDED_OFF = Future.succeededFuture();
 
@@ -100,6 +102,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
   private Future<Reply> route(RoutingContext ctx, RouteExchange exchange) {
     HttpServerRequest req = ctx.request();
+    if (req.path().startsWith(HEALTH_PREFIX)) {
+      // Health is the gateway's own (no route shadows it), yet behind the gateway-wide policies.
+      req.resume();
+      ctx.next();
+      return HANDED_OFF;
+    }
     RouteMatch match = state.table().match(req);
     // The edge keeps %2F encoded (one segment); only a route that says so takes such a path.
     boolean encodedSlash = req.path().contains("%2F");
@@ -187,7 +195,14 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerRequest req = ctx.request();
-    boolean close = reply.closesConnection() && req.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+    // A policy that answered before the body was read leaves it unread: the connection closes
+    // after the answer rather than reading that body as the next request's bytes.
+    boolean http1 = req.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+    boolean close = http1 && (reply.closesConnection() || (!req.isEnded() && HttpForwarder.hasBody(req)
+        && !(reply instanceof RelayedReply)));
+    if (close) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
     reply.writeTo(ctx.response(), exchange).onComplete(ar -> {
       if (ar.failed()) {
         LOG.debug("route {}: reply ended early: {}", exchange.routeId(), ar.cause().toString());

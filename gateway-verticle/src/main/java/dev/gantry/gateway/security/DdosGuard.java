@@ -76,7 +76,7 @@ public final class DdosGuard implements Policy {
       return Future.succeededFuture(reply);
     }
     if (buckets != null) {
-      long waitNanos = buckets.take(client, System.nanoTime());
+      long waitNanos = buckets.take(rateKey(client, address), System.nanoTime());
       if (waitNanos > 0) {
         overRate.increment();
         exchange.decide("ddos", "rate");
@@ -93,6 +93,41 @@ public final class DdosGuard implements Policy {
     return Future.succeededFuture(Reply.problem(failure, detail));
   }
 
+  /**
+   * Whose bucket a request takes from: an IPv4 address, or an IPv6 address's /64 — one customer's
+   * network holds 2^64 addresses, so counting them one by one would be no limit at all.
+   */
+  static String rateKey(String client, byte[] address) {
+    if (address == null || address.length != 16) {
+      return client;
+    }
+    StringBuilder key = new StringBuilder(20);
+    for (int i = 0; i < 8; i++) {
+      key.append(Character.forDigit(address[i] >> 4 & 0xF, 16)).append(Character.forDigit(address[i] & 0xF, 16));
+    }
+    return key.append("/64").toString();
+  }
+
+  /**
+   * An address as proxies write it in {@code X-Forwarded-For}: possibly quoted, with a port
+   * ({@code 192.0.2.5:1234}, {@code [2001:db8::1]:80}); the bare literal, or null.
+   */
+  static String hopAddress(String hop) {
+    String value = hop.trim();
+    if (value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")) {
+      value = value.substring(1, value.length() - 1).trim();
+    }
+    if (value.startsWith("[")) {
+      int close = value.indexOf(']');
+      return close < 0 ? null : value.substring(1, close);
+    }
+    int colon = value.indexOf(':');
+    if (colon > 0 && colon == value.lastIndexOf(':')) {
+      value = value.substring(0, colon); // IPv4 with a port
+    }
+    return Cidr.bytes(value) == null ? null : value;
+  }
+
   /** The peer, or the client a trusted proxy in front of us names (rightmost untrusted hop). */
   String clientAddress(String peer, HttpServerRequest request) {
     List<Cidr> trusted = config.trustedProxies();
@@ -104,8 +139,8 @@ public final class DdosGuard implements Policy {
     for (int h = forwarded.size() - 1; h >= 0; h--) {
       String[] hops = forwarded.get(h).split(",");
       for (int i = hops.length - 1; i >= 0; i--) {
-        String hop = hops[i].trim();
-        byte[] address = Cidr.bytes(hop);
+        String hop = hopAddress(hops[i]);
+        byte[] address = hop == null ? null : Cidr.bytes(hop);
         if (address == null) {
           return client; // not an address: the last hop that was one is as far as we can trust
         }

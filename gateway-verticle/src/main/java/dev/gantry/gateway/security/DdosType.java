@@ -42,7 +42,12 @@ public final class DdosType implements PolicyType<DdosConfig> {
   }
 
   private static List<Cidr> blocks(SpecReader config, String key) {
+    boolean given = config.has(key);
     List<String> texts = config.strings(key);
+    if (given && texts.isEmpty()) {
+      // An empty allow list would read as "allow everyone": say what is meant by leaving it out.
+      throw SpecReader.invalid(config.path(key), "must not be empty (leave it out for none)");
+    }
     List<Cidr> out = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       Cidr block = Cidr.parse(texts.get(i));
