@@ -178,6 +178,7 @@ class Http2MalformedTest {
     }
     assertEquals(List.of(), wrong);
     assertEquals(malformed.size(), upstream.requests.get(), "only the well-formed streams reached the upstream");
+    assertEquals("h", upstream.lastHeaders.get("host"), "the :authority goes upstream as Host");
     assertEquals("status 400", send(get("/public/%2e%2e/x")).get(10, TimeUnit.SECONDS),
         "a well-formed but refused path is a 400, not a reset");
     assertEquals("status 404", send(get("/public/../internal")).get(10, TimeUnit.SECONDS),

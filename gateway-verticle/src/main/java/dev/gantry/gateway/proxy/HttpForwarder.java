@@ -188,6 +188,9 @@ public final class HttpForwarder {
         out.add(name, h.getValue());
       }
     }
+    if (in.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !out.contains(HttpHeaders.HOST) && in.authority() != null) {
+      out.set(HttpHeaders.HOST, in.authority().toString()); // HTTP/2's :authority is HTTP/1.1's Host
+    }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
     SocketAddress peer = in.connection() == null ? null : in.connection().remoteAddress();
     String client = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
