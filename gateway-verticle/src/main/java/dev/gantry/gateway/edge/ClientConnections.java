@@ -24,9 +24,4 @@ public final class ClientConnections {
     AtomicInteger count = open.get(address);
     return count == null ? 0 : count.get();
   }
-
-  /** Addresses with a connection open. */
-  public int addresses() {
-    return open.size();
-  }
 }

@@ -157,9 +157,4 @@ public final class DdosGuard implements Policy {
   public boolean appliesToUpgrade() {
     return true;
   }
-
-  /** Addresses the rate limiter tracks now (for tests of its bound). */
-  int tracked() {
-    return buckets == null ? 0 : buckets.tracked();
-  }
 }
