@@ -116,7 +116,7 @@ class DdosGuardTest {
   }
 
   @Test
-  void aPeerOverItsConnectionCapGets429AndItsExtraConnectionCloses(Vertx vertx) {
+  void aConnectionOverItsPeersCapIsClosedAsItIsAccepted(Vertx vertx) {
     start(vertx, "{max-connections-per-ip: 3}");
     List<RawHttp> open = new ArrayList<>();
     try {
@@ -126,10 +126,7 @@ class DdosGuardTest {
         open.add(held);
       }
       try (RawHttp extra = new RawHttp(gw.gateway.actualPort(), 5_000)) {
-        RawHttp.Response refused = extra.send("GET /public/a HTTP/1.1\r\nHost: h\r\n\r\n").read();
-        assertEquals(429, refused.status());
-        assertTrue(refused.isProblem());
-        assertTrue(extra.closedByServer());
+        assertTrue(extra.closedByServer(), "a connection over the cap is closed as it is accepted, before any byte");
       }
       // One held connection closes; once the gateway has counted both closes, a new one is within the cap.
       open.remove(0).close();

@@ -95,8 +95,13 @@ public final class EdgeGuard {
     ChannelPipeline pipeline = base.channel().pipeline();
     String peer = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
     if (peer != null) {
-      clients.opened(peer);
+      boolean within = clients.opened(peer);
       base.channel().closeFuture().addListener(f -> clients.closed(peer));
+      if (!within) {
+        LOG.debug("closed a connection over the per-address cap from {}", peer);
+        base.channel().close(); // before it can send a byte: idle sockets cannot pile up
+        return;
+      }
     }
     if (pipeline.get("httpDecoder") == null) {
       // HTTP/2: framing is the HTTP/2 codec's; streams are checked one by one below, and a

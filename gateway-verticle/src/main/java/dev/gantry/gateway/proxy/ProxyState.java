@@ -3,6 +3,8 @@ package dev.gantry.gateway.proxy;
 import dev.gantry.gateway.observe.ProxyMeters;
 import dev.gantry.gateway.edge.ClientConnections;
 import dev.gantry.gateway.policy.PolicyChain;
+import dev.gantry.gateway.policy.PolicySpec;
+import dev.gantry.gateway.security.DdosConfig;
 import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.resilience.Breakers;
 import dev.gantry.gateway.resilience.RetryBudget;
@@ -95,6 +97,9 @@ public final class ProxyState {
     breakers.retain(ids);
     this.table = nextTable;
     this.gatewayPolicies = nextPolicies;
+    // The gateway-wide ddos policy's connection cap also applies as connections are accepted.
+    connections.cap(next.policies().stream().map(PolicySpec::config).filter(DdosConfig.class::isInstance)
+        .mapToInt(c -> ((DdosConfig) c).maxConnectionsPerIp()).filter(n -> n > 0).min().orElse(0));
     this.spec = next;
     meters.pools(this.pools.values());
   }
