@@ -73,12 +73,13 @@ public final class GatewayVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(16));
     state = new ProxyState(vertx, healthClient, options.zone(), registry);
     SpecStore store = new SpecStore(vertx, this::apply);
+    GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
     return specChanges.completion()
-        .compose(v -> store.load(ReferenceRoutes.with(options.seed()), ReferenceRoutes.with(GatewaySpec.EMPTY)))
+        .compose(v -> store.load(seed, ReferenceRoutes.with(GatewaySpec.EMPTY)))
         .compose(current -> {
-          if (!options.seed().routes().isEmpty() && !current.spec().equals(ReferenceRoutes.with(options.seed()))) {
+          if (!options.seed().routes().isEmpty() && !current.spec().equals(seed)) {
             LOG.warn("the cluster already has routes (version {}); this node's route file is not used — "
                 + "change routes through the admin API", current.version());
           }

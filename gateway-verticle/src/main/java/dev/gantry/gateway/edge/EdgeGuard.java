@@ -150,7 +150,9 @@ public final class EdgeGuard {
   public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
     boolean http2 = request.version() == HttpVersion.HTTP_2;
-    if (!http2 && closing(request)) {
+    ConnectionWatch watch = http2 ? null : connections.get(request.connection());
+    if (watch != null && watch.isClosing()) {
+      request.connection().close(); // pipelined behind a refused request: never served
       return;
     }
     Rejection rejection = checkMethod(request);
@@ -163,29 +165,26 @@ public final class EdgeGuard {
         target = RequestTarget.parse(request.uri());
         rejection = checkAuthority(request, target);
       } catch (ServiceException e) {
-        rejection = http2 && containsControl(request.uri()) ? Rejection.reset("path: control character in :path")
-            : Rejection.of(e);
+        rejection = Rejection.of(e); // control characters in an HTTP/2 :path were reset above
       }
     }
     if (rejection != null) {
       refuse(request, rejection, start);
       return;
     }
-    if (!http2) {
-      ConnectionWatch watch = connections.get(request.connection());
-      if (watch != null && !watch.strict() && watch.nextRequest() > 1) {
+    if (watch != null && !watch.strict()) {
+      if (watch.nextRequest() > 1) {
         request.connection().close(); // a second request on a connection the strict decoder did not read
         return;
-      } else if (watch != null && !watch.strict()) {
-        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-          // Without the strict decoder a Content-Length beside it would be dropped unseen and a
-          // wrapping chunk size believed: only bodies of a declared length are taken here.
-          refuse(request, new Rejection(Failure.LENGTH_REQUIRED, "framing: chunked request bodies need "
-              + "http.h2c off; send a Content-Length"), start);
-          return;
-        }
-        request.response().putHeader(HttpHeaders.CONNECTION, "close");
       }
+      if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+        // Without the strict decoder a Content-Length beside it would be dropped unseen and a
+        // wrapping chunk size believed: only bodies of a declared length are taken here.
+        refuse(request, new Rejection(Failure.LENGTH_REQUIRED, "framing: chunked request bodies need "
+            + "http.h2c off; send a Content-Length"), start);
+        return;
+      }
+      request.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     if (hasBody(request)) {
       bodies.add(new BodyWatch(request, System.currentTimeMillis()));
@@ -282,13 +281,9 @@ public final class EdgeGuard {
     return false;
   }
 
+  /** A body to watch: declared (HTTP/1.x), or an HTTP/2 stream not ended with its headers. */
   static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.equals("0");
-    }
-    return request.version() == HttpVersion.HTTP_2 ? !request.isEnded()
-        : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    return request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : Framing.hasBody(request);
   }
 
   /** Answers a refused request; HTTP/1.x connections are closed after it (the body is unread). */

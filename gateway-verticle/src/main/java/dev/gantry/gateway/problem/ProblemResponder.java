@@ -3,13 +3,13 @@ package dev.gantry.gateway.problem;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.observe.SafeText;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,7 +60,7 @@ public final class ProblemResponder {
       return;
     }
     HttpServerRequest request = ctx.request();
-    if (!request.isEnded() && request.version() != HttpVersion.HTTP_2 && hasBody(request)) {
+    if (Framing.bodyUnread(request)) {
       // Answered before its body was read: the rest of the body is not wanted, and reading it as
       // the next request's bytes would be worse. The connection closes after this answer.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
@@ -70,10 +70,6 @@ public final class ProblemResponder {
     write(ctx.response(), failure, detail, ctx.request().path(), envelope == null ? null : envelope.requestId());
   }
 
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    return length != null ? !length.equals("0") : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-  }
 
   /**
    * Ends {@code response} with a problem body.

@@ -3,6 +3,7 @@ package dev.gantry.gateway.proxy;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.spec.HeaderOps;
 import dev.gantry.gateway.upstream.Endpoint;
@@ -59,7 +60,7 @@ public final class HttpForwarder {
       if (body != null) {
         return request.send(body);
       }
-      if (!hasBody(in)) {
+      if (!Framing.hasBody(in)) {
         return request.send();
       }
       if (in.getHeader(HttpHeaders.CONTENT_LENGTH) != null) {
@@ -149,14 +150,6 @@ public final class HttpForwarder {
     return body;
   }
 
-  static boolean hasBody(HttpServerRequest in) {
-    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.equals("0");
-    }
-    String te = in.getHeader(HttpHeaders.TRANSFER_ENCODING);
-    return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
-  }
 
   /**
    * What goes upstream, written straight into the client request's own map (headers handed over

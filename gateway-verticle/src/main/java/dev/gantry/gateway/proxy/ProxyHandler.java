@@ -3,6 +3,7 @@ package dev.gantry.gateway.proxy;
 import dev.gantry.codecs.Failure;
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.policy.PolicyChain;
@@ -89,7 +90,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       reply = route(ctx, exchange);
     } else {
       req.pause(); // policies may take their time: the body waits for the target
-      reply = gatewayWide.run(exchange, ex -> route(ctx, exchange));
+      reply = HttpForwarder.isUpgrade(req) ? gatewayWide.runBeforeUpgrade(exchange, ex -> route(ctx, exchange))
+          : gatewayWide.run(exchange, ex -> route(ctx, exchange));
     }
     reply.onComplete(ar -> {
       if (ar.failed()) {
@@ -161,7 +163,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return HANDED_OFF;
     }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
-    if ((retryable || shadowed || service) && HttpForwarder.hasBody(req)) {
+    if ((retryable || shadowed || service) && Framing.hasBody(req)) {
       return readBody(req, maxBody, route.id()).compose(buffered -> send(ctx, match, target, uri, buffered, deadline,
           retryable, maxBody, service, shadowed ? shadow : null));
     }
@@ -197,9 +199,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     HttpServerRequest req = ctx.request();
     // A policy that answered before the body was read leaves it unread: the connection closes
     // after the answer rather than reading that body as the next request's bytes.
-    boolean http1 = req.version() != io.vertx.core.http.HttpVersion.HTTP_2;
-    boolean close = http1 && (reply.closesConnection() || (!req.isEnded() && HttpForwarder.hasBody(req)
-        && !(reply instanceof RelayedReply)));
+    boolean close = req.version() != io.vertx.core.http.HttpVersion.HTTP_2 && reply.closesConnection()
+        || Framing.bodyUnread(req) && !(reply instanceof RelayedReply);
     if (close) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
@@ -286,7 +287,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
    */
   private static void fail(RoutingContext ctx, Throwable e) {
     HttpServerRequest req = ctx.request();
-    boolean bodyPending = !req.isEnded() && HttpForwarder.hasBody(req);
+    boolean bodyPending = !req.isEnded() && Framing.hasBody(req);
     if (bodyPending && e instanceof ServiceException se && se.failure() == Failure.TIMEOUT) {
       e = new ServiceException(Failure.REQUEST_TIMEOUT, "body: the request body did not arrive before the "
           + "route's deadline");

@@ -2,6 +2,7 @@ package dev.gantry.gateway.proxy;
 
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.upstream.Endpoint;
 import dev.gantry.gateway.upstream.UpstreamPool;
@@ -75,7 +76,7 @@ final class UpstreamCall {
         } else {
           pool.succeeded(endpoint);
         }
-        boolean replayable = ex.body() != null || !HttpForwarder.hasBody(ex.ctx().request());
+        boolean replayable = ex.body() != null || !Framing.hasBody(ex.ctx().request());
         if (ex.route().retry().statuses().contains(status) && replayable && attempts.mayRetry(ex, n)) {
           HttpForwarder.discard(response).onComplete(v -> {
             endpoint.end();
@@ -103,7 +104,7 @@ final class UpstreamCall {
         pool.failed(endpoint);
       }
       // A connect failure sent nothing, so even a streamed body is still unread and can go again.
-      boolean replayable = connect || ex.body() != null || !HttpForwarder.hasBody(ex.ctx().request());
+      boolean replayable = connect || ex.body() != null || !Framing.hasBody(ex.ctx().request());
       if (!timeout && replayable && attempts.mayRetry(ex, n)) {
         retryLater(ex, n, tried, answered);
       } else if (timeout) {
