@@ -145,7 +145,8 @@ public final class GatewayVerticle extends VerticleBase {
     return Future.all(openApi, console).compose(pages -> {
       AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
           () -> state.status().put("specVersion", specVersion).put("listeners", listeners), openApi.result(), scrape)
-          .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures()));
+          .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures())
+              .put("recentBlocks", state.recentBlocks().list()));
       admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
       return admin.requestHandler(api.router(vertx)).listen();
     });

@@ -22,7 +22,8 @@ public final class PolicyRegistry {
 
   /** The types built into the gateway. */
   public static PolicyRegistry builtIn() {
-    return new PolicyRegistry(Map.of()).with(new RequestLimitsType()).with(new dev.gantry.gateway.security.DdosType());
+    return new PolicyRegistry(Map.of()).with(new RequestLimitsType()).with(new dev.gantry.gateway.security.DdosType())
+        .with(new dev.gantry.gateway.waf.WafType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {

@@ -1,14 +1,19 @@
 package dev.gantry.gateway.policy;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One request on the path, as policies see it: the request (its path already normalised by the
- * edge), the route it matched (null before matching), its envelope, and the decisions policies
- * note for the access log (a WAF rule id, a limit that was hit).
+ * edge), the route it matched, its envelope, its body once someone read it whole, and the
+ * decisions policies note for the access log (a WAF rule id, a limit that was hit).
  */
 public final class RouteExchange {
   /** Routing-context key under which the request's exchange is kept (its decisions go to the access log). */
@@ -17,6 +22,7 @@ public final class RouteExchange {
   private String routeId;
   private final Envelope envelope;
   private Map<String, String> decisions;
+  private Future<Buffer> body;
 
   public RouteExchange(HttpServerRequest request, String routeId, Envelope envelope) {
     this.request = request;
@@ -33,7 +39,38 @@ public final class RouteExchange {
     return request;
   }
 
-  /** The matched route's id, or null for gateway-wide policies. */
+  /**
+   * The request's body, read whole the first time it is asked for; every later caller (another
+   * policy, the target) gets the same buffer. A body longer than {@code max} fails the future with
+   * 413, naming {@code limitOf} (whose limit it broke).
+   */
+  public Future<Buffer> body(long max, String limitOf) {
+    if (body == null) {
+      Promise<Buffer> promise = Promise.promise();
+      Buffer held = Buffer.buffer();
+      request.handler(chunk -> {
+        if (held.length() + chunk.length() > max) {
+          request.handler(null);
+          promise.tryFail(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
+              "body: larger than the " + max + " bytes " + limitOf + " accepts"));
+          return;
+        }
+        held.appendBuffer(chunk);
+      });
+      request.exceptionHandler(promise::tryFail);
+      request.endHandler(v -> promise.tryComplete(held));
+      request.resume();
+      body = promise.future();
+    }
+    return body;
+  }
+
+  /** The body if someone has read it whole, else null (it has not been read, or is streaming). */
+  public Buffer heldBody() {
+    return body != null && body.succeeded() ? body.result() : null;
+  }
+
+  /** The matched route's id, or null when no route matched. */
   public String routeId() {
     return routeId;
   }

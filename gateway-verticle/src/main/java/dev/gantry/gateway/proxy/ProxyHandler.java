@@ -18,7 +18,6 @@ import dev.gantry.gateway.upstream.WeightedRandom;
 import dev.gantry.gateway.upstream.UpstreamPool;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
@@ -84,14 +83,21 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     HttpServerRequest req = ctx.request();
     RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx));
     ctx.put(RouteExchange.KEY, exchange);
+    // Matching is pure: done first, so gateway-wide policies know the route (a WAF's exclusions
+    // name routes), while the route's own policies still run after the gateway-wide ones.
+    RouteMatch match = req.path().startsWith(HEALTH_PREFIX) ? null : state.table().match(req);
+    if (match != null) {
+      exchange.matched(match.route().spec().id());
+      RequestObserver.name(ctx, match.route().spec().id());
+    }
     PolicyChain gatewayWide = state.gatewayPolicies();
     Future<Reply> reply;
     if (gatewayWide.isEmpty()) {
-      reply = route(ctx, exchange);
+      reply = route(ctx, exchange, match);
     } else {
       req.pause(); // policies may take their time: the body waits for the target
-      reply = HttpForwarder.isUpgrade(req) ? gatewayWide.runBeforeUpgrade(exchange, ex -> route(ctx, exchange))
-          : gatewayWide.run(exchange, ex -> route(ctx, exchange));
+      reply = HttpForwarder.isUpgrade(req) ? gatewayWide.runBeforeUpgrade(exchange, ex -> route(ctx, exchange, match))
+          : gatewayWide.run(exchange, ex -> route(ctx, exchange, match));
     }
     reply.onComplete(ar -> {
       if (ar.failed()) {
@@ -102,7 +108,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     });
   }
 
-  private Future<Reply> route(RoutingContext ctx, RouteExchange exchange) {
+  private Future<Reply> route(RoutingContext ctx, RouteExchange exchange, RouteMatch match) {
     HttpServerRequest req = ctx.request();
     if (req.path().startsWith(HEALTH_PREFIX)) {
       // Health is the gateway's own (no route shadows it), yet behind the gateway-wide policies.
@@ -110,39 +116,40 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       ctx.next();
       return HANDED_OFF;
     }
-    RouteMatch match = state.table().match(req);
     // The edge keeps %2F encoded (one segment); only a route that says so takes such a path.
     boolean encodedSlash = req.path().contains("%2F");
     if (match == null) {
       if (encodedSlash) {
         return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F)"));
       }
-      req.resume();
+      if (exchange.heldBody() == null) {
+        req.resume();
+      }
       ctx.next();
       return HANDED_OFF;
     }
     req.pause();
     RouteSpec route = match.route().spec();
-    RequestObserver.name(ctx, route.id());
     if (encodedSlash && !route.match().allowEncodedSlash()) {
       return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "path: encoded slash (%2F); route "
           + route.id() + " does not allow it"));
     }
-    exchange.matched(route.id());
     PolicyChain policies = match.route().chain();
     if (HttpForwarder.isUpgrade(req)) {
-      return policies.runBeforeUpgrade(exchange, ex -> target(ctx, match, true));
+      return policies.runBeforeUpgrade(exchange, ex -> target(ctx, exchange, match, true));
     }
-    return policies.isEmpty() ? target(ctx, match, false) : policies.run(exchange, ex -> target(ctx, match, false));
+    return policies.isEmpty() ? target(ctx, exchange, match, false)
+        : policies.run(exchange, ex -> target(ctx, exchange, match, false));
   }
 
   /** The route's target: an upstream pool (streamed, or tunnelled for an upgrade) or a service. */
-  private Future<Reply> target(RoutingContext ctx, RouteMatch match, boolean upgrade) {
+  private Future<Reply> target(RoutingContext ctx, RouteExchange exchange, RouteMatch match, boolean upgrade) {
     HttpServerRequest req = ctx.request();
     RouteSpec route = match.route().spec();
     long maxBody = route.maxBodyBytes() >= 0 ? route.maxBodyBytes() : defaultMaxBodyBytes;
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && parseLength(length) > maxBody) {
+    Buffer held = exchange.heldBody(); // a policy (the WAF) read it already
+    if (length != null && parseLength(length) > maxBody || held != null && held.length() > maxBody) {
       return Future.failedFuture(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
           "body: larger than the " + maxBody + " bytes route " + route.id() + " accepts"));
     }
@@ -163,8 +170,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return HANDED_OFF;
     }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
+    if (held != null) {
+      return send(ctx, match, target, uri, held, deadline, retryable, maxBody, service, shadowed ? shadow : null);
+    }
     if ((retryable || shadowed || service) && Framing.hasBody(req)) {
-      return readBody(req, maxBody, route.id()).compose(buffered -> send(ctx, match, target, uri, buffered, deadline,
+      return exchange.body(maxBody, "route " + route.id()).compose(buffered -> send(ctx, match, target, uri, buffered, deadline,
           retryable, maxBody, service, shadowed ? shadow : null));
     }
     // nothing to hold: the body, if any, streams through
@@ -253,24 +263,6 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       }
     }
     return WeightedRandom.pick(targets, TargetSpec::weight);
-  }
-
-  private static Future<Buffer> readBody(HttpServerRequest req, long maxBody, String routeId) {
-    Promise<Buffer> promise = Promise.promise();
-    Buffer body = Buffer.buffer();
-    req.handler(chunk -> {
-      if (body.length() + chunk.length() > maxBody) {
-        req.handler(null);
-        promise.tryFail(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
-            "body: larger than the " + maxBody + " bytes route " + routeId + " accepts"));
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    req.exceptionHandler(promise::tryFail);
-    req.endHandler(v -> promise.tryComplete(body));
-    req.resume();
-    return promise.future();
   }
 
   private static long parseLength(String text) {

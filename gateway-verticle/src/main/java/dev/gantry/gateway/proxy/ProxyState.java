@@ -58,7 +58,12 @@ public final class ProxyState {
     this.zone = zone;
     this.breakers = new Breakers(vertx, registry);
     this.meters = new ProxyMeters(registry);
-    this.runtime = new PolicyRuntime(registry, connections);
+    this.runtime = new PolicyRuntime(registry, connections, new dev.gantry.gateway.observe.RecentBlocks());
+  }
+
+  /** The requests policies blocked lately, for the console. */
+  public dev.gantry.gateway.observe.RecentBlocks recentBlocks() {
+    return runtime.blocks();
   }
 
   /** Open client connections per address, across this node's listeners. */

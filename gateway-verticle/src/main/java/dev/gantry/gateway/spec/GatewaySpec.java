@@ -94,7 +94,8 @@ public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, Lis
     return fromJson(object);
   }
 
-  private static Object toJsonValue(Object yaml) {
+  /** A tree SnakeYAML loaded, as Vert.x JSON values (mappings become JsonObjects, lists JsonArrays). */
+  public static Object toJsonValue(Object yaml) {
     if (yaml instanceof java.util.Map<?, ?> map) {
       JsonObject object = new JsonObject();
       map.forEach((k, v) -> object.put(String.valueOf(k), toJsonValue(v)));

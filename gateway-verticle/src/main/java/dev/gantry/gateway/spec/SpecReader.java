@@ -36,6 +36,11 @@ public final class SpecReader {
     return new ServiceException(Failure.UNPROCESSABLE, path + ": " + what);
   }
 
+  /** The object this reader reads, as it was written. */
+  public JsonObject source() {
+    return json;
+  }
+
   /** This object's own path. */
   public String path() {
     return path;

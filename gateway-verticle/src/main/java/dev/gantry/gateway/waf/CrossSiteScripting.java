@@ -1,0 +1,87 @@
+package dev.gantry.gateway.waf;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A cross-site-scripting detector: it looks for what makes markup run code — a tag that loads or
+ * runs script ({@code <script}, {@code <iframe}, {@code <object}, {@code <meta http-equiv}…), an
+ * event-handler attribute ({@code onerror=}), a script URL ({@code javascript:alert(1)}, with
+ * whitespace or control characters hidden inside), {@code data:text/html}, a CSS
+ * {@code expression(}, {@code srcdoc=} and {@code formaction=}. Harmless markup passes:
+ * {@code <b>bold</b>}, {@code <p class="note">}, {@code a < b > c}, {@code <3}.
+ * Give it decoded values: a rule decodes URL and HTML entities first.
+ */
+final class CrossSiteScripting {
+  private CrossSiteScripting() {}
+
+  private static final Pattern TAG = Pattern.compile(
+      "<\\s*/?\\s*(?:script|iframe|frame|frameset|object|embed|applet|meta|base|link|style|import|xss|isindex|"
+          + "svg|math|template|xml|portal|set|animate|handler|listener|layer|ilayer|bgsound|xmp|plaintext)"
+          + "(?=[\\s/>]|$)");
+  /** An event handler: a separator, {@code on} and a name, then {@code =}. */
+  private static final Pattern HANDLER = Pattern.compile("(?:^|[\\s\"'`;/=(,0-9])on[a-z]{3,30}\\s*=(?!=)");
+  /** A script scheme followed by code (compacted: whitespace already gone). */
+  private static final Pattern SCHEME = Pattern.compile(
+      "(?:javascript|vbscript|livescript|mocha|jscript):.*?(?:[(`=\\[.<]|\\\\[ux][0-9a-f]|//)");
+  private static final Pattern DATA = Pattern.compile("data:(?:text/html|image/svg\\+xml|text/xml|application/"
+      + "(?:x-)?(?:javascript|ecmascript|xhtml\\+xml))");
+  private static final Pattern ATTRIBUTES = Pattern.compile(
+      "<[a-z][^>]*?[\\s\"'/](?:srcdoc|formaction|xlink:href|dynsrc|lowsrc|background|datasrc)\\s*=");
+  private static final Pattern EXPRESSION = Pattern.compile("[:=]\\s*expression\\s*\\(|-moz-binding\\s*:|"
+      + "behavior\\s*:\\s*url");
+
+  /** The suspicious part of {@code value}, or null. */
+  static String find(String value) {
+    if (!worthReading(value)) {
+      return null;
+    }
+    String v = value.toLowerCase(Locale.ROOT);
+    String hit = first(TAG, v);
+    if (hit == null) {
+      hit = first(HANDLER, v);
+    }
+    if (hit == null && (v.indexOf(':') >= 0)) {
+      String compact = compact(v);
+      hit = first(SCHEME, compact);
+      if (hit == null) {
+        hit = first(DATA, compact);
+      }
+      if (hit == null) {
+        hit = first(EXPRESSION, v);
+      }
+    }
+    if (hit == null && v.indexOf('<') >= 0) {
+      hit = first(ATTRIBUTES, v);
+    }
+    return hit;
+  }
+
+  private static boolean worthReading(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '<' || c == '=' || c == ':') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String first(Pattern p, String v) {
+    Matcher m = p.matcher(v);
+    return m.find() ? m.group().strip() : null;
+  }
+
+  /** Drops whitespace and control characters, which browsers skip inside a URL's scheme. */
+  private static String compact(String v) {
+    StringBuilder out = new StringBuilder(v.length());
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c > ' ' && c != 0x7f && c != 0xa0) {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.gantry.gateway.waf;
+
+/**
+ * One value of a request a rule can look at: {@code args:q = "1 or 1=1"}.
+ *
+ * @param index its place among the request's fields, which keys the cache of transformed values
+ */
+record Field(Collection collection, String name, String value, int index) {
+  /** How logs and problems name it: {@code args:q}, {@code headers:user-agent}, {@code path}. */
+  String variable() {
+    return name == null ? collection.key() : collection.key() + ":" + name;
+  }
+}
