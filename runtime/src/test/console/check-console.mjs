@@ -1,5 +1,6 @@
 // Drives the admin console in headless Chromium: logs in with the token, waits for the cluster
-// members, checks that the requests/s chart moves while traffic runs, saves a screenshot.
+// members, checks that the requests/s chart moves while traffic runs, reads the WAF's recent blocks,
+// saves a screenshot.
 // Usage: node check-console.mjs <console-url> <token> <expected-members> <screenshot.png>
 import { chromium } from "playwright-core";
 
@@ -26,6 +27,8 @@ try {
   result.chartMoved = first !== second;
   result.routesInChart = await page.$$eval("#chart-rps polyline", ls => ls.map(l => l.getAttribute("data-route")));
   result.status = await page.textContent("#status");
+  await page.waitForFunction(() => document.querySelectorAll("#blocks tbody tr").length >= 1, null, { timeout: 20000 });
+  result.blocks = await page.$$eval("#blocks tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin console in a real browser: headless Chromium (Debian's) driven by Playwright
  * (playwright-core from npm) logs in, sees both cluster members, and watches the requests/s chart
- * move while traffic runs. The screenshot is kept at target/console.png.
+ * move while traffic runs, and finds the WAF's blocks in their panel. The screenshot is kept at
+ * target/console.png.
  */
 class ConsoleIT {
   static final String PLAYWRIGHT = "playwright-core@1.65.1";
@@ -35,6 +37,9 @@ class ConsoleIT {
     Map<String, String> flags = TestNodes.onKitBackends(cluster);
     flags.put("admin.token", "console-token");
     flags.put("admin.port", "0");
+    Path routes = Files.createDirectories(work).resolve("waf-routes.yaml");
+    Files.writeString(routes, "policies:\n  - waf: {}\n");
+    flags.put("routes.file", routes.toString());
     Gantry first = TestNodes.start(flags);
     Map<String, String> second = new HashMap<>(flags);
     second.put("roles", "services");
@@ -43,7 +48,11 @@ class ConsoleIT {
     Vertx vertx = Vertx.vertx();
     try {
       WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(first.httpPort()));
-      long traffic = vertx.setPeriodic(20, id -> client.get("/api/products/" + (1 + id % 12)).send());
+      java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+      long traffic = vertx.setPeriodic(20, id -> {
+        long n = sent.incrementAndGet();
+        client.get("/api/products/" + (1 + n % 12) + (n % 50 == 0 ? "?q=%3Cscript%3Ealert(1)%3C/script%3E" : "")).send();
+      });
       Path screenshot = Path.of("target", "console.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);
       Process node = new ProcessBuilder("node", work.resolve("check-console.mjs").toString(),
@@ -57,6 +66,9 @@ class ConsoleIT {
       assertEquals(2, result.getJsonArray("members").size(), output);
       assertTrue(result.getBoolean("chartMoved"), "the chart moves while traffic runs: " + output);
       assertTrue(result.getJsonArray("routesInChart").contains("api.products"), output);
+      JsonArray block = result.getJsonArray("blocks").getJsonArray(0);
+      assertEquals(List.of("blocked", "941100", "xss", "args:q"), block.getList().subList(1, 5), output);
+      assertEquals("api.products", block.getString(6), output);
       assertTrue(Files.size(screenshot) > 10_000, "a screenshot was saved");
     } finally {
       vertx.close().await();
