@@ -24,7 +24,7 @@ final class CrossSiteScripting {
   private static final Pattern HANDLER = Pattern.compile("(?:^|[\\s\"'`;/=(,0-9])on[a-z]{3,30}\\s*=(?!=)");
   /** A script scheme followed by code (compacted: whitespace already gone). */
   private static final Pattern SCHEME = Pattern.compile(
-      "(?:javascript|vbscript|livescript|mocha|jscript):.*?(?:[(`=\\[.<]|\\\\[ux][0-9a-f]|//)");
+      "(?:javascript|vbscript|livescript|mocha|jscript):.*?(?:[(`=\\[<]|[a-z0-9_$\\])]\\.[a-z_$]|\\\\[ux][0-9a-f]|//)");
   private static final Pattern DATA = Pattern.compile("data:(?:text/html|image/svg\\+xml|text/xml|application/"
       + "(?:x-)?(?:javascript|ecmascript|xhtml\\+xml))");
   private static final Pattern ATTRIBUTES = Pattern.compile(
@@ -38,17 +38,19 @@ final class CrossSiteScripting {
       return null;
     }
     String v = value.toLowerCase(Locale.ROOT);
-    String hit = first(TAG, v);
-    if (hit == null) {
+    String hit = v.indexOf('<') >= 0 ? first(TAG, v) : null;
+    if (hit == null && v.indexOf('=') >= 0 && v.contains("on")) {
       hit = first(HANDLER, v);
     }
-    if (hit == null && (v.indexOf(':') >= 0)) {
+    if (hit == null && v.indexOf(':') >= 0) {
       String compact = compact(v);
-      hit = first(SCHEME, compact);
-      if (hit == null) {
+      if (compact.contains("script:") || compact.contains("mocha:")) {
+        hit = first(SCHEME, compact);
+      }
+      if (hit == null && compact.contains("data:")) {
         hit = first(DATA, compact);
       }
-      if (hit == null) {
+      if (hit == null && (v.contains("expression") || v.contains("-moz-binding") || v.contains("behavior"))) {
         hit = first(EXPRESSION, v);
       }
     }

@@ -109,10 +109,24 @@ interface Operator {
     } catch (PatternSyntaxException e) {
       throw SpecReader.invalid(path, "not a valid regular expression: " + e.getDescription());
     }
-    return v -> {
-      Matcher m = pattern.matcher(v);
+    return new Regex(pattern, Prefilter.of(regex));
+  }
+
+  /**
+   * A regular expression, with the literals one of which any match holds (null when they could
+   * not be read): values without them are passed over before the backtracking engine runs.
+   */
+  record Regex(Pattern pattern, Prefilter prefilter) implements Operator {
+    @Override
+    public String find(String value) {
+      return prefilter != null && !prefilter.mayMatch(value) ? null : run(value);
+    }
+
+    /** The engine alone, for a caller that has checked the literals itself. */
+    String run(String value) {
+      Matcher m = pattern.matcher(value);
       return m.find() ? m.group() : null;
-    };
+    }
   }
 
   /** {@code byte-range: "1-255"} or {@code "9,10,13,32-126,128-255"}: matches a character outside. */

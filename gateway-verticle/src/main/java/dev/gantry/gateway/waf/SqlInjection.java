@@ -15,6 +15,8 @@ import java.util.Set;
  */
 final class SqlInjection {
   private static final int MAX_TOKENS = 96;
+  private static final java.util.regex.Pattern NUMBER_TEXT =
+      java.util.regex.Pattern.compile("0x[0-9a-f]+|0b[01]+|[0-9]+(?:\\.[0-9]*)?(?:e[0-9]+)?");
 
   private SqlInjection() {}
 
@@ -34,16 +36,42 @@ final class SqlInjection {
     return hit;
   }
 
-  /** Plain words and numbers cannot inject: skip the tokenizer unless a character could. */
+  /** Words that can start an injection without punctuation ({@code -1 union select 1,2}). */
+  private static final String[] BARE = {"union", "select", "order", "waitfor", "information_schema", "sysobjects",
+      "syscolumns", "sqlite_", "pg_", "xp_", "sp_", "msysobjects", "all_tables", "user_tables", "dba_users",
+      "mysql.user", "outfile", "dumpfile", "infile"};
+
+  /**
+   * Whether the tokenizer has anything to find: SQL's punctuation (quotes, comments, operators,
+   * parentheses, {@code ;}, {@code @}), a word that starts an injection alone, or a number
+   * followed by a boolean ({@code 1 or true}). Prose without any of these is passed over.
+   */
   private static boolean worthReading(String v) {
     for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
-          || c >= 0x80)) {
+      switch (v.charAt(i)) {
+        case '\'', '"', '`', ';', '#', '=', '(', ')', '<', '>', '|', '&', '@', '!', '~', '^', '*' -> {
+          return true;
+        }
+        case '-' -> {
+          if (i + 1 < v.length() && v.charAt(i + 1) == '-') {
+            return true;
+          }
+        }
+        default -> { }
+      }
+    }
+    String lower = v.toLowerCase(Locale.ROOT);
+    for (String word : BARE) {
+      if (lower.contains(word)) {
         return true;
       }
     }
-    return false;
+    int start = 0;
+    while (start < lower.length() && (lower.charAt(start) == ' ' || lower.charAt(start) == '-' || lower.charAt(start) == '+')) {
+      start++;
+    }
+    return start < lower.length() && Character.isDigit(lower.charAt(start))
+        && (lower.contains(" or ") || lower.contains(" and ") || lower.contains(" xor ") || lower.contains(" div "));
   }
 
   // token types
@@ -281,8 +309,7 @@ final class SqlInjection {
           i++;
         }
         String text = v.substring(start, i);
-        out[n++] = new Token(text.matches("(?:0x[0-9a-f]+|0b[01]+|[0-9]+(?:\\.[0-9]*)?(?:e[0-9]+)?)") ? NUMBER : WORD,
-            text, start, i);
+        out[n++] = new Token(NUMBER_TEXT.matcher(text).matches() ? NUMBER : WORD, text, start, i);
       } else if (identifierPart(c)) {
         while (i < len && (identifierPart(v.charAt(i)) || v.charAt(i) == '.' && i + 1 < len
             && identifierPart(v.charAt(i + 1)))) {

@@ -293,11 +293,18 @@ public enum Transform {
     if (plain) {
       return v;
     }
-    String lower = v.toLowerCase(Locale.ROOT).replaceAll("\\$\\{ifs\\}|\\$ifs(?:\\$\\d)?", " ");
+    String lower = v.toLowerCase(Locale.ROOT);
     StringBuilder out = new StringBuilder(lower.length());
     for (int i = 0; i < lower.length(); i++) {
       char c = lower.charAt(i);
-      if (c != '\\' && c != '\'' && c != '"' && c != '^') {
+      if (c == '$' && lower.startsWith("ifs", i + 1) || c == '$' && lower.startsWith("{ifs}", i + 1)) {
+        boolean braced = lower.charAt(i + 1) == '{';
+        i += braced ? 5 : 3;
+        if (!braced && i + 2 < lower.length() && lower.charAt(i + 1) == '$' && Character.isDigit(lower.charAt(i + 2))) {
+          i += 2; // $IFS$9
+        }
+        out.append(' ');
+      } else if (c != '\\' && c != '\'' && c != '"' && c != '^') {
         out.append(c);
       }
     }

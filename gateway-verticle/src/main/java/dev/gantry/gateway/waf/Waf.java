@@ -11,6 +11,7 @@ import dev.gantry.gateway.policy.RouteExchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
@@ -37,7 +38,12 @@ public final class Waf implements Policy {
   private final WafRule[] rules;
   /** Per rule (same index): its exclusions, or null. */
   private final Exclusion[][] exclusions;
-  private final int chains;
+  private final WafRequest.Chains chains;
+  /** Per transform chain (the last slot: none), the literals of its conditions' regexes in one automaton. */
+  private final LiteralScan[] scans;
+  /** Per rule (same index), its conditions' numbers, which key the per-request memo of outcomes. */
+  private final int[][] ids;
+  private final int conditionCount;
   private final MeterRegistry registry;
   private final RecentBlocks blocks;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -57,8 +63,34 @@ public final class Waf implements Policy {
     }
     this.rules = kept.toArray(WafRule[]::new);
     this.exclusions = excluded.toArray(Exclusion[][]::new);
-    this.chains = config.rules().stream().flatMap(r -> r.conditions().stream())
-        .mapToInt(WafRule.Condition::chain).max().orElse(0) + 1;
+    java.util.Map<List<Transform>, Integer> chainIds = new java.util.HashMap<>();
+    for (WafRule rule : config.rules()) {
+      for (WafRule.Condition c : rule.conditions()) {
+        if (c.transforms().length > 0) {
+          chainIds.put(List.of(c.transforms()), c.chain());
+        }
+      }
+    }
+    this.chains = new WafRequest.Chains(chainIds.keySet(), chainIds::get);
+    java.util.Map<Integer, java.util.Map<Integer, java.util.Set<String>>> literals = new java.util.HashMap<>();
+    this.ids = new int[rules.length][];
+    int next = 0;
+    for (int i = 0; i < rules.length; i++) {
+      List<WafRule.Condition> conditions = rules[i].conditions();
+      this.ids[i] = new int[conditions.size()];
+      for (int j = 0; j < conditions.size(); j++) {
+        WafRule.Condition c = conditions.get(j);
+        this.ids[i][j] = next;
+        if (c.operator() instanceof Operator.Regex rx && rx.prefilter() != null) {
+          literals.computeIfAbsent(slot(c), k -> new java.util.HashMap<>()).put(next, rx.prefilter().literals());
+        }
+        next++;
+      }
+    }
+    this.conditionCount = next;
+    int count = next;
+    this.scans = new LiteralScan[chains.size() + 1];
+    literals.forEach((slot, byCondition) -> scans[slot] = new LiteralScan(byCondition, count));
     this.registry = runtime.registry();
     this.blocks = runtime.blocks();
   }
@@ -135,6 +167,21 @@ public final class Waf implements Policy {
         .register(registry)).increment();
   }
 
+  /**
+   * Inspects a request given as parts, outside the request path (benchmarks, tools): the score
+   * and the ids of the rules that matched, most severe first.
+   *
+   * @param query the raw query string, or null
+   * @param body  the body, or null
+   */
+  public Inspection inspect(String method, String path, String query, MultiMap headers, Buffer body) {
+    Verdict v = evaluate(WafRequest.of(method, path, query, headers, "http/1.1", body), null);
+    return new Inspection(v.score, v.hits.stream().map(h -> h.rule.id()).toList());
+  }
+
+  /** What {@link #inspect} found. */
+  public record Inspection(int score, List<Integer> rules) {}
+
   record Hit(WafRule rule, Field field, String matched) {}
 
   record Verdict(int score, List<Hit> hits) {}
@@ -145,7 +192,7 @@ public final class Waf implements Policy {
     List<Hit> hits = List.of();
     for (int i = 0; i < rules.length; i++) {
       WafRule rule = rules[i];
-      Hit hit = match(request, rule, exclusions[i], routeId);
+      Hit hit = match(request, rule, ids[i], exclusions[i], routeId);
       if (hit != null) {
         if (hits.isEmpty()) {
           hits = new ArrayList<>(2);
@@ -163,10 +210,11 @@ public final class Waf implements Policy {
     return new Verdict(score, hits);
   }
 
-  private Hit match(WafRequest request, WafRule rule, Exclusion[] excluded, String routeId) {
+  private Hit match(WafRequest request, WafRule rule, int[] conditionIds, Exclusion[] excluded, String routeId) {
     Hit first = null;
-    for (WafRule.Condition condition : rule.conditions()) {
-      Hit hit = match(request, rule, condition, excluded, routeId);
+    List<WafRule.Condition> conditions = rule.conditions();
+    for (int j = 0; j < conditions.size(); j++) {
+      Hit hit = match(request, rule, conditions.get(j), conditionIds[j], excluded, routeId);
       if (hit == null) {
         return null;
       }
@@ -177,19 +225,31 @@ public final class Waf implements Policy {
     return first;
   }
 
-  private Hit match(WafRequest request, WafRule rule, WafRule.Condition condition, Exclusion[] excluded,
+  private Hit match(WafRequest request, WafRule rule, WafRule.Condition condition, int id, Exclusion[] excluded,
       String routeId) {
-    for (Target target : condition.targets()) {
-      if (target.exclude()) {
-        continue;
-      }
+    int conditions = conditionCount;
+    for (Target target : condition.include()) {
       for (Field field : request.fields(target.collection())) {
-        if (!target.covers(field) || left(condition, field) || excluded != null && spared(excluded, field, routeId)) {
+        if (!target.covers(field) || condition.exclude().length > 0 && left(condition, field)
+            || excluded != null && spared(excluded, field, routeId)) {
           continue;
         }
-        String value = request.value(field, condition.transforms(), condition.chain(), chains);
-        String found = condition.operator().find(value);
-        if (condition.negate() ? found == null : found != null) {
+        byte known = request.outcome(id, conditions, field);
+        if (known == 1) {
+          continue; // this text was tested already, in another field
+        }
+        String value = request.value(field, condition.transforms().length == 0 ? -1 : condition.chain(), chains);
+        String found;
+        if (condition.operator() instanceof Operator.Regex rx && rx.prefilter() != null) {
+          int slot = slot(condition);
+          long[] present = request.literals(slot, scans.length, field, scans[slot], value);
+          found = (present[id >>> 6] & 1L << (id & 63)) == 0 ? null : rx.run(value);
+        } else {
+          found = condition.operator().find(value);
+        }
+        boolean matched = condition.negate() ? found == null : found != null;
+        request.outcome(id, conditions, field, matched);
+        if (matched) {
           return new Hit(rule, field, found == null ? value : found);
         }
       }
@@ -197,9 +257,14 @@ public final class Waf implements Policy {
     return null;
   }
 
+  /** The slot of a condition's transform chain among {@link #scans}. */
+  private int slot(WafRule.Condition c) {
+    return c.transforms().length == 0 ? chains.size() : c.chain();
+  }
+
   private static boolean left(WafRule.Condition condition, Field field) {
-    for (Target t : condition.targets()) {
-      if (t.exclude() && t.covers(field)) {
+    for (Target t : condition.exclude()) {
+      if (t.covers(field)) {
         return true;
       }
     }

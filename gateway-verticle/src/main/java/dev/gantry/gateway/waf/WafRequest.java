@@ -1,11 +1,12 @@
 package dev.gantry.gateway.waf;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,13 +23,16 @@ import java.util.Map;
  * refuse it. Transformed values are cached per transform chain, computed when first asked for.
  */
 final class WafRequest {
-  static final int MAX_ARGS = 1000;
+  static final int MAX_ARGS = 10_000;
   static final int MAX_JSON_DEPTH = 64;
 
   private final List<Field>[] byCollection;
-  private int count;
+  /** Distinct values, numbered: an array of objects repeats its keys and often its values. */
+  private final java.util.HashMap<String, Integer> values = new java.util.HashMap<>();
   private int args;
   private String[][] transformed;
+  /** Per condition, per distinct value: 0 not tested yet, 1 no match, 2 match. */
+  private byte[][] outcomes;
 
   @SuppressWarnings("unchecked")
   private WafRequest() {
@@ -36,16 +40,21 @@ final class WafRequest {
   }
 
   static WafRequest of(HttpServerRequest req, Buffer body) {
+    return of(req.method().name(), req.path(), req.query(), req.headers(),
+        req.version() == null ? "" : req.version().alpnName(), body);
+  }
+
+  /** A request given as parts: its normalised path, raw query (or null), headers and read body (or null). */
+  static WafRequest of(String method, String path, String query, MultiMap headers, String protocol, Buffer body) {
     WafRequest r = new WafRequest();
-    r.add(Collection.METHOD, null, req.method().name());
-    r.add(Collection.PATH, null, req.path());
-    r.add(Collection.PROTOCOL, null, req.version() == null ? "" : req.version().alpnName());
-    String query = req.query();
+    r.add(Collection.METHOD, null, method);
+    r.add(Collection.PATH, null, path);
+    r.add(Collection.PROTOCOL, null, protocol);
     if (query != null) {
       r.add(Collection.QUERY, null, query);
       r.form(query, "query");
     }
-    for (Map.Entry<String, String> h : req.headers()) {
+    for (Map.Entry<String, String> h : headers) {
       String name = h.getKey().toLowerCase(Locale.ROOT);
       r.add(Collection.HEADERS, name, h.getValue());
       r.add(Collection.HEADER_NAMES, name, name);
@@ -54,7 +63,7 @@ final class WafRequest {
       }
     }
     if (body != null) {
-      r.body(body, req.getHeader("Content-Type"));
+      r.body(body, headers.get("Content-Type"));
     }
     return r;
   }
@@ -65,7 +74,8 @@ final class WafRequest {
       list = new ArrayList<>(4);
       byCollection[c.ordinal()] = list;
     }
-    list.add(new Field(c, name, value, count++));
+    Integer index = values.putIfAbsent(value, values.size());
+    list.add(new Field(c, name, value, index == null ? values.size() - 1 : index));
   }
 
   private void arg(String name, String value) {
@@ -84,28 +94,106 @@ final class WafRequest {
     return list == null ? List.of() : list;
   }
 
-  /** {@code field}'s value through {@code chain} (numbered {@code chainId} by the policy), cached. */
-  String value(Field field, Transform[] chain, int chainId, int chains) {
-    if (chain.length == 0) {
+  /**
+   * {@code field}'s value through transform chain {@code chainId}, cached: a chain that extends
+   * another ({@code plan.parent}) starts from that one's cached value and applies only the rest.
+   */
+  String value(Field field, int chainId, Chains plan) {
+    if (chainId < 0) {
       return field.value();
     }
     if (transformed == null) {
-      transformed = new String[chains][];
+      transformed = new String[plan.size()][];
     }
     String[] cache = transformed[chainId];
     if (cache == null) {
-      cache = new String[count];
+      cache = new String[values.size()];
       transformed[chainId] = cache;
     }
     String v = cache[field.index()];
     if (v == null) {
-      v = field.value();
-      for (Transform t : chain) {
+      v = value(field, plan.parent(chainId), plan);
+      for (Transform t : plan.rest(chainId)) {
         v = t.apply(v);
       }
       cache[field.index()] = v;
     }
     return v;
+  }
+
+  private long[][][] literals;
+
+  /** Which conditions' literals {@code value} (field's value through chain {@code slot}) holds; scanned once. */
+  long[] literals(int slot, int slots, Field field, LiteralScan scan, String value) {
+    if (literals == null) {
+      literals = new long[slots][][];
+    }
+    if (literals[slot] == null) {
+      literals[slot] = new long[values.size()][];
+    }
+    long[] found = literals[slot][field.index()];
+    if (found == null) {
+      found = scan.scan(value);
+      literals[slot][field.index()] = found;
+    }
+    return found;
+  }
+
+  /** What condition {@code condition} (of {@code conditions}) found on a value before, or 0. */
+  byte outcome(int condition, int conditions, Field field) {
+    if (outcomes == null || outcomes[condition] == null) {
+      return 0;
+    }
+    return outcomes[condition][field.index()];
+  }
+
+  void outcome(int condition, int conditions, Field field, boolean matched) {
+    if (outcomes == null) {
+      outcomes = new byte[conditions][];
+    }
+    if (outcomes[condition] == null) {
+      outcomes[condition] = new byte[values.size()];
+    }
+    outcomes[condition][field.index()] = (byte) (matched ? 2 : 1);
+  }
+
+  /**
+   * The distinct transform chains of a policy's rules, each with the longest other chain it
+   * extends, so that a value goes through a shared prefix once.
+   */
+  static final class Chains {
+    private final int[] parent;
+    private final Transform[][] rest;
+
+    Chains(java.util.Collection<java.util.List<Transform>> chains, java.util.function.ToIntFunction<java.util.List<Transform>> ids) {
+      int size = chains.stream().mapToInt(ids).max().orElse(-1) + 1;
+      parent = new int[size];
+      rest = new Transform[size][];
+      for (java.util.List<Transform> chain : chains) {
+        int id = ids.applyAsInt(chain);
+        java.util.List<Transform> best = null;
+        for (java.util.List<Transform> other : chains) {
+          if (other.size() < chain.size() && !other.isEmpty() && chain.subList(0, other.size()).equals(other)
+              && (best == null || other.size() > best.size())) {
+            best = other;
+          }
+        }
+        parent[id] = best == null ? -1 : ids.applyAsInt(best);
+        rest[id] = chain.subList(best == null ? 0 : best.size(), chain.size()).toArray(Transform[]::new);
+      }
+    }
+
+    int size() {
+      return parent.length;
+    }
+
+    int parent(int id) {
+      return parent[id];
+    }
+
+    Transform[] rest(int id) {
+      return rest[id];
+    }
   }
 
   /** {@code a=1&b=2}: each name and value URL-decoded once, as the upstream's framework will. */
@@ -173,49 +261,63 @@ final class WafRequest {
     if (media.equals("application/x-www-form-urlencoded")) {
       form(text, "body");
     } else if (media.equals("application/json") || media.endsWith("+json")) {
-      json(text);
+      json(body);
     }
   }
 
-  /** Every leaf of a JSON body as an argument named by its path; keys are argument names too. */
-  private void json(String text) {
-    Object root;
-    try {
-      root = Json.decodeValue(text);
-    } catch (DecodeException e) {
-      add(Collection.ERRORS, "body", "not valid JSON");
-      return;
-    }
-    record Node(String name, Object value, int depth) {}
-    Deque<Node> todo = new ArrayDeque<>();
-    todo.push(new Node("json", root, 0));
-    while (!todo.isEmpty()) {
-      Node node = todo.pop();
-      if (node.depth > MAX_JSON_DEPTH) {
-        add(Collection.ERRORS, "body", "JSON nested deeper than " + MAX_JSON_DEPTH);
-        return;
-      }
-      if (node.value instanceof JsonObject object) {
-        for (Map.Entry<String, Object> e : object) {
-          String name = node.name + "." + e.getKey();
-          if (++args > MAX_ARGS) {
-            add(Collection.ERRORS, "args", "more than " + MAX_ARGS + " arguments");
-            return;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /**
+   * Every string leaf of a JSON body as an argument named by its path ({@code json.a.b}; array
+   * elements share their array's name), keys as argument names too. Read as a stream: a key given
+   * twice is inspected twice, whichever one the upstream's parser keeps.
+   */
+  private void json(Buffer body) {
+    Deque<String> containers = new ArrayDeque<>();
+    Deque<Boolean> objects = new ArrayDeque<>();
+    String key = null;
+    try (JsonParser p = JSON.createParser(body.getBytes())) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        String here = containers.isEmpty() ? "json" : objects.peek() ? key : containers.peek();
+        switch (t) {
+          case FIELD_NAME -> {
+            key = containers.peek() + "." + p.currentName();
+            if (!counted()) {
+              return;
+            }
+            add(Collection.ARG_NAMES, key, p.currentName());
           }
-          add(Collection.ARG_NAMES, name, e.getKey());
-          todo.push(new Node(name, e.getValue(), node.depth + 1));
+          case START_OBJECT, START_ARRAY -> {
+            if (containers.size() == MAX_JSON_DEPTH) {
+              add(Collection.ERRORS, "body", "JSON nested deeper than " + MAX_JSON_DEPTH);
+              return;
+            }
+            containers.push(here);
+            objects.push(t == JsonToken.START_OBJECT);
+          }
+          case END_OBJECT, END_ARRAY -> {
+            containers.pop();
+            objects.pop();
+          }
+          case VALUE_STRING -> {
+            if (!counted()) {
+              return;
+            }
+            add(Collection.ARGS, here, p.getText());
+          }
+          default -> { } // numbers, booleans and nulls carry no attack
         }
-      } else if (node.value instanceof JsonArray array) {
-        for (Object item : array) {
-          todo.push(new Node(node.name, item, node.depth + 1)); // elements share their array's name
-        }
-      } else if (node.value != null) {
-        if (++args > MAX_ARGS) {
-          add(Collection.ERRORS, "args", "more than " + MAX_ARGS + " arguments");
-          return;
-        }
-        add(Collection.ARGS, node.name, String.valueOf(node.value));
       }
+    } catch (IOException | RuntimeException e) {
+      add(Collection.ERRORS, "body", "not valid JSON");
     }
+  }
+
+  private boolean counted() {
+    if (++args > MAX_ARGS) {
+      add(Collection.ERRORS, "args", "more than " + MAX_ARGS + " arguments");
+      return false;
+    }
+    return true;
   }
 }

@@ -24,5 +24,11 @@ record WafRule(int id, String message, String attack, int severity, int paranoia
    *
    * @param chain the number of its transform chain, which keys the per-request cache
    */
-  record Condition(List<Target> targets, Transform[] transforms, int chain, Operator operator, boolean negate) {}
+  record Condition(List<Target> targets, Transform[] transforms, int chain, Operator operator, boolean negate,
+      Target[] include, Target[] exclude) {
+    Condition(List<Target> targets, Transform[] transforms, int chain, Operator operator, boolean negate) {
+      this(targets, transforms, chain, operator, negate, targets.stream().filter(t -> !t.exclude()).toArray(Target[]::new),
+          targets.stream().filter(Target::exclude).toArray(Target[]::new));
+    }
+  }
 }
