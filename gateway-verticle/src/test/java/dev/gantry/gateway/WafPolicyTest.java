@@ -180,6 +180,23 @@ class WafPolicyTest {
   }
 
   @Test
+  void aChunkedBodyIsReadInspectedAndForwardedWhole(Vertx vertx) {
+    start(vertx, "waf: {}");
+    String json = "{\"comment\": \"hello there\", \"n\": 1}";
+    RawHttp.Response passed = RawHttp.exchange(gw.gateway.actualPort(), "POST /public/a HTTP/1.1\r\nHost: h\r\n"
+        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "10\r\n" + json.substring(0, 16) + "\r\n" + Integer.toHexString(json.length() - 16) + "\r\n"
+        + json.substring(16) + "\r\n0\r\n\r\n");
+    assertEquals(200, passed.status(), passed.body());
+    assertEquals(json.length(), new JsonObject(passed.body()).getLong("bodyBytes"));
+    String attack = "{\"q\": \"' or 1=1--\"}";
+    RawHttp.Response blocked = RawHttp.exchange(gw.gateway.actualPort(), "POST /public/a HTTP/1.1\r\nHost: h\r\n"
+        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(attack.length()) + "\r\n" + attack + "\r\n0\r\n\r\n");
+    assertEquals(403, blocked.status());
+  }
+
+  @Test
   void multipartFieldsAreInspectedAndFileContentsAreNot(Vertx vertx) {
     start(vertx, "waf: {}");
     String boundary = "----b0undary";
