@@ -1,12 +1,13 @@
 package dev.gantry.gateway.waf;
 
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A cross-site-scripting detector: it looks for what makes markup run code — a tag that loads or
- * runs script ({@code <script}, {@code <iframe}, {@code <object}, {@code <meta http-equiv}…), an
+ * runs something whatever its attributes ({@code <script}, {@code <iframe}, {@code <object},
+ * {@code <meta}, {@code <base}, {@code <style}…; not {@code <link>} or {@code <template>}, which
+ * read as type names in {@code List<Link>}), an
  * event-handler attribute ({@code onerror=}), a script URL ({@code javascript:alert(1)}, with
  * whitespace or control characters hidden inside), {@code data:text/html}, a CSS
  * {@code expression(}, {@code srcdoc=} and {@code formaction=}. Harmless markup passes:
@@ -16,9 +17,9 @@ import java.util.regex.Pattern;
 final class CrossSiteScripting {
   private CrossSiteScripting() {}
 
+  /** Tags that load or run something whatever their attributes. */
   private static final Pattern TAG = Pattern.compile(
-      "<\\s*/?\\s*(?:script|iframe|frame|frameset|object|embed|applet|meta|base|link|style|import|xss|isindex|"
-          + "svg|math|template|xml|portal|set|animate|handler|listener|layer|ilayer|bgsound|xmp|plaintext)"
+      "<\\s*/?\\s*(?:script|iframe|frame|frameset|object|embed|applet|meta|base|style|xss|isindex|bgsound)"
           + "(?=[\\s/>]|$)");
   /** An event handler: a separator, {@code on} and a name, then {@code =}. */
   private static final Pattern HANDLER = Pattern.compile("(?:^|[\\s\"'`;/=(,0-9])on[a-z]{3,30}\\s*=(?!=)");
@@ -28,7 +29,7 @@ final class CrossSiteScripting {
   private static final Pattern DATA = Pattern.compile("data:(?:text/html|image/svg\\+xml|text/xml|application/"
       + "(?:x-)?(?:javascript|ecmascript|xhtml\\+xml))");
   private static final Pattern ATTRIBUTES = Pattern.compile(
-      "<[a-z][^>]*?[\\s\"'/](?:srcdoc|formaction|xlink:href|dynsrc|lowsrc|background|datasrc)\\s*=");
+      "<[a-z][^>]{0,2000}?[\\s\"'/](?:srcdoc|formaction|xlink:href|dynsrc|lowsrc|background|datasrc)\\s*=");
   private static final Pattern EXPRESSION = Pattern.compile("[:=]\\s*expression\\s*\\(|-moz-binding\\s*:|"
       + "behavior\\s*:\\s*url");
 
@@ -71,8 +72,8 @@ final class CrossSiteScripting {
   }
 
   private static String first(Pattern p, String v) {
-    Matcher m = p.matcher(v);
-    return m.find() ? m.group().strip() : null;
+    String found = BoundedText.find(p, v);
+    return found == null ? null : found.strip();
   }
 
   /** Drops whitespace and control characters, which browsers skip inside a URL's scheme. */

@@ -4,7 +4,6 @@ import dev.gantry.gateway.spec.SpecReader;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -124,8 +123,7 @@ interface Operator {
 
     /** The engine alone, for a caller that has checked the literals itself. */
     String run(String value) {
-      Matcher m = pattern.matcher(value);
-      return m.find() ? m.group() : null;
+      return BoundedText.find(pattern, value);
     }
   }
 

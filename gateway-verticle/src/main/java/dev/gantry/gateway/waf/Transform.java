@@ -33,7 +33,7 @@ public enum Transform {
   /** {@code &lt;}, {@code &#60;}, {@code &#x3c;} and the like, with or without the {@code ;}. */
   HTML_ENTITY_DECODE("html-entity-decode", Transform::htmlDecode),
   /** Unicode NFKC: full-width {@code ＜script＞} reads as {@code <script>}. */
-  UNICODE_NORMALIZE("unicode-normalize", v -> isAscii(v) ? v : Normalizer.normalize(v, Normalizer.Form.NFKC)),
+  UNICODE_NORMALIZE("unicode-normalize", v -> isAscii(v) ? v : Normalizer.normalize(capMarks(v), Normalizer.Form.NFKC)),
   LOWERCASE("lowercase", v -> {
     for (int i = 0; i < v.length(); i++) {
       if (Character.isUpperCase(v.charAt(i))) {
@@ -87,6 +87,32 @@ public enum Transform {
       }
     }
     return null;
+  }
+
+  /** Combining marks a character may carry before normalising (ordering them is quadratic in their number). */
+  static final int MAX_MARKS = 32;
+
+  /** Runs of more than {@link #MAX_MARKS} combining marks cut to that many: they change no letter a rule reads. */
+  private static String capMarks(String v) {
+    StringBuilder out = null;
+    int run = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      int type = Character.getType(c);
+      boolean mark = type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+          || type == Character.COMBINING_SPACING_MARK;
+      run = mark ? run + 1 : 0;
+      if (run > MAX_MARKS) {
+        if (out == null) {
+          out = new StringBuilder(v.length()).append(v, 0, i);
+        }
+        continue;
+      }
+      if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? v : out.toString();
   }
 
   private static boolean isAscii(String v) {
@@ -198,8 +224,12 @@ public enum Transform {
         boolean hex = end + 1 < v.length() && (v.charAt(end + 1) == 'x' || v.charAt(end + 1) == 'X');
         int digits = end + (hex ? 2 : 1);
         int j = digits;
+        while (j < v.length() && v.charAt(j) == '0') {
+          j++; // &#0000000058; is still ':'
+        }
+        int significant = j;
         long code = 0;
-        while (j < v.length() && j - digits < 8 && Character.digit(v.charAt(j), hex ? 16 : 10) >= 0) {
+        while (j < v.length() && j - significant < 8 && Character.digit(v.charAt(j), hex ? 16 : 10) >= 0) {
           code = code * (hex ? 16 : 10) + Character.digit(v.charAt(j), hex ? 16 : 10);
           j++;
         }

@@ -115,14 +115,26 @@ public final class Waf implements Policy {
     if (contentType == null) {
       return true; // undeclared: read as text, so that nothing escapes by leaving the header out
     }
-    String t = contentType.toLowerCase(Locale.ROOT);
-    return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data")
-        || t.startsWith("application/json") || t.contains("+json") || t.startsWith("text/") || t.contains("xml")
-        || t.startsWith("application/graphql") || t.startsWith("application/javascript");
+    String t = contentType.toLowerCase(Locale.ROOT).strip();
+    return t.isEmpty() || t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/")
+        || t.startsWith("application/json") || t.contains("+json") || t.contains("json") || t.startsWith("text/")
+        || t.contains("xml") || t.startsWith("application/graphql") || t.startsWith("application/javascript");
   }
 
+  /** Bodies larger than this are inspected on a worker thread, so that no event loop waits for them. */
+  static final int OFF_LOOP_BYTES = 64 * 1024;
+
   private Future<Reply> decide(RouteExchange exchange, Buffer body, Next next) {
-    Verdict verdict = evaluate(WafRequest.of(exchange.request(), body), exchange.routeId());
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    if (body != null && body.length() > OFF_LOOP_BYTES && context != null) {
+      // the request is only read there; its answer is written back on the event loop
+      return context.executeBlocking(() -> evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()), false)
+          .compose(verdict -> decide(exchange, verdict, next));
+    }
+    return decide(exchange, evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()), next);
+  }
+
+  private Future<Reply> decide(RouteExchange exchange, Verdict verdict, Next next) {
     if (verdict.hits.isEmpty()) {
       return next.proceed(exchange);
     }
@@ -240,14 +252,20 @@ public final class Waf implements Policy {
         }
         String value = request.value(field, condition.transforms().length == 0 ? -1 : condition.chain(), chains);
         String found;
-        if (condition.operator() instanceof Operator.Regex rx && rx.prefilter() != null) {
-          int slot = slot(condition);
-          long[] present = request.literals(slot, scans.length, field, scans[slot], value);
-          found = (present[id >>> 6] & 1L << (id & 63)) == 0 ? null : rx.run(value);
-        } else {
-          found = condition.operator().find(value);
+        boolean matched;
+        try {
+          if (condition.operator() instanceof Operator.Regex rx && rx.prefilter() != null) {
+            int slot = slot(condition);
+            long[] present = request.literals(slot, scans.length, field, scans[slot], value);
+            found = (present[id >>> 6] & 1L << (id & 63)) == 0 ? null : rx.run(value);
+          } else {
+            found = condition.operator().find(value);
+          }
+          matched = condition.negate() ? found == null : found != null;
+        } catch (BoundedText.Exhausted e) {
+          found = "(too costly to inspect: refused unread)";
+          matched = true;
         }
-        boolean matched = condition.negate() ? found == null : found != null;
         request.outcome(id, conditions, field, matched);
         if (matched) {
           return new Hit(rule, field, found == null ? value : found);

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class WafRequest {
   static final int MAX_ARGS = 10_000;
-  static final int MAX_JSON_DEPTH = 64;
+  static final int MAX_JSON_DEPTH = 256;
 
   private final List<Field>[] byCollection;
   /** Distinct values, numbered: an array of objects repeats its keys and often its values. */
@@ -247,11 +247,17 @@ final class WafRequest {
     }
   }
 
+  /**
+   * The body's arguments as its Content-Type says: form fields, multipart parts, JSON (and NDJSON)
+   * leaves, XML text and attribute values. A body of any other type that was read (text, GraphQL,
+   * none declared) is one argument, {@code args:body}, and is read as JSON too when it looks like
+   * JSON: many frameworks parse JSON whatever the request calls it.
+   */
   private void body(Buffer body, String contentType) {
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     int semi = type.indexOf(';');
     String media = (semi < 0 ? type : type.substring(0, semi)).strip();
-    if (media.equals("multipart/form-data")) {
+    if (media.startsWith("multipart/")) {
       Multipart.parse(body, contentType, this::arg, (field, file) -> add(Collection.FILES, field, file),
           error -> add(Collection.ERRORS, "body", error));
       return; // file contents are not text to read
@@ -259,9 +265,58 @@ final class WafRequest {
     String text = body.toString(StandardCharsets.UTF_8);
     add(Collection.BODY, null, text);
     if (media.equals("application/x-www-form-urlencoded")) {
-      form(text, "body");
+      form(text, "form");
     } else if (media.equals("application/json") || media.endsWith("+json")) {
-      json(body);
+      json(body, true);
+    } else if (media.equals("application/x-ndjson") || media.equals("application/jsonl")
+        || media.equals("application/json-seq") || media.equals("application/jsonlines")) {
+      for (String line : text.split("[\\r\\n\\u001e]+")) {
+        if (!line.isBlank()) {
+          json(Buffer.buffer(line), true);
+        }
+      }
+    } else if (media.contains("xml")) {
+      xml(text);
+    } else {
+      String start = text.stripLeading();
+      if (start.startsWith("{") || start.startsWith("[")) {
+        json(body, false);
+      }
+      arg("body", text);
+    }
+  }
+
+  private static final java.util.regex.Pattern XML_ATTRIBUTE =
+      java.util.regex.Pattern.compile("([\\w:.-]+)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')");
+
+  /** XML text, CDATA and attribute values as arguments ({@code xml}, {@code xml.@name}); markup is not an argument. */
+  private void xml(String text) {
+    int i = 0;
+    int len = text.length();
+    while (i < len) {
+      if (text.startsWith("<![CDATA[", i)) {
+        int end = text.indexOf("]]>", i + 9);
+        arg("xml", text.substring(i + 9, end < 0 ? len : end));
+        i = end < 0 ? len : end + 3;
+      } else if (text.startsWith("<!--", i)) {
+        int end = text.indexOf("-->", i + 4);
+        i = end < 0 ? len : end + 3;
+      } else if (text.charAt(i) == '<') {
+        int end = text.indexOf('>', i);
+        String tag = text.substring(i, end < 0 ? len : end);
+        java.util.regex.Matcher a = XML_ATTRIBUTE.matcher(tag);
+        while (a.find()) {
+          arg("xml.@" + a.group(1), a.group(2) != null ? a.group(2) : a.group(3));
+        }
+        i = end < 0 ? len : end + 1;
+      } else {
+        int end = text.indexOf('<', i);
+        String content = text.substring(i, end < 0 ? len : end);
+        if (!content.isBlank()) {
+          arg("xml", content);
+        }
+        i = end < 0 ? len : end;
+      }
     }
   }
 
@@ -272,7 +327,7 @@ final class WafRequest {
    * elements share their array's name), keys as argument names too. Read as a stream: a key given
    * twice is inspected twice, whichever one the upstream's parser keeps.
    */
-  private void json(Buffer body) {
+  private void json(Buffer body, boolean declared) {
     Deque<String> containers = new ArrayDeque<>();
     Deque<Boolean> objects = new ArrayDeque<>();
     String key = null;
@@ -309,7 +364,9 @@ final class WafRequest {
         }
       }
     } catch (IOException | RuntimeException e) {
-      add(Collection.ERRORS, "body", "not valid JSON");
+      if (declared) {
+        add(Collection.ERRORS, "body", "not valid JSON");
+      }
     }
   }
 
