@@ -72,7 +72,7 @@ class WafCorpusTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sqli", "xss", "traversal", "rce", "lfi", "rfi", "php", "java"})
+  @ValueSource(strings = {"sqli", "xss", "traversal", "rce", "lfi", "rfi", "php", "java", "template"})
   void everyAttackOfTheClassIsBlockedWhereverItIsPut(String attackClass) {
     List<String> missed = new ArrayList<>();
     for (String payload : lines("attacks/" + attackClass + ".txt")) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 final class BoundedText implements CharSequence {
   /** Characters read per character of the value, on top of {@link #BASE}: generous for any sane pattern. */
-  static final int PER_CHAR = 48;
+  static final int PER_CHAR = 256;
   static final int BASE = 100_000;
 
   private final String text;

@@ -191,7 +191,9 @@ final class SqlInjection {
     Token start = core[0];
     // 'a' 'b' (adjacent strings concatenate) and '+0 (arithmetic) continue the first operand
     i++;
-    while (i < n && (core[i].type == STRING && shift > 0 || core[i].type == ARITH && i + 1 < n && operand(core[i + 1]))) {
+    // (a '+' the URL decoding turned into a space leaves '' 0 or …: a number right after the string)
+    while (i < n && (core[i].type == STRING && shift > 0 || core[i].type == NUMBER && shift > 0 && i == 1
+        || core[i].type == ARITH && i + 1 < n && operand(core[i + 1]))) {
       i += core[i].type == ARITH ? 2 : 1;
     }
     Token second = i < n ? core[i] : null;

@@ -334,11 +334,25 @@ public enum Transform {
           i += 2; // $IFS$9
         }
         out.append(' ');
+      } else if (c == '$' && i + 1 < lower.length() && (lower.charAt(i + 1) == '@' || lower.charAt(i + 1) == '*'
+          || Character.isDigit(lower.charAt(i + 1)))) {
+        i++; // $@, $*, $1: empty in an injected command, they only split a word
+      } else if (c == '$' && i + 1 < lower.length() && lower.charAt(i + 1) == '{' && variableEnd(lower, i + 2) > 0) {
+        i = variableEnd(lower, i + 2); // ${x}: an unset variable splitting a word
       } else if (c != '\\' && c != '\'' && c != '"' && c != '^') {
         out.append(c);
       }
     }
     return out.toString();
+  }
+
+  /** The index of the {@code }} closing a variable name that starts at {@code from}, or -1. */
+  private static int variableEnd(String v, int from) {
+    int i = from;
+    while (i < v.length() && i - from < 32 && (Character.isLetterOrDigit(v.charAt(i)) || v.charAt(i) == '_')) {
+      i++;
+    }
+    return i > from && i < v.length() && v.charAt(i) == '}' && !Character.isDigit(v.charAt(from)) ? i : -1;
   }
 
   private static String cmdLine(String v) {
