@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.gateway.edge.EdgeOptions;
 import dev.gantry.testkit.RawHttp;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +162,38 @@ class SlowClientTest {
       http.send("POST /nowhere HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\nx");
       assertEquals(404, http.read().status());
       assertTrue(http.closedByServer());
+    }
+  }
+
+  @Test
+  void aTricklingBodyIsCutWhileIdleConnectionsTimeOutInEverySweep(Vertx vertx) throws Exception {
+    gw.stop();
+    // Limits of 1.2 s are swept every 60 ms: a new idle connection every 5 ms puts about a dozen
+    // past the header limit in every sweep.
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+        "{id: public, match: {path: /public/**}, upstream: up}"), new EdgeOptions(1_200, 1_200, 1_000, false));
+    // Closing an idle connection used to throw out of the sweep, which then never looked at bodies.
+    List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(unhandled::add);
+    NetClient net = vertx.createNetClient();
+    long idlers = -1;
+    try {
+      // Connections that never send a byte, from before the body starts until it is answered.
+      Promise<Void> firstClosed = Promise.promise();
+      net.connect(port(), "127.0.0.1").await().closeHandler(v -> firstClosed.tryComplete());
+      idlers = vertx.setPeriodic(5, id -> net.connect(port(), "127.0.0.1"));
+      firstClosed.future().await(10, TimeUnit.SECONDS);
+
+      NetSocket slow = net.connect(port(), "127.0.0.1").await();
+      Promise<String> answered = Promise.promise();
+      slow.handler(bytes -> answered.tryComplete(bytes.toString(StandardCharsets.ISO_8859_1)));
+      slow.write("POST /public/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nx").await();
+      String head = answered.future().await(10, TimeUnit.SECONDS);
+      assertTrue(head.startsWith("HTTP/1.1 408 "), head);
+      assertTrue(unhandled.isEmpty(), () -> "a sweep failed: " + unhandled);
+    } finally {
+      vertx.cancelTimer(idlers);
+      net.close().await();
     }
   }
 

@@ -346,11 +346,16 @@ public final class EdgeGuard {
 
   private void sweep() {
     long now = System.currentTimeMillis();
-    connections.forEach((connection, watch) -> {
+    // Closing a connection can take it out of the table at once (its close listener), so the
+    // overdue ones are gathered first: closing them while iterating the table would throw and
+    // end the sweep before the bodies were looked at.
+    List<ConnectionWatch> overdue = new ArrayList<>();
+    connections.values().forEach(watch -> {
       if (watch.headersOverdue(now, options.headerTimeoutMillis())) {
-        watch.timeOut(options.headerTimeoutMillis());
+        overdue.add(watch);
       }
     });
+    overdue.forEach(watch -> watch.timeOut(options.headerTimeoutMillis()));
     bodies.removeIf(body -> {
       HttpServerRequest request = body.request();
       if (request.isEnded() || request.response().closed()) {
