@@ -43,6 +43,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
       HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
   static final int TEE_LIMIT = 1 << 20;
+  /** Bodies up to this length (by Content-Length) are read whole before the upstream is called. */
+  static final long READ_FIRST_BYTES = 64 * 1024;
   public static final String SHADOW_HEADER = "X-Gantry-Shadow";
   /** Names the node whose service instance answered. */
   public static final String SERVED_BY_HEADER = "X-Gantry-Served-By";
@@ -173,7 +175,10 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     if (held != null) {
       return send(ctx, match, target, uri, held, deadline, retryable, maxBody, service, shadowed ? shadow : null);
     }
-    if ((retryable || shadowed || service) && Framing.hasBody(req)) {
+    // A small body is read before an upstream connection is taken, as nginx does: a client that
+    // sends it slowly holds only its own connection, never one of the pool's.
+    boolean small = length != null && parseLength(length) <= READ_FIRST_BYTES;
+    if ((retryable || shadowed || service || small) && Framing.hasBody(req)) {
       return exchange.body(maxBody, "route " + route.id()).compose(buffered -> send(ctx, match, target, uri, buffered, deadline,
           retryable, maxBody, service, shadowed ? shadow : null));
     }
