@@ -18,6 +18,7 @@ import dev.gantry.gateway.upstream.WeightedRandom;
 import dev.gantry.gateway.upstream.UpstreamPool;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
@@ -179,8 +180,9 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     // sends it slowly holds only its own connection, never one of the pool's.
     boolean small = length != null && parseLength(length) <= READ_FIRST_BYTES;
     if ((retryable || shadowed || service || small) && Framing.hasBody(req)) {
-      return exchange.body(maxBody, "route " + route.id()).compose(buffered -> send(ctx, match, target, uri, buffered, deadline,
-          retryable, maxBody, service, shadowed ? shadow : null));
+      return withinDeadline(exchange.body(maxBody, "route " + route.id()), deadline, route.id())
+          .compose(buffered -> send(ctx, match, target, uri, buffered, deadline, retryable, maxBody, service,
+              shadowed ? shadow : null));
     }
     // nothing to hold: the body, if any, streams through
     return send(ctx, match, target, uri, null, deadline, retryable, maxBody, service, shadowed ? shadow : null);
@@ -268,6 +270,25 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       }
     }
     return WeightedRandom.pick(targets, TargetSpec::weight);
+  }
+
+  /** The body read, or TIMEOUT at the route's deadline (which {@link #fail} answers 408: the client was slow). */
+  private Future<Buffer> withinDeadline(Future<Buffer> body, long deadline, String routeId) {
+    if (body.isComplete()) {
+      return body;
+    }
+    Promise<Buffer> bounded = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> bounded.tryFail(
+        new ServiceException(Failure.TIMEOUT, "route " + routeId + ": the body did not arrive before the deadline")));
+    body.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        bounded.tryComplete(ar.result());
+      } else {
+        bounded.tryFail(ar.cause());
+      }
+    });
+    return bounded.future();
   }
 
   private static long parseLength(String text) {
