@@ -62,7 +62,7 @@ public final class WafType implements PolicyType<WafConfig> {
     List<WafRule> rules = new ArrayList<>(config.bool("default-rules", true) ? defaults() : List.of());
     Set<Integer> ids = new HashSet<>();
     rules.forEach(r -> ids.add(r.id()));
-    Chains chains = new Chains(rules);
+    ChainIds chains = new ChainIds(rules);
     for (SpecReader r : config.objects("rules")) {
       WafRule rule = rule(r, chains);
       if (!ids.add(rule.id())) {
@@ -104,7 +104,7 @@ public final class WafType implements PolicyType<WafConfig> {
       throw new IllegalStateException(DEFAULT_RULES + " must hold rules:");
     }
     SpecReader reader = SpecReader.of(root, DEFAULT_RULES);
-    Chains chains = new Chains(List.of());
+    ChainIds chains = new ChainIds(List.of());
     List<WafRule> rules = new ArrayList<>();
     Set<Integer> ids = new HashSet<>();
     for (SpecReader r : reader.objects("rules")) {
@@ -119,10 +119,10 @@ public final class WafType implements PolicyType<WafConfig> {
   }
 
   /** Numbers distinct transform chains, so that each value is transformed once per chain per request. */
-  static final class Chains {
+  static final class ChainIds {
     private final Map<List<Transform>, Integer> ids = new LinkedHashMap<>();
 
-    Chains(List<WafRule> known) {
+    ChainIds(List<WafRule> known) {
       for (WafRule rule : known) {
         for (WafRule.Condition c : rule.conditions()) {
           ids.putIfAbsent(List.of(c.transforms()), c.chain());
@@ -135,7 +135,7 @@ public final class WafType implements PolicyType<WafConfig> {
     }
   }
 
-  private static WafRule rule(SpecReader r, Chains chains) {
+  private static WafRule rule(SpecReader r, ChainIds chains) {
     r.only(RULE_FIELDS);
     int id = (int) r.integer("id", -1, 1, 999_999_999);
     if (id < 0) {
@@ -163,7 +163,7 @@ public final class WafType implements PolicyType<WafConfig> {
     return new WafRule(id, message, attack, WafRule.score(severity), paranoia, List.copyOf(conditions));
   }
 
-  private static WafRule.Condition condition(SpecReader r, Chains chains) {
+  private static WafRule.Condition condition(SpecReader r, ChainIds chains) {
     List<String> texts = r.strings("targets");
     if (texts.isEmpty()) {
       throw SpecReader.invalid(r.path("targets"), "is required: where the rule looks, such as [args, headers:user-agent]");

@@ -1,0 +1,179 @@
+package dev.gantry.gateway.waf;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@code waf} policy's rules compiled for evaluation: the rules of its paranoia level less those
+ * excluded everywhere, each condition numbered (the per-request memo of outcomes is keyed by it),
+ * the transform chains planned to share prefixes, and each chain's regex literals in one
+ * automaton. Immutable; {@link #evaluate} is called on any thread.
+ */
+final class RuleSet {
+  private final boolean block;
+  private final int threshold;
+  private final WafRule[] rules;
+  /** Per rule (same index): its exclusions, or null. */
+  private final Exclusion[][] exclusions;
+  private final WafRequest.Chains chains;
+  /** Per transform chain (the last slot: none), the literals of its conditions' regexes in one automaton. */
+  private final LiteralScan[] scans;
+  /** Per rule (same index), its conditions' numbers, which key the per-request memo of outcomes. */
+  private final int[][] ids;
+  private final int conditionCount;
+
+  RuleSet(WafConfig config) {
+    this.block = config.block();
+    this.threshold = config.threshold();
+    List<WafRule> active = config.rules().stream().filter(r -> r.paranoia() <= config.paranoia()).toList();
+    List<WafRule> kept = new ArrayList<>();
+    List<Exclusion[]> excluded = new ArrayList<>();
+    for (WafRule rule : active) {
+      List<Exclusion> own = config.exclusions().stream().filter(e -> e.covers(rule.id())).toList();
+      if (own.stream().anyMatch(e -> e.target() == null && e.routes().isEmpty())) {
+        continue; // off everywhere
+      }
+      kept.add(rule);
+      excluded.add(own.isEmpty() ? null : own.toArray(Exclusion[]::new));
+    }
+    this.rules = kept.toArray(WafRule[]::new);
+    this.exclusions = excluded.toArray(Exclusion[][]::new);
+    Map<List<Transform>, Integer> chainIds = new HashMap<>();
+    for (WafRule rule : config.rules()) {
+      for (WafRule.Condition c : rule.conditions()) {
+        if (c.transforms().length > 0) {
+          chainIds.put(List.of(c.transforms()), c.chain());
+        }
+      }
+    }
+    this.chains = new WafRequest.Chains(chainIds.keySet(), chainIds::get);
+    Map<Integer, Map<Integer, Set<String>>> literals = new HashMap<>();
+    this.ids = new int[rules.length][];
+    int next = 0;
+    for (int i = 0; i < rules.length; i++) {
+      List<WafRule.Condition> conditions = rules[i].conditions();
+      this.ids[i] = new int[conditions.size()];
+      for (int j = 0; j < conditions.size(); j++) {
+        WafRule.Condition c = conditions.get(j);
+        this.ids[i][j] = next;
+        if (c.operator() instanceof Operator.Regex rx && rx.prefilter() != null) {
+          literals.computeIfAbsent(slot(c), k -> new HashMap<>()).put(next, rx.prefilter().literals());
+        }
+        next++;
+      }
+    }
+    this.conditionCount = next;
+    int count = next;
+    this.scans = new LiteralScan[chains.size() + 1];
+    literals.forEach((slot, byCondition) -> scans[slot] = new LiteralScan(byCondition, count));
+
+
+  }
+
+  record Hit(WafRule rule, Field field, String matched) {}
+
+  record Verdict(int score, List<Hit> hits) {}
+
+  /** Runs the rules; in block mode it stops once the score reaches the threshold. */
+  Verdict evaluate(WafRequest request, String routeId) {
+    int score = 0;
+    List<Hit> hits = List.of();
+    for (int i = 0; i < rules.length; i++) {
+      WafRule rule = rules[i];
+      Hit hit = match(request, rule, ids[i], exclusions[i], routeId);
+      if (hit != null) {
+        if (hits.isEmpty()) {
+          hits = new ArrayList<>(2);
+        }
+        hits.add(hit);
+        score += rule.severity();
+        if (block && score >= threshold) {
+          break;
+        }
+      }
+    }
+    if (hits.size() > 1) { // the most severe match is the one named
+      hits.sort((a, b) -> Integer.compare(b.rule.severity(), a.rule.severity()));
+    }
+    return new Verdict(score, hits);
+  }
+
+  private Hit match(WafRequest request, WafRule rule, int[] conditionIds, Exclusion[] excluded, String routeId) {
+    Hit first = null;
+    List<WafRule.Condition> conditions = rule.conditions();
+    for (int j = 0; j < conditions.size(); j++) {
+      Hit hit = match(request, rule, conditions.get(j), conditionIds[j], excluded, routeId);
+      if (hit == null) {
+        return null;
+      }
+      if (first == null) {
+        first = hit;
+      }
+    }
+    return first;
+  }
+
+  private Hit match(WafRequest request, WafRule rule, WafRule.Condition condition, int id, Exclusion[] excluded,
+      String routeId) {
+    int conditions = conditionCount;
+    for (Target target : condition.include()) {
+      for (Field field : request.fields(target.collection())) {
+        if (!target.covers(field) || condition.exclude().length > 0 && left(condition, field)
+            || excluded != null && spared(excluded, field, routeId)) {
+          continue;
+        }
+        byte known = request.outcome(id, conditions, field);
+        if (known == 1) {
+          continue; // this text was tested already, in another field
+        }
+        String value = request.value(field, condition.transforms().length == 0 ? -1 : condition.chain(), chains);
+        String found;
+        boolean matched;
+        try {
+          if (condition.operator() instanceof Operator.Regex rx && rx.prefilter() != null) {
+            int slot = slot(condition);
+            long[] present = request.literals(slot, scans.length, field, scans[slot], value);
+            found = (present[id >>> 6] & 1L << (id & 63)) == 0 ? null : rx.run(value);
+          } else {
+            found = condition.operator().find(value);
+          }
+          matched = condition.negate() ? found == null : found != null;
+        } catch (BoundedText.Exhausted e) {
+          found = "(too costly to inspect: refused unread)";
+          matched = true;
+        }
+        request.outcome(id, conditions, field, matched);
+        if (matched) {
+          return new Hit(rule, field, found == null ? value : found);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The slot of a condition's transform chain among {@link #scans}. */
+  private int slot(WafRule.Condition c) {
+    return c.transforms().length == 0 ? chains.size() : c.chain();
+  }
+
+  private static boolean left(WafRule.Condition condition, Field field) {
+    for (Target t : condition.exclude()) {
+      if (t.covers(field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean spared(Exclusion[] excluded, Field field, String routeId) {
+    for (Exclusion e : excluded) {
+      if (e.appliesOn(routeId) && (e.target() == null || e.target().covers(field))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
