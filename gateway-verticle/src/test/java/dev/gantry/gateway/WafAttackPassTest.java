@@ -122,7 +122,12 @@ class WafAttackPassTest {
     StringBuilder deep = new StringBuilder();
     deep.append("{\"a\":".repeat(100)).append("1").append("}".repeat(100));
     assertEquals(200, post("application/json", deep.toString()), "100 levels of JSON");
-    assertEquals(8, upstream.requests.get());
+    for (String message : List.of("Hi,\r\nI'd like to know", "Thanks.\nI'd like a refund", "Hello,\n\nId number attached",
+        "Cheers,\nid", "Hi\ncat photos", "Hi\nping me", "Items:\nenv. friendly bags", "Bob\nnc state", "Hi,\nwhoami?",
+        "```python\nprint('hi')\n```", "```\nls\n```")) {
+      assertEquals(200, post("application/json", new JsonObject().put("message", message).encode()), message);
+    }
+    assertEquals(19, upstream.requests.get());
   }
 
   /**

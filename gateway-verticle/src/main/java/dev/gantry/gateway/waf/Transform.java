@@ -324,10 +324,15 @@ public enum Transform {
       return v;
     }
     String lower = v.toLowerCase(Locale.ROOT);
+    // A shell drops quotes that pair up; an odd one out ("I'd like") is prose, not quoting.
+    boolean singles = lower.chars().filter(ch -> ch == '\'').count() % 2 == 0;
+    boolean doubles = lower.chars().filter(ch -> ch == '"').count() % 2 == 0;
     StringBuilder out = new StringBuilder(lower.length());
     for (int i = 0; i < lower.length(); i++) {
       char c = lower.charAt(i);
-      if (c == '$' && lower.startsWith("ifs", i + 1) || c == '$' && lower.startsWith("{ifs}", i + 1)) {
+      if (c == '\'' && !singles || c == '"' && !doubles) {
+        out.append(c);
+      } else if (c == '$' && lower.startsWith("ifs", i + 1) || c == '$' && lower.startsWith("{ifs}", i + 1)) {
         boolean braced = lower.charAt(i + 1) == '{';
         i += braced ? 5 : 3;
         if (!braced && i + 2 < lower.length() && lower.charAt(i + 1) == '$' && Character.isDigit(lower.charAt(i + 2))) {

@@ -23,7 +23,7 @@ import java.util.Map;
  * refuse it. Transformed values are cached per transform chain, computed when first asked for.
  */
 final class WafRequest {
-  static final int MAX_ARGS = 10_000;
+  static final int MAX_ARGS = 100_000;
   static final int MAX_JSON_DEPTH = 256;
 
   private final List<Field>[] byCollection;
