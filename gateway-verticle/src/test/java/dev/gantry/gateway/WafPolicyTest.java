@@ -81,6 +81,9 @@ class WafPolicyTest {
       String line = lines.list.get(0).getFormattedMessage();
       assertTrue(line.contains("941100") && line.contains("args:json.comment"), line);
       assertFalse(line.contains("s3cr3t") || line.contains("y".repeat(100)), "no whole value, no other field: " + line);
+      assertTrue(lines.list.get(0).getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("request_id")
+          && r.getHeader("X-Request-Id") != null && r.getHeader("X-Request-Id").equals(kv.value)),
+          "the line carries the request id as a field: " + lines.list.get(0).getKeyValuePairs());
     } finally {
       waf.detachAppender(lines);
     }

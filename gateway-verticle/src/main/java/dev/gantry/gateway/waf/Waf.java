@@ -101,8 +101,11 @@ public final class Waf implements Policy {
       String excerpt = SafeText.of(first.matched().length() > EXCERPT ? first.matched().substring(0, EXCERPT) + "…"
           : first.matched());
       String requestId = exchange.envelope() == null ? null : exchange.envelope().requestId();
-      LOG.warn("waf {} request: rule {} ({}) matched {} at {}", blocking ? "blocked" : "would block",
-          first.rule().id(), first.rule().message(), SafeText.of(first.field().variable()), excerpt);
+      LOG.atWarn().addKeyValue("request_id", requestId)
+          .addKeyValue("trace_id", exchange.envelope() == null ? "-" : exchange.envelope().traceId())
+          .addKeyValue("rule", first.rule().id()).addKeyValue("route", exchange.routeId())
+          .log("waf {} request: rule {} ({}) matched {} at {}", blocking ? "blocked" : "would block",
+              first.rule().id(), first.rule().message(), SafeText.of(first.field().variable()), excerpt);
       blocks.add(new RecentBlocks.Block(System.currentTimeMillis(), blocking, first.rule().id(), first.rule().attack(),
           first.field().variable(), excerpt, verdict.score(), exchange.routeId(), exchange.request().method().name(),
           SafeText.of(exchange.request().path()), requestId));
