@@ -1,16 +1,14 @@
 package dev.gantry.gateway.waf;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A cheap test that a regular expression cannot match: the literals one of which every match
- * must contain, read from the pattern's text (as RE2 and Hyperscan do), checked in one pass over
- * the value before the backtracking engine is asked. A rule set is mostly alternations of words
+ * must contain, read from the pattern's text (as RE2 and Hyperscan do), found by an Aho–Corasick
+ * pass ({@link LiteralScan}) before the backtracking engine is asked. A rule set scans for all of a
+ * transform chain's literals at once; {@link #mayMatch} is the same test for one pattern alone. A rule set is mostly alternations of words
  * ({@code etc/passwd|boot\.ini|…}) that Java's engine tries at every position; most values hold
  * none of their literals and are passed over at the cost of a scan.
  *
@@ -18,28 +16,13 @@ import java.util.Set;
  * an alternative without a literal) yields no prefilter, and the regex always runs.
  */
 final class Prefilter {
-  /** One-character literals (ASCII). */
-  private final boolean[] singles = new boolean[128];
-  /** Per pair of first characters (ASCII), the longer literals starting with it. */
-  private final String[][] byPair = new String[128 * 128][];
-  private final String[] nonAscii;
   private final Set<String> literals;
+  /** The literals in an automaton of their own, for a caller outside a rule set's shared scan. */
+  private final LiteralScan scan;
 
   private Prefilter(Set<String> literals) {
     this.literals = Set.copyOf(literals);
-    Map<Integer, List<String>> pairs = new LinkedHashMap<>();
-    List<String> other = new ArrayList<>();
-    for (String l : literals) {
-      if (l.length() == 1 && l.charAt(0) < 128) {
-        singles[l.charAt(0)] = true;
-      } else if (l.length() >= 2 && l.charAt(0) < 128 && l.charAt(1) < 128) {
-        pairs.computeIfAbsent(l.charAt(0) * 128 + l.charAt(1), k -> new ArrayList<>()).add(l);
-      } else {
-        other.add(l);
-      }
-    }
-    pairs.forEach((pair, list) -> byPair[pair] = list.toArray(String[]::new));
-    nonAscii = other.toArray(String[]::new);
+    this.scan = new LiteralScan(Map.of(0, this.literals), 1);
   }
 
   /** The literals, one of which every match holds. */
@@ -49,33 +32,7 @@ final class Prefilter {
 
   /** Whether {@code value} holds one of the literals (if not, the regex cannot match). */
   boolean mayMatch(String value) {
-    for (String l : nonAscii) {
-      if (value.contains(l)) {
-        return true;
-      }
-    }
-    int last = value.length() - 1;
-    for (int i = 0; i <= last; i++) {
-      char c = value.charAt(i);
-      if (c >= 128) {
-        continue;
-      }
-      if (singles[c]) {
-        return true;
-      }
-      if (i < last) {
-        char d = value.charAt(i + 1);
-        String[] candidates = d < 128 ? byPair[c * 128 + d] : null;
-        if (candidates != null) {
-          for (String l : candidates) {
-            if (value.startsWith(l, i)) {
-              return true;
-            }
-          }
-        }
-      }
-    }
-    return false;
+    return (scan.scan(value)[0] & 1) != 0;
   }
 
   /** The prefilter of {@code regex}, or null when none can be read from it. */

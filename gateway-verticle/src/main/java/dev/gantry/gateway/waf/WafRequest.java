@@ -287,7 +287,9 @@ final class WafRequest {
   }
 
   private static final java.util.regex.Pattern XML_ATTRIBUTE =
-      java.util.regex.Pattern.compile("([\\w:.-]+)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)')");
+      // a name starts where the previous run of name characters ended, and is taken whole: a long
+      // run without '=' is read once, not once from each of its characters
+      java.util.regex.Pattern.compile("(?<![\\w:.-])([\\w:.-]++)\\s*+=\\s*+(?:\"([^\"]*+)\"|'([^']*+)')");
 
   /** XML text, CDATA and attribute values as arguments ({@code xml}, {@code xml.@name}); markup is not an argument. */
   private void xml(String text) {
