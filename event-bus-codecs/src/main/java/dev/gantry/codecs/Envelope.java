@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * @param requestId   the request id, echoed to clients as {@code X-Request-Id}
  * @param traceparent a W3C {@code traceparent} value
  * @param deadline    absolute deadline in epoch milliseconds
- * @param principal   the authenticated principal, {@code anonymous} when none
+ * @param principal   the authenticated principal's subject, {@code anonymous} when none
+ * @param claims      the authenticated principal in full, null when anonymous
  */
-public record Envelope(String requestId, String traceparent, long deadline, String principal) {
+public record Envelope(String requestId, String traceparent, long deadline, String principal, Principal claims) {
 
   public static final String ANONYMOUS = "anonymous";
   private static final Pattern TRACEPARENT =
@@ -29,6 +30,20 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(traceparent, "traceparent");
     Objects.requireNonNull(principal, "principal");
+  }
+
+  public Envelope(String requestId, String traceparent, long deadline, String principal) {
+    this(requestId, traceparent, deadline, principal, null);
+  }
+
+  /** This envelope, authenticated as {@code who}. */
+  public Envelope authenticated(Principal who) {
+    return new Envelope(requestId, traceparent, deadline, who.subject(), who);
+  }
+
+  /** This envelope with another deadline. */
+  public Envelope withDeadline(long at) {
+    return new Envelope(requestId, traceparent, at, principal, claims);
   }
 
   /** A new envelope for a request arriving now, keeping the caller's ids when they are valid. */
@@ -78,7 +93,9 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
           EnvelopeHeaders.DEADLINE + ": not epoch milliseconds: " + deadline);
     }
     String principal = headers.get(EnvelopeHeaders.PRINCIPAL);
-    return new Envelope(id, trace, at, principal == null ? ANONYMOUS : principal);
+    String claims = headers.get(EnvelopeHeaders.PRINCIPAL_CLAIMS);
+    return new Envelope(id, trace, at, principal == null ? ANONYMOUS : principal,
+        claims == null ? null : Principal.fromJson(claims));
   }
 
   public long remainingMillis() {
@@ -91,7 +108,11 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
 
   /** Delivery options that carry this envelope and time out when the deadline passes. */
   public DeliveryOptions deliveryOptions() {
-    return new DeliveryOptions()
+    DeliveryOptions options = new DeliveryOptions();
+    if (claims != null) {
+      options.addHeader(EnvelopeHeaders.PRINCIPAL_CLAIMS, claims.toJson().encode());
+    }
+    return options
         .setSendTimeout(Math.max(1, remainingMillis()))
         .addHeader(EnvelopeHeaders.REQUEST_ID, requestId)
         .addHeader(EnvelopeHeaders.TRACEPARENT, traceparent)

@@ -10,6 +10,8 @@ public final class EnvelopeHeaders {
   /** Absolute deadline, epoch milliseconds. */
   public static final String DEADLINE = "gantry-deadline";
   public static final String PRINCIPAL = "gantry-principal";
+  /** The authenticated principal's claims as JSON ({@link Principal#toJson()}); absent for anonymous. */
+  public static final String PRINCIPAL_CLAIMS = "gantry-principal-claims";
   /** Set on replies: the node id of the service instance that answered. */
   public static final String SERVED_BY = "gantry-served-by";
 }

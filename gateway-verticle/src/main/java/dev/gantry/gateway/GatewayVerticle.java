@@ -52,6 +52,9 @@ public final class GatewayVerticle extends VerticleBase {
   private final RecentRequests recent = new RecentRequests();
   private long specVersion;
   private MessageConsumer<JsonObject> specChanges;
+  private String pgUrl;
+  private String redisUrl;
+  private java.nio.file.Path dataDir = java.nio.file.Path.of("gantry-data");
 
   /**
    * @param registry where request and proxy metrics go
@@ -66,12 +69,24 @@ public final class GatewayVerticle extends VerticleBase {
     this.scrape = scrape;
   }
 
+  /**
+   * The cluster's backends, for policies that keep state there (rate limits in Redis, API keys in
+   * Postgres), and this node's data directory (the dev signing key). Either URL may be null.
+   */
+  public GatewayVerticle withBackends(String pgUrl, String redisUrl, java.nio.file.Path dataDir) {
+    this.pgUrl = pgUrl;
+    this.redisUrl = redisUrl;
+    this.dataDir = dataDir;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     // Active health checks only; requests go through each listener's own client.
     healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16));
-    state = new ProxyState(vertx, healthClient, options.zone(), registry);
+    state = new ProxyState(vertx, healthClient, options.zone(), registry,
+        new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir));
     SpecStore store = new SpecStore(vertx, this::apply);
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,

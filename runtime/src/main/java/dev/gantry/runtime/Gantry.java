@@ -136,10 +136,10 @@ public final class Gantry {
           LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
               : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           Codecs.register(vertx.eventBus());
-          // A node without the services role uses no backend today (no policy needs one yet):
-          // like a DB-less proxy, it starts none and needs none to be reachable.
+          // A node without the services role starts no backend and needs none to be reachable; its
+          // policies use the cluster's Redis and Postgres when another node published them.
           Future<ResolvedBackends> resolved = config.has(Role.SERVICES) ? new BackendResolver(vertx, config).resolve()
-              : Future.succeededFuture(ResolvedBackends.NONE);
+              : new BackendResolver(vertx, config).lookup();
           return resolved
               .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
                   .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))));
@@ -167,8 +167,9 @@ public final class Gantry {
   private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
       HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed) {
     String node = cluster.getNodeId();
-    ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, backends.pgUrl(),
-        backends.redisUrl(), backends.kafkaBootstrap());
+    boolean serves = config.has(Role.SERVICES); // a gateway-only node's readiness needs no backend
+    ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, serves ? backends.pgUrl() : null,
+        serves ? backends.redisUrl() : null, serves ? backends.kafkaBootstrap() : null);
     ServiceBackends services = backends.any() ? new ServiceBackends(backends.pgUrl(), config.pgPoolSize(),
         backends.redisUrl(), config.redisPoolSize(), backends.kafkaBootstrap()) : null;
     List<String> deployments = new ArrayList<>();
@@ -193,7 +194,8 @@ public final class Gantry {
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
             config.shutdownGraceMillis(), config.zone(), routes, config.adminHost(), config.adminPort(),
             config.adminToken().orElse(null), config.gatewayInstances(), new EdgeOptions(config.headerTimeoutMillis(),
-            config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c())), readiness.healthChecks(), registry, registry::scrape);
+            config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c())), readiness.healthChecks(), registry, registry::scrape)
+            .withBackends(backends.pgUrl(), backends.redisUrl(), config.dataDir().toAbsolutePath());
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });

@@ -2,6 +2,7 @@ package dev.gantry.gateway.policy;
 
 import dev.gantry.codecs.Envelope;
 import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.Principal;
 import dev.gantry.codecs.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,14 +21,36 @@ public final class RouteExchange {
   public static final String KEY = "gantry.exchange";
   private final HttpServerRequest request;
   private String routeId;
-  private final Envelope envelope;
+  private Envelope envelope;
+  private final java.util.function.Consumer<Envelope> onAuthenticated;
   private Map<String, String> decisions;
   private Future<Buffer> body;
 
   public RouteExchange(HttpServerRequest request, String routeId, Envelope envelope) {
+    this(request, routeId, envelope, e -> { });
+  }
+
+  /** @param onAuthenticated told the envelope once a policy authenticated the request (the access log, targets) */
+  public RouteExchange(HttpServerRequest request, String routeId, Envelope envelope,
+      java.util.function.Consumer<Envelope> onAuthenticated) {
     this.request = request;
     this.routeId = routeId;
     this.envelope = envelope;
+    this.onAuthenticated = onAuthenticated;
+  }
+
+  /**
+   * Notes who the request was authenticated as: the envelope (to services, upstream headers and
+   * the access log) names them from here on.
+   */
+  public void authenticate(Principal who) {
+    envelope = envelope.authenticated(who);
+    onAuthenticated.accept(envelope);
+  }
+
+  /** Who the request was authenticated as, or null while it is anonymous. */
+  public Principal principal() {
+    return envelope == null ? null : envelope.claims();
   }
 
   /** Notes the route the request matched (gateway-wide policies ran before there was one). */

@@ -1,6 +1,7 @@
 package dev.gantry.gateway.proxy;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.Principal;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
  * {@code X-Forwarded-*} are set.
  */
 public final class HttpForwarder {
+  /** The authenticated principal's subject upstream; {@code -Issuer}, {@code -Scopes}, {@code -Roles}, {@code -Consumer}, {@code -Method} beside it. */
+  public static final String PRINCIPAL_HEADER = "Gantry-Principal";
   private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
   private static final String[] NO_TOKENS = {};
   private final HttpClient client;
@@ -161,7 +164,33 @@ public final class HttpForwarder {
     if (envelope != null) {
       out.set("X-Request-Id", envelope.requestId());
       out.set("traceparent", envelope.traceparent());
+      Principal who = envelope.claims();
+      if (who != null) {
+        out.set(PRINCIPAL_HEADER, who.subject());
+        out.set(PRINCIPAL_HEADER + "-Method", who.method());
+        if (who.issuer() != null) {
+          out.set(PRINCIPAL_HEADER + "-Issuer", who.issuer());
+        }
+        if (!who.scopes().isEmpty()) {
+          out.set(PRINCIPAL_HEADER + "-Scopes", String.join(" ", who.scopes()));
+        }
+        if (!who.roles().isEmpty()) {
+          out.set(PRINCIPAL_HEADER + "-Roles", String.join(" ", who.roles()));
+        }
+        if (who.consumer() != null) {
+          out.set(PRINCIPAL_HEADER + "-Consumer", who.consumer());
+        }
+      }
     }
+  }
+
+  /**
+   * Whether a client header claims to say who the caller is ({@code Gantry-Principal…}): only the
+   * gateway says that, so a client's copy is never forwarded.
+   */
+  public static boolean spoofsPrincipal(String name) {
+    return name.length() >= PRINCIPAL_HEADER.length()
+        && name.regionMatches(true, 0, PRINCIPAL_HEADER, 0, PRINCIPAL_HEADER.length());
   }
 
   private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {
@@ -170,7 +199,7 @@ public final class HttpForwarder {
     String priorForwarded = null;
     for (Map.Entry<String, String> h : in.headers()) {
       String name = h.getKey();
-      if (!isEndToEnd(named, name)) {
+      if (!isEndToEnd(named, name) || spoofsPrincipal(name)) {
         continue;
       }
       if (name.equalsIgnoreCase("x-forwarded-for")) {

@@ -84,7 +84,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx));
+    RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx),
+        authenticated -> RequestEnvelopeHandler.rebind(ctx, authenticated));
     ctx.put(RouteExchange.KEY, exchange);
     // Matching is pure: done first, so gateway-wide policies know the route (a WAF's exclusions
     // name routes), while the route's own policies still run after the gateway-wide ones.

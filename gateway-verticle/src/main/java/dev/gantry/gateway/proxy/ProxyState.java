@@ -53,12 +53,18 @@ public final class ProxyState {
   private final PolicyRuntime runtime;
 
   public ProxyState(Vertx vertx, HttpClient client, String zone, MeterRegistry registry) {
+    this(vertx, client, zone, registry, dev.gantry.gateway.policy.NodeResources.detached());
+  }
+
+  /** @param node what policies may use of this node: Redis, Postgres, state kept across specs */
+  public ProxyState(Vertx vertx, HttpClient client, String zone, MeterRegistry registry,
+      dev.gantry.gateway.policy.NodeResources node) {
     this.vertx = vertx;
     this.client = client;
     this.zone = zone;
     this.breakers = new Breakers(vertx, registry);
     this.meters = new ProxyMeters(registry);
-    this.runtime = new PolicyRuntime(registry, connections, new dev.gantry.gateway.observe.RecentBlocks());
+    this.runtime = new PolicyRuntime(registry, connections, new dev.gantry.gateway.observe.RecentBlocks(), node);
   }
 
   /** The requests policies blocked lately, for the console. */
@@ -154,7 +160,13 @@ public final class ProxyState {
         .put("upstreams", upstreams).put("breakers", breakers.status()).put("shadows", shadowJson);
   }
 
+  /** What policies of this node share (key sets, limit stores), for the status document. */
+  public PolicyRuntime runtime() {
+    return runtime;
+  }
+
   public synchronized void close() {
     checkers.values().forEach(HealthChecker::stop);
+    runtime.node().close();
   }
 }

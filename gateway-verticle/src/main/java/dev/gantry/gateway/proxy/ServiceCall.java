@@ -55,7 +55,7 @@ final class ServiceCall {
   void serviceAttempt(Exchange ex, String path, int n, Promise<HttpReply> replied) {
     TargetSpec target = ex.target();
     Envelope incoming = RequestEnvelopeHandler.of(ex.ctx());
-    Envelope envelope = new Envelope(incoming.requestId(), incoming.traceparent(), ex.deadline(), incoming.principal());
+    Envelope envelope = incoming.withDeadline(ex.deadline());
     if (envelope.expired()) {
       replied.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id() + ": no answer from service "
           + target.label() + " before the deadline"));
@@ -65,7 +65,7 @@ final class ServiceCall {
     Map<String, String> headers = new LinkedHashMap<>();
     String[] named = HttpForwarder.connectionTokens(req.headers());
     req.headers().forEach(h -> {
-      if (HttpForwarder.isEndToEnd(named, h.getKey())) {
+      if (HttpForwarder.isEndToEnd(named, h.getKey()) && !HttpForwarder.spoofsPrincipal(h.getKey())) {
         headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b);
       }
     });

@@ -36,6 +36,12 @@ public final class RequestEnvelopeHandler implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  /** Replaces the request's envelope (a policy authenticated it): what follows sees the principal. */
+  public static void rebind(RoutingContext ctx, Envelope envelope) {
+    ctx.put(KEY, envelope);
+    EnvelopeContext.bind(envelope);
+  }
+
   public static Envelope of(RoutingContext ctx) {
     return ctx.get(KEY);
   }

@@ -61,6 +61,19 @@ public final class BackendResolver {
         .onFailure(e -> owned.forEach(EmbeddedBackend::close));
   }
 
+  /**
+   * For a node that starts no backend (a gateway-only node): the configured endpoints, else those
+   * another node published in the cluster, else none (null). Its policies (rate limits, API keys)
+   * then use the cluster's own Redis and Postgres.
+   */
+  public Future<ResolvedBackends> lookup() {
+    return vertx.sharedData().<String, String>getAsyncMap(MAP).compose(map -> Future.all(
+        config.pgUrl().map(Future::succeededFuture).orElseGet(() -> map.get("postgres")),
+        config.redisUrl().map(Future::succeededFuture).orElseGet(() -> map.get("redis")),
+        config.kafkaBootstrap().map(Future::succeededFuture).orElseGet(() -> map.get("kafka"))))
+        .map(all -> new ResolvedBackends(all.resultAt(0), all.resultAt(1), all.resultAt(2), List.of(), List.of()));
+  }
+
   private Future<String> one(AsyncMap<String, String> map, String key, Optional<String> configured,
       Callable<EmbeddedBackend> starter) {
     if (configured.isPresent()) {
