@@ -57,12 +57,26 @@ final class GatewayHarness {
     return start(vertx, yaml, GatewayOptions.defaults().withEdge(edge));
   }
 
+  /**
+   * A gateway whose policies use these backends (either URL may be null) and data directory: two
+   * harnesses on one Redis are two gateway nodes sharing a limit store.
+   */
+  static GatewayHarness start(Vertx vertx, String yaml, String pgUrl, String redisUrl, java.nio.file.Path dataDir) {
+    return start(vertx, yaml, GatewayOptions.defaults(), g -> g.withBackends(pgUrl, redisUrl, dataDir));
+  }
+
   private static GatewayHarness start(Vertx vertx, String yaml, GatewayOptions options) {
+    return start(vertx, yaml, options, g -> g);
+  }
+
+  private static GatewayHarness start(Vertx vertx, String yaml, GatewayOptions options,
+      java.util.function.UnaryOperator<GatewayVerticle> setUp) {
     Codecs.register(vertx.eventBus());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatewayVerticle gateway = new GatewayVerticle(options.withPort(0)
         .withSeed(GatewaySpec.fromYaml(yaml)).withAdmin(0, TOKEN),
         HealthChecks.create(vertx).register("ok", p -> p.complete(Status.OK())), registry, registry::scrape);
+    setUp.apply(gateway);
     String deployment = vertx.deployVerticle(gateway).await();
     GatewayHarness harness = new GatewayHarness(vertx, gateway, deployment, registry);
     // The spec store outlives a verticle on the same Vert.x: make this harness's spec the current one.
