@@ -3,6 +3,7 @@ package dev.gantry.gateway;
 import dev.gantry.codecs.Addresses;
 import dev.gantry.gateway.admin.AdminApi;
 import dev.gantry.gateway.api.ReferenceRoutes;
+import dev.gantry.gateway.auth.DevKeys;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RouteStats;
 import dev.gantry.gateway.proxy.ProxyState;
@@ -55,6 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
   private String pgUrl;
   private String redisUrl;
   private java.nio.file.Path dataDir = java.nio.file.Path.of("gantry-data");
+  private dev.gantry.gateway.policy.NodeResources node;
 
   /**
    * @param registry where request and proxy metrics go
@@ -85,13 +87,15 @@ public final class GatewayVerticle extends VerticleBase {
     // Active health checks only; requests go through each listener's own client.
     healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16));
-    state = new ProxyState(vertx, healthClient, options.zone(), registry,
-        new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir));
+    node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
+    state = new ProxyState(vertx, healthClient, options.zone(), registry, node);
     SpecStore store = new SpecStore(vertx, this::apply);
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
-    return specChanges.completion()
+    // The dev signing key (file I/O, so off the event loop) before any jwt policy asks for it.
+    return vertx.executeBlocking(() -> node.keep(DevKeys.class.getName(), () -> DevKeys.in(dataDir)))
+        .compose(keys -> specChanges.completion())
         .compose(v -> store.load(seed, ReferenceRoutes.with(GatewaySpec.EMPTY)))
         .compose(current -> {
           if (!options.seed().routes().isEmpty() && !current.spec().equals(seed)) {
@@ -161,7 +165,8 @@ public final class GatewayVerticle extends VerticleBase {
       AdminApi api = new AdminApi(options.adminToken(), store, state::spec,
           () -> state.status().put("specVersion", specVersion).put("listeners", listeners), openApi.result(), scrape)
           .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures())
-              .put("recentBlocks", state.recentBlocks().list()));
+              .put("recentBlocks", state.recentBlocks().list()))
+          .withJwks(() -> node.<DevKeys>keep(DevKeys.class.getName(), () -> DevKeys.in(dataDir)).publicKeys().toString());
       admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
       return admin.requestHandler(api.router(vertx)).listen();
     });

@@ -38,6 +38,7 @@ public final class AdminApi {
   private final Supplier<String> metrics;
   private Buffer console;
   private Supplier<JsonObject> stats;
+  private Supplier<String> jwks;
 
   public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
       Buffer openApi, Supplier<String> metrics) {
@@ -59,8 +60,22 @@ public final class AdminApi {
     return this;
   }
 
+  /**
+   * Serves the dev signing key's public half at {@code /.well-known/jwks.json}, without the admin
+   * token (it is public by nature): another gateway node, or a service, can verify dev tokens.
+   */
+  public AdminApi withJwks(Supplier<String> keySet) {
+    this.jwks = keySet;
+    return this;
+  }
+
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    if (jwks != null) {
+      router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
+          .putHeader("Content-Type", "application/jwk-set+json").putHeader("Cache-Control", "max-age=300")
+          .end(jwks.get()));
+    }
     if (console != null) {
       router.get("/console").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
           .putHeader("Cache-Control", "no-store").end(console));

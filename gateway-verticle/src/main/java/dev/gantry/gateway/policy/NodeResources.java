@@ -37,6 +37,7 @@ public final class NodeResources implements AutoCloseable {
   private volatile RedisAPI redis;
   private volatile Redis redisClient;
   private volatile Pool pg;
+  private volatile io.vertx.core.http.HttpClient http;
   private volatile int gatewayNodes = 1;
   private volatile long countTimer = -1;
 
@@ -100,6 +101,22 @@ public final class NodeResources implements AutoCloseable {
   }
 
   /**
+   * A client for the gateway's own outbound calls (key sets, discovery documents, introspection),
+   * apart from the upstream pools.
+   */
+  public io.vertx.core.http.HttpClient httpClient() {
+    if (http == null && vertx != null) {
+      synchronized (this) {
+        if (http == null) {
+          http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(3_000)
+              .setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+        }
+      }
+    }
+    return http;
+  }
+
+  /**
    * How many gateway nodes the cluster has (at least 1), from the cluster's node map, refreshed
    * every few seconds once someone asks: a limit split among nodes while the shared store is down.
    */
@@ -132,6 +149,11 @@ public final class NodeResources implements AutoCloseable {
     return (T) kept.computeIfAbsent(key, k -> make.get());
   }
 
+  /** The kept values of one kind (issuers' key-set states for the status document). */
+  public <T> java.util.List<T> keptOf(Class<T> kind) {
+    return kept.values().stream().filter(kind::isInstance).map(kind::cast).toList();
+  }
+
   @Override
   public void close() {
     if (countTimer >= 0 && vertx != null) {
@@ -146,6 +168,9 @@ public final class NodeResources implements AutoCloseable {
         }
       }
     });
+    if (http != null) {
+      http.close();
+    }
     if (redisClient != null) {
       redisClient.close();
     }

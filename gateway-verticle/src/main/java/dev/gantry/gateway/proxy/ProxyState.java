@@ -157,7 +157,9 @@ public final class ProxyState {
     JsonObject shadowJson = new JsonObject();
     shadows.forEach((id, s) -> shadowJson.put(id, s.toJson()));
     return new JsonObject().put("zone", zone).put("routes", new JsonArray(table.order()))
-        .put("upstreams", upstreams).put("breakers", breakers.status()).put("shadows", shadowJson);
+        .put("upstreams", upstreams).put("breakers", breakers.status()).put("shadows", shadowJson)
+        .put("issuers", new JsonArray(runtime.node().keptOf(dev.gantry.gateway.auth.JwtPolicy.IssuerStatus.class)
+            .stream().map(dev.gantry.gateway.auth.JwtPolicy.IssuerStatus::toJson).toList()));
   }
 
   /** What policies of this node share (key sets, limit stores), for the status document. */
