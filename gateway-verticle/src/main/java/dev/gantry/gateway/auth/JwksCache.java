@@ -122,7 +122,11 @@ public final class JwksCache {
           }
           return fetch().compose(fetched -> map.put(url, fetched.toShared()).map(fetched));
         })).andThen(ar -> lock.release()));
-    flight = started.andThen(ar -> {
+    // The flight is published before anything can complete it: a lock and map that answer at
+    // once would otherwise clear it first and leave a finished flight in place for good.
+    io.vertx.core.Promise<KeySet> landed = io.vertx.core.Promise.promise();
+    flight = landed.future();
+    started.onComplete(ar -> {
       synchronized (this) {
         flight = null;
       }
@@ -135,8 +139,9 @@ public final class JwksCache {
         LOG.warn("JWKS {}: cannot refresh the key set ({}); {}", url, ar.cause().getMessage(),
             current == null ? "no key to verify with yet" : "keeping the cached keys");
       }
+      landed.handle(ar);
     });
-    return flight;
+    return landed.future();
   }
 
   private KeySet parse(JsonObject shared) {

@@ -33,6 +33,7 @@ import java.util.Set;
  * and {@code sub}. A token that passes makes the request's {@link Principal}.
  */
 public final class JwtPolicy implements Policy {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JwtPolicy.class);
   private static final Set<JOSEObjectType> TYPES = Set.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"),
       new JOSEObjectType("application/at+jwt"));
   private final JwtConfig config;
@@ -99,6 +100,7 @@ public final class JwtPolicy implements Policy {
     }
     return issuer.verifiers(header.getKeyID()).transform(ar -> {
       if (ar.failed()) {
+        LOG.debug("jwt: no key set to verify with", ar.cause());
         exchange.decide("jwt", "keys-unavailable");
         refusals.count("jwt", exchange.routeId(), 503, "keys-unavailable");
         Reply reply = Reply.problem(Failure.UNAVAILABLE, "cannot verify tokens now: the issuer's key set is unavailable");
