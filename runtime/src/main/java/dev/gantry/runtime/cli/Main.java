@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code java -jar gantry.jar [options]}. */
-@Command(name = "gantry", mixinStandardHelpOptions = true, version = "Gantry 0.1.0",
+@Command(name = "gantry", mixinStandardHelpOptions = true, version = "Gantry 0.1.0", subcommands = TokenCommand.class,
     description = "Runs a Gantry node: gateway, services, or both, in one Hazelcast cluster.%n"
         + "Every option is also a config key (see --config, GANTRY_* env vars, -Dgantry.*).",
     footer = {"%nConfiguration keys (key, env var, default):"})
@@ -55,7 +55,8 @@ public final class Main implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Main());
     cli.getCommandSpec().usageMessage().footer(footer());
     int code = cli.execute(args);
-    if (code != 0 || cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+    if (code != 0 || cli.isUsageHelpRequested() || cli.isVersionHelpRequested()
+        || cli.getParseResult() != null && cli.getParseResult().hasSubcommand()) {
       System.exit(code);
     }
   }
