@@ -4,6 +4,8 @@ package dev.gantry.codecs;
 public final class Addresses {
   private Addresses() {}
 
+  /** Published (to every node) when an API key is revoked; the body is the key id. */
+  public static final String API_KEY_REVOKED = "gantry.api-keys.revoked";
   public static final String CATALOG_LIST = "gantry.catalog.list";
   public static final String CATALOG_GET = "gantry.catalog.get";
   public static final String INVENTORY_GET = "gantry.inventory.get";

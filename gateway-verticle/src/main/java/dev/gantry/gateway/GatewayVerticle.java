@@ -166,6 +166,7 @@ public final class GatewayVerticle extends VerticleBase {
           () -> state.status().put("specVersion", specVersion).put("listeners", listeners), openApi.result(), scrape)
           .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures())
               .put("recentBlocks", state.recentBlocks().list()))
+          .withApiKeys(() -> dev.gantry.gateway.auth.ApiKeyType.store(node))
           .withJwks(() -> node.<DevKeys>keep(DevKeys.class.getName(), () -> DevKeys.in(dataDir)).publicKeys().toString());
       admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
       return admin.requestHandler(api.router(vertx)).listen();

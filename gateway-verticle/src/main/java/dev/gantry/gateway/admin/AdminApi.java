@@ -39,6 +39,7 @@ public final class AdminApi {
   private Buffer console;
   private Supplier<JsonObject> stats;
   private Supplier<String> jwks;
+  private Supplier<dev.gantry.gateway.auth.ApiKeyStore> apiKeys;
 
   public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
       Buffer openApi, Supplier<String> metrics) {
@@ -69,6 +70,24 @@ public final class AdminApi {
     return this;
   }
 
+  /**
+   * Adds {@code POST /admin/api-keys} (issue: the key is in this one answer only),
+   * {@code GET /admin/api-keys} (list, without secrets) and {@code DELETE /admin/api-keys/{id}}
+   * (revoke, on every node). {@code store} gives null when the gateway has no Postgres.
+   */
+  public AdminApi withApiKeys(Supplier<dev.gantry.gateway.auth.ApiKeyStore> store) {
+    this.apiKeys = store;
+    return this;
+  }
+
+  private dev.gantry.gateway.auth.ApiKeyStore keyStore() {
+    dev.gantry.gateway.auth.ApiKeyStore store = apiKeys == null ? null : apiKeys.get();
+    if (store == null) {
+      throw new ServiceException(Failure.UNAVAILABLE, "API keys need Postgres (pg.url); this gateway has none");
+    }
+    return store;
+  }
+
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     if (jwks != null) {
@@ -92,6 +111,28 @@ public final class AdminApi {
     router.get("/admin/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json").end(openApi));
     router.get("/admin/status").handler(ctx -> ctx.json(status.get()));
+    router.post("/admin/api-keys").handler(ctx -> {
+      JsonObject body = body(ctx);
+      SpecReader read = SpecReader.of(body, "");
+      read.only(java.util.Set.of("consumer", "scopes", "expires-in-seconds"));
+      String consumer = read.string("consumer");
+      java.util.List<String> scopes = read.strings("scopes");
+      long ttl = read.integer("expires-in-seconds", 0, 1, 10L * 365 * 86_400);
+      keyStore().issue(consumer, scopes, ttl == 0 ? null : java.time.Instant.now().plusSeconds(ttl))
+          .onSuccess(issued -> ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store")
+              .putHeader("Content-Type", "application/json").end(issued.encode()))
+          .onFailure(ctx::fail);
+    });
+    router.get("/admin/api-keys").handler(ctx -> keyStore().list()
+        .onSuccess(all -> ctx.json(new JsonObject().put("apiKeys", all))).onFailure(ctx::fail));
+    router.delete("/admin/api-keys/:id").handler(ctx -> keyStore().revoke(ctx.pathParam("id"))
+        .onSuccess(found -> {
+          if (found) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(new ServiceException(Failure.NOT_FOUND, "id: no API key " + ctx.pathParam("id")));
+          }
+        }).onFailure(ctx::fail));
     router.get("/admin/stats").handler(ctx -> {
       if (stats == null) {
         throw new ServiceException(Failure.NOT_FOUND, "no statistics on this node");
