@@ -24,7 +24,8 @@ public final class PolicyRegistry {
   public static PolicyRegistry builtIn() {
     return new PolicyRegistry(Map.of()).with(new RequestLimitsType()).with(new dev.gantry.gateway.security.DdosType())
         .with(new dev.gantry.gateway.waf.WafType()).with(new dev.gantry.gateway.auth.JwtType())
-        .with(new dev.gantry.gateway.auth.AuthorizeType()).with(new dev.gantry.gateway.auth.ApiKeyType());
+        .with(new dev.gantry.gateway.auth.AuthorizeType()).with(new dev.gantry.gateway.auth.ApiKeyType())
+        .with(new dev.gantry.gateway.auth.OidcType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {
