@@ -23,7 +23,8 @@ public final class PolicyRegistry {
   /** The types built into the gateway. */
   public static PolicyRegistry builtIn() {
     return new PolicyRegistry(Map.of()).with(new RequestLimitsType()).with(new dev.gantry.gateway.security.DdosType())
-        .with(new dev.gantry.gateway.waf.WafType());
+        .with(new dev.gantry.gateway.waf.WafType())
+        .with(new dev.gantry.gateway.traffic.RateLimitType()).with(new dev.gantry.gateway.traffic.QuotaType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {
