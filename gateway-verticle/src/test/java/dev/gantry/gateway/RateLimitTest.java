@@ -214,6 +214,19 @@ class RateLimitTest {
   }
 
   @Test
+  void aWebSocketUpgradeOverTheLimitIsRefusedBeforeItReachesTheUpstream(Vertx vertx) {
+    GatewayHarness gw = gateway(vertx, "{id: api, match: {path: /api/**}, upstream: up, policies: [{rate-limit: "
+        + "{limit: 1, window: 1m, store: local}}]}");
+    assertEquals(200, gw.get("/api/x").statusCode());
+    dev.gantry.testkit.RawHttp.Response upgrade = dev.gantry.testkit.RawHttp.exchange(gw.gateway.actualPort(),
+        "GET /api/ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    assertEquals(429, upgrade.status());
+    assertTrue(upgrade.header("ratelimit").startsWith("\"default\";r=0;"), upgrade.headers().toString());
+    assertEquals(1, upstream.requests.get(), "the upgrade never reached the upstream");
+  }
+
+  @Test
   void badSettingsAreRefusedNamingTheirPath() {
     assertEquals("routes[0].policies[0].rate-limit.window: must be a duration such as 250ms, 30s, 1m, 1h or 1d, "
         + "got 1 minute", refusal("{rate-limit: {limit: 10, window: 1 minute}}"));
