@@ -25,7 +25,8 @@ public final class PolicyRegistry {
     return new PolicyRegistry(Map.of()).with(new RequestLimitsType()).with(new dev.gantry.gateway.security.DdosType())
         .with(new dev.gantry.gateway.waf.WafType()).with(new dev.gantry.gateway.auth.JwtType())
         .with(new dev.gantry.gateway.auth.AuthorizeType()).with(new dev.gantry.gateway.auth.ApiKeyType())
-        .with(new dev.gantry.gateway.auth.OidcType());
+        .with(new dev.gantry.gateway.auth.OidcType())
+        .with(new dev.gantry.gateway.traffic.RateLimitType()).with(new dev.gantry.gateway.traffic.QuotaType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {

@@ -1,0 +1,111 @@
+package dev.gantry.gateway.traffic;
+
+import dev.gantry.codecs.Principal;
+import dev.gantry.gateway.policy.RouteExchange;
+import dev.gantry.gateway.security.Cidr;
+import dev.gantry.gateway.spec.SpecReader;
+import io.vertx.core.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Whose requests a limit counts together: {@code client-ip} (the peer address; an IPv6 client by
+ * its /64, since one customer holds 2^64 addresses), {@code principal} (the authenticated
+ * subject), {@code consumer} (the API consumer), {@code api-key} (the subject a key authenticated),
+ * {@code route} (everyone together) or {@code header:X-Name}. A request without the value
+ * (anonymous, no such header) is counted by its client address instead — never all together
+ * under "no value", which one client could exhaust for everybody.
+ *
+ * <p>Values a client chooses (header values, subjects) are hashed, so a store key has a bounded
+ * length and no character of the client's choosing.
+ */
+public record LimitKey(Kind kind, String header) {
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+
+  public enum Kind {
+    CLIENT_IP("client-ip"), PRINCIPAL("principal"), CONSUMER("consumer"), API_KEY("api-key"), ROUTE("route"),
+    HEADER("header:");
+
+    private final String text;
+
+    Kind(String text) {
+      this.text = text;
+    }
+
+    public String text() {
+      return text;
+    }
+  }
+
+  /** Reads {@code key}, one of {@code kinds} ({@code fallback} when absent). */
+  static LimitKey read(SpecReader config, String fallback, List<Kind> kinds) {
+    String text = config.string("key", fallback);
+    String known = String.join(", ", kinds.stream().map(k -> k == Kind.HEADER ? "header:<name>" : k.text()).toList());
+    for (Kind kind : kinds) {
+      if (kind == Kind.HEADER && text.startsWith(kind.text())) {
+        String name = text.substring(kind.text().length());
+        if (!TOKEN.matcher(name).matches()) {
+          throw SpecReader.invalid(config.path("key"), "not a header name: " + name);
+        }
+        return new LimitKey(kind, name);
+      }
+      if (kind.text().equals(text)) {
+        return new LimitKey(kind, null);
+      }
+    }
+    throw SpecReader.invalid(config.path("key"), "unknown key kind " + text + " (known: " + known + ")");
+  }
+
+  /** The request's counting identity, safe in a store key: kind, then the address or a hash. */
+  String of(RouteExchange exchange) {
+    Principal who = exchange.principal();
+    return switch (kind) {
+      case ROUTE -> "route";
+      case CLIENT_IP -> clientIp(exchange);
+      case PRINCIPAL -> who == null ? clientIp(exchange) : "sub:" + hash(who.subject());
+      case CONSUMER -> who == null || who.consumer() == null ? clientIp(exchange) : "con:" + hash(who.consumer());
+      case API_KEY -> who == null || !"api-key".equals(who.method()) ? clientIp(exchange) : "key:" + hash(who.subject());
+      case HEADER -> {
+        String value = exchange.request().getHeader(header);
+        yield value == null ? clientIp(exchange) : "hdr:" + hash(value);
+      }
+    };
+  }
+
+  /** How the spec writes it. */
+  public String text() {
+    return kind == Kind.HEADER ? kind.text() + header : kind.text();
+  }
+
+  private static String clientIp(RouteExchange exchange) {
+    SocketAddress peer = exchange.request().remoteAddress();
+    String host = peer == null ? null : peer.hostAddress();
+    byte[] address = host == null ? null : Cidr.bytes(host);
+    if (address == null) {
+      return "ip:unknown";
+    }
+    if (address.length == 4) { // from the bytes: ::ffff:192.0.2.1 and 192.0.2.1 are one client
+      return "ip:" + (address[0] & 0xFF) + '.' + (address[1] & 0xFF) + '.' + (address[2] & 0xFF) + '.'
+          + (address[3] & 0xFF);
+    }
+    StringBuilder net = new StringBuilder("ip6:");
+    for (int i = 0; i < 8; i++) {
+      net.append(Character.forDigit(address[i] >> 4 & 0xF, 16)).append(Character.forDigit(address[i] & 0xF, 16));
+    }
+    return net.append("/64").toString();
+  }
+
+  /** 128 bits of SHA-256, base64url: 22 characters whatever the value's length. */
+  static String hash(String value) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
