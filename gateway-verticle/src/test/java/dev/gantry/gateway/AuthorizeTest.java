@@ -94,6 +94,11 @@ class AuthorizeTest {
     assertEquals(401, send(io.vertx.core.http.HttpMethod.GET, "/orders/1", null).statusCode());
     assertTrue(gw.registry.scrape().contains("gantry_policy_refusals_total{policy=\"authorize\",reason=\"scope\","
         + "route=\"orders\",status=\"403\"} 1.0"), gw.registry.scrape());
+    io.vertx.core.json.JsonArray refusals = gw.admin.get("/admin/stats").bearerTokenAuthentication(GatewayHarness.TOKEN)
+        .send().await().bodyAsJsonObject().getJsonArray("refusals");
+    assertTrue(refusals.stream().map(JsonObject.class::cast).anyMatch(r -> "orders".equals(r.getString("route"))
+        && r.getInteger("status") == 403 && "scope".equals(r.getString("reason")) && r.getLong("count") == 1),
+        "the console's data names route, status, reason and count: " + refusals.encode());
   }
 
   @Test

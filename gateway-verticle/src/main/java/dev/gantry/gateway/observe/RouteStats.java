@@ -36,6 +36,12 @@ public final class RouteStats {
       buckets.getOrDefault(route, new TreeMap<>()).forEach((le, n) -> b.add(new JsonArray().add(le).add(n)));
       routes.put(route, new JsonObject().put("requests", c[0]).put("errors", c[1]).put("buckets", b));
     });
-    return new JsonObject().put("at", System.currentTimeMillis()).put("routes", routes);
+    JsonArray refusals = new JsonArray();
+    for (Counter refused : registry.find("gantry_policy_refusals").counters()) {
+      refusals.add(new JsonObject().put("route", refused.getId().getTag("route"))
+          .put("policy", refused.getId().getTag("policy")).put("status", Integer.parseInt(refused.getId().getTag("status")))
+          .put("reason", refused.getId().getTag("reason")).put("count", (long) refused.count()));
+    }
+    return new JsonObject().put("at", System.currentTimeMillis()).put("routes", routes).put("refusals", refusals);
   }
 }
