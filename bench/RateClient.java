@@ -34,6 +34,8 @@ import org.HdrHistogram.Recorder;
 public class RateClient {
   static final int THREADS = 2;
   static final long PACE_NANOS = 200_000;
+  /** Sent with every request when set (bench/run sets it for the full-chain route; other targets ignore it). */
+  static final String AUTHORIZATION = System.getenv("BENCH_AUTHORIZATION");
   static final int CLIENT_WARMUP_SECONDS = 10;
 
   public static void main(String[] args) throws Exception {
@@ -144,6 +146,9 @@ public class RateClient {
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(url.getHost())
           .setPort(url.getPort()).setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()))
           .setTimeout(30_000);
+      if (AUTHORIZATION != null) {
+        options.putHeader("Authorization", AUTHORIZATION);
+      }
       client.request(options).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode()))
           .onComplete(ar -> {
             long latencyMicros = (System.nanoTime() - intended) / 1_000;

@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@code use} — so an HMAC token never meets an RSA public key, and a key pinned to RS256 never
  * verifies PS256.
  */
-final class KeyVerifiers {
+public final class KeyVerifiers {
   private static final Logger LOG = LoggerFactory.getLogger(KeyVerifiers.class);
   private final JWKSet keys;
   private final Map<JWK, JWSVerifier> verifiers = new IdentityHashMap<>();
 
-  KeyVerifiers(JWKSet keys) {
+  public KeyVerifiers(JWKSet keys) {
     this.keys = keys;
     for (JWK key : keys.getKeys()) {
       try {
@@ -69,7 +69,7 @@ final class KeyVerifiers {
   }
 
   /** Whether a key the header selects verifies the token's signature. */
-  boolean verify(SignedJWT jwt) {
+  public boolean verify(SignedJWT jwt) {
     JWSHeader header = jwt.getHeader();
     List<JWK> candidates = new JWKSelector(JWKMatcher.forJWSHeader(header)).select(keys);
     for (JWK key : candidates) {
