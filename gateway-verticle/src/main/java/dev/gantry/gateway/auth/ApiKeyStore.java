@@ -35,6 +35,7 @@ public final class ApiKeyStore implements AutoCloseable {
   static final long CACHE_MILLIS = 30_000;
   static final int MAX_CACHED = 100_000;
   private static final Pattern KEY = Pattern.compile("gk_([A-Za-z0-9_-]{16})\\.([A-Za-z0-9_-]{43})");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{16}");
   private static final Pattern CONSUMER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private final Vertx vertx;
@@ -122,6 +123,9 @@ public final class ApiKeyStore implements AutoCloseable {
 
   /** Revokes a key on every node; false when no such key exists. */
   public Future<Boolean> revoke(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      return Future.succeededFuture(false); // no key has it; and a NUL would be Postgres's error, a 500
+    }
     return schema().compose(v -> pg.preparedQuery("UPDATE gantry_api_keys SET revoked_at = coalesce(revoked_at, now())"
             + " WHERE id = $1").execute(Tuple.of(id)))
         .map(rows -> rows.rowCount() > 0)

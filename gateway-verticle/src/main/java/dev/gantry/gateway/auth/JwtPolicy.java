@@ -17,7 +17,6 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -148,21 +147,61 @@ public final class JwtPolicy implements Policy {
       }
     }
     String sub = claims.getSubject();
-    if (sub == null || sub.isBlank() || sub.length() > 256) {
+    if (!usableSubject(sub)) {
       return "subject";
     }
     return null;
   }
 
-  /** A scope claim: one space-separated string (RFC 8693 {@code scope}) or a list ({@code scp}). */
+  /**
+   * Whether a subject can name a principal: not blank, at most 256 characters, and no control
+   * character or line separator (it goes upstream in a header and into the access log, where a
+   * CR/LF would end the field; refused rather than altered, so two subjects never become one).
+   */
+  static boolean usableSubject(String sub) {
+    if (sub == null || sub.isBlank() || sub.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < sub.length(); i++) {
+      if (!printable(sub.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean printable(char c) {
+    return !Character.isISOControl(c) && c != '\u2028' && c != '\u2029';
+  }
+
+  /** Whether one scope or role is a single token: non-empty, no whitespace, no control character. */
+  private static boolean singleToken(String s) {
+    if (s.isEmpty() || s.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!printable(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A scope claim: one space-separated string (RFC 8693 {@code scope}) or a list ({@code scp}).
+   * An item that is not a single token (it holds a space, a control character) is left out: the
+   * scopes go upstream space-separated, where {@code "read admin"} would read as two.
+   */
   static List<String> strings(Object claim, boolean splitSpaces) {
     if (claim instanceof String s) {
-      return splitSpaces ? List.of(s.trim().split("\\s+")).stream().filter(t -> !t.isEmpty()).toList() : List.of(s);
+      return (splitSpaces ? List.of(s.trim().split("[\\s\\p{Z}]+")) : List.of(s)).stream()
+          .filter(JwtPolicy::singleToken).toList();
     }
-    if (claim instanceof Collection<?> list) {
+    if (claim instanceof Iterable<?> list) { // a JSON array of vertx-auth (oidc) is no Collection
       List<String> out = new ArrayList<>();
       list.forEach(item -> {
-        if (item instanceof String s) {
+        if (item instanceof String s && singleToken(s)) {
           out.add(s);
         }
       });

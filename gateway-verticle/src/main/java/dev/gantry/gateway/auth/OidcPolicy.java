@@ -127,16 +127,20 @@ public final class OidcPolicy implements Policy {
     }
 
     Future<Principal> introspect(String token) {
-      return introspection.check(token).map(claims -> new Principal(claims.getString("sub"), claims.getString("iss",
-          config.issuer()), JwtPolicy.strings(claims.getValue(config.scopeClaim()), true), List.of(),
-          null, "oidc"));
+      return introspection.check(token).map(claims -> {
+        if (!JwtPolicy.usableSubject(claims.getString("sub"))) {
+          throw new Introspection.Inactive("subject");
+        }
+        return new Principal(claims.getString("sub"), claims.getString("iss", config.issuer()),
+            JwtPolicy.strings(claims.getValue(config.scopeClaim()), true), List.of(), null, "oidc");
+      });
     }
 
     private Principal principal(User user) {
       JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
       String sub = claims.getString("sub");
-      if (sub == null || sub.isBlank()) {
-        throw new IllegalStateException("the token has no subject");
+      if (!JwtPolicy.usableSubject(sub)) {
+        throw new IllegalStateException("the token has no usable subject");
       }
       return new Principal(sub, claims.getString("iss"), JwtPolicy.strings(claims.getValue(config.scopeClaim()), true),
           List.of(), null, "oidc");

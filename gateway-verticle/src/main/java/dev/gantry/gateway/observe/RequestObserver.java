@@ -121,7 +121,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
       String reason, Map<String, String> decisions, long nanos, String path, String method) {
     double millis = Math.round(nanos / 10_000.0) / 100.0;
     String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
-    String principal = envelope == null ? "-" : envelope.principal();
+    String principal = envelope == null ? "-" : SafeText.of(envelope.principal()); // a subject is the issuer's text
     String requestId = envelope == null ? "-" : envelope.requestId();
     String safeMethod = SafeText.of(method);
     LoggingEventBuilder line = ACCESS.atInfo()

@@ -166,19 +166,19 @@ public final class HttpForwarder {
       out.set("traceparent", envelope.traceparent());
       Principal who = envelope.claims();
       if (who != null) {
-        out.set(PRINCIPAL_HEADER, who.subject());
-        out.set(PRINCIPAL_HEADER + "-Method", who.method());
+        out.set(PRINCIPAL_HEADER, headerSafe(who.subject()));
+        out.set(PRINCIPAL_HEADER + "-Method", headerSafe(who.method()));
         if (who.issuer() != null) {
-          out.set(PRINCIPAL_HEADER + "-Issuer", who.issuer());
+          out.set(PRINCIPAL_HEADER + "-Issuer", headerSafe(who.issuer()));
         }
         if (!who.scopes().isEmpty()) {
-          out.set(PRINCIPAL_HEADER + "-Scopes", String.join(" ", who.scopes()));
+          out.set(PRINCIPAL_HEADER + "-Scopes", String.join(" ", who.scopes().stream().map(HttpForwarder::headerSafe).toList()));
         }
         if (!who.roles().isEmpty()) {
-          out.set(PRINCIPAL_HEADER + "-Roles", String.join(" ", who.roles()));
+          out.set(PRINCIPAL_HEADER + "-Roles", String.join(" ", who.roles().stream().map(HttpForwarder::headerSafe).toList()));
         }
         if (who.consumer() != null) {
-          out.set(PRINCIPAL_HEADER + "-Consumer", who.consumer());
+          out.set(PRINCIPAL_HEADER + "-Consumer", headerSafe(who.consumer()));
         }
       }
     }
@@ -189,8 +189,50 @@ public final class HttpForwarder {
    * gateway says that, so a client's copy is never forwarded.
    */
   public static boolean spoofsPrincipal(String name) {
-    return name.length() >= PRINCIPAL_HEADER.length()
-        && name.regionMatches(true, 0, PRINCIPAL_HEADER, 0, PRINCIPAL_HEADER.length());
+    if (name.length() < PRINCIPAL_HEADER.length()) {
+      return false;
+    }
+    // '_' counts as '-': CGI, WSGI, Rack and PHP read Gantry_Principal as Gantry-Principal (HTTP_GANTRY_PRINCIPAL)
+    for (int i = 0; i < PRINCIPAL_HEADER.length(); i++) {
+      char c = name.charAt(i);
+      char want = PRINCIPAL_HEADER.charAt(i);
+      if (c == '_' ? want != '-' : Character.toLowerCase(c) != Character.toLowerCase(want)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A principal's value as a header value: printable ASCII as it is, except {@code %}; every other
+   * character (non-ASCII, controls) percent-encoded as UTF-8. A header carries bytes, and Netty
+   * writes a character above U+00FF as {@code ?}: unencoded, "a\u0142ice" would reach the
+   * upstream as "a?ice", another user's name.
+   */
+  static String headerSafe(String value) {
+    int i = 0;
+    while (i < value.length() && plainInHeader(value.charAt(i))) {
+      i++;
+    }
+    if (i == value.length()) {
+      return value;
+    }
+    StringBuilder out = new StringBuilder(value.length() + 16).append(value, 0, i);
+    byte[] rest = value.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (byte b : rest) {
+      char c = (char) (b & 0xFF);
+      if (plainInHeader(c)) {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean plainInHeader(char c) {
+    return c >= 0x20 && c < 0x7F && c != '%';
   }
 
   private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {

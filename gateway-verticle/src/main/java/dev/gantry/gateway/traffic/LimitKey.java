@@ -66,7 +66,9 @@ public record LimitKey(Kind kind, String header) {
     return switch (kind) {
       case ROUTE -> "route";
       case CLIENT_IP -> clientIp(exchange);
-      case PRINCIPAL -> who == null ? clientIp(exchange) : "sub:" + hash(who.subject());
+      // A subject is unique per issuer only: another issuer's (or an API consumer's) "alice" is someone else.
+      case PRINCIPAL -> who == null ? clientIp(exchange)
+          : "sub:" + hash(who.method() + '\n' + (who.issuer() == null ? "" : who.issuer()) + '\n' + who.subject());
       case CONSUMER -> who == null || who.consumer() == null ? clientIp(exchange) : "con:" + hash(who.consumer());
       case API_KEY -> who == null || !"api-key".equals(who.method()) ? clientIp(exchange) : "key:" + hash(who.subject());
       case HEADER -> {
