@@ -34,8 +34,11 @@ import java.util.regex.Pattern;
 public final class ApiKeyStore implements AutoCloseable {
   static final long CACHE_MILLIS = 30_000;
   static final int MAX_CACHED = 100_000;
-  private static final Pattern KEY = Pattern.compile("gk_([A-Za-z0-9_-]{16})\\.([A-Za-z0-9_-]{43})");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{16}");
+  private static final Pattern KEY = Pattern.compile("gk_([A-Za-z0-9_-]{22})\\.([A-Za-z0-9_-]{43})");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+  /** An id is 10 random bytes and the first 6 bytes of their HMAC under the cluster's id key. */
+  private static final int ID_RANDOM = 10;
+  private static final int ID_MAC = 6;
   private static final Pattern CONSUMER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private final Vertx vertx;
@@ -43,7 +46,7 @@ public final class ApiKeyStore implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final MessageConsumer<String> revocations;
-  private volatile Future<Void> schema;
+  private volatile Future<byte[]> schema;
 
   /** A stored key, without its secret. */
   public record ApiKey(String id, String consumer, List<String> scopes, byte[] salt, byte[] hash, Instant createdAt,
@@ -73,19 +76,45 @@ public final class ApiKeyStore implements AutoCloseable {
     this.revocations = vertx.eventBus().consumer(Addresses.API_KEY_REVOKED, m -> cache.remove(m.body()));
   }
 
-  private Future<Void> schema() {
-    Future<Void> ready = schema;
+  /**
+   * Creates the tables once and reads the cluster's id key: made on first use and kept in
+   * Postgres, so every node (and every restart) checks ids the same way.
+   */
+  private Future<byte[]> schema() {
+    Future<byte[]> ready = schema;
     if (ready == null || ready.failed()) {
       // Two nodes may create it at once: the transaction-scoped advisory lock makes them take turns.
       ready = pg.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(7302421)").execute()
           .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS gantry_api_keys (id text PRIMARY KEY,"
               + " consumer text NOT NULL, scopes text[] NOT NULL, salt bytea NOT NULL, hash bytea NOT NULL,"
               + " created_at timestamptz NOT NULL DEFAULT now(), expires_at timestamptz, revoked_at timestamptz)")
-              .execute()))
-          .mapEmpty();
+              .execute())
+          .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS gantry_api_key_id_key (one int PRIMARY KEY"
+              + " CHECK (one = 1), mac_key bytea NOT NULL)").execute())
+          .compose(v -> conn.preparedQuery("INSERT INTO gantry_api_key_id_key VALUES (1, $1) ON CONFLICT DO NOTHING")
+              .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(bytes(32)))))
+          .compose(v -> conn.query("SELECT mac_key FROM gantry_api_key_id_key").execute())
+          .map(rows -> rows.iterator().next().getBuffer(0).getBytes()));
       schema = ready;
     }
     return ready;
+  }
+
+  /** The MAC part of an id: a made-up id fails it and costs no query. */
+  private static byte[] idMac(byte[] macKey, byte[] random) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(macKey, "HmacSHA256"));
+      return java.util.Arrays.copyOf(mac.doFinal(random), ID_MAC);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  private static boolean idIsOurs(byte[] macKey, String id) {
+    byte[] raw = Base64.getUrlDecoder().decode(id);
+    return raw.length == ID_RANDOM + ID_MAC && MessageDigest.isEqual(
+        idMac(macKey, java.util.Arrays.copyOf(raw, ID_RANDOM)), java.util.Arrays.copyOfRange(raw, ID_RANDOM, raw.length));
   }
 
   /** Issues a key; the result's {@code key} field is the only time the secret is shown. */
@@ -99,17 +128,22 @@ public final class ApiKeyStore implements AutoCloseable {
         return Future.failedFuture(new ServiceException(Failure.UNPROCESSABLE, "scopes[" + i + "]: not a scope token"));
       }
     }
-    String id = B64.encodeToString(bytes(12));
     byte[] secretBytes = bytes(32);
     String secret = B64.encodeToString(secretBytes);
     byte[] salt = bytes(16);
     byte[] hash = hash(salt, secret);
-    return schema().compose(v -> pg.preparedQuery("INSERT INTO gantry_api_keys (id, consumer, scopes, salt, hash,"
-            + " expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at")
-        .execute(Tuple.of(id, consumer, scopes.toArray(String[]::new), io.vertx.core.buffer.Buffer.buffer(salt),
-            io.vertx.core.buffer.Buffer.buffer(hash), expiresAt == null ? null : expiresAt.atOffset(ZoneOffset.UTC))))
-        .map(rows -> new ApiKey(id, consumer, scopes, salt, hash, rows.iterator().next().getOffsetDateTime(0).toInstant(),
-            expiresAt, null).toJson().put("key", "gk_" + id + "." + secret));
+    byte[] random = bytes(ID_RANDOM);
+    return schema().compose(macKey -> {
+      byte[] raw = java.util.Arrays.copyOf(random, ID_RANDOM + ID_MAC);
+      System.arraycopy(idMac(macKey, random), 0, raw, ID_RANDOM, ID_MAC);
+      String id = B64.encodeToString(raw);
+      return pg.preparedQuery("INSERT INTO gantry_api_keys (id, consumer, scopes, salt, hash, expires_at)"
+              + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at")
+          .execute(Tuple.of(id, consumer, scopes.toArray(String[]::new), io.vertx.core.buffer.Buffer.buffer(salt),
+              io.vertx.core.buffer.Buffer.buffer(hash), expiresAt == null ? null : expiresAt.atOffset(ZoneOffset.UTC)))
+          .map(rows -> new ApiKey(id, consumer, scopes, salt, hash, rows.iterator().next().getOffsetDateTime(0)
+              .toInstant(), expiresAt, null).toJson().put("key", "gk_" + id + "." + secret));
+    });
   }
 
   public Future<JsonArray> list() {
@@ -148,7 +182,8 @@ public final class ApiKeyStore implements AutoCloseable {
     }
     String id = m.group(1);
     String secret = m.group(2);
-    return lookup(id).map(found -> found.filter(k -> k.usable(Instant.now())
+    return schema().compose(macKey -> idIsOurs(macKey, id) ? lookup(id) : Future.succeededFuture(Optional.<ApiKey>empty()))
+        .map(found -> found.filter(k -> k.usable(Instant.now())
         && MessageDigest.isEqual(k.hash(), hash(k.salt(), secret))));
   }
 
