@@ -25,8 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Introspection {
   static final long INACTIVE_CACHE_MILLIS = 5_000;
   static final int MAX_CACHED = 50_000;
+  static final int MAX_ANSWER_BYTES = 256 * 1024;
+  static final long DEADLINE_MILLIS = 5_000;
   private final OidcType.Config config;
   private final HttpClient client;
+  private final io.vertx.core.Vertx vertx;
   private final Map<String, Answer> cache = new ConcurrentHashMap<>();
   private volatile Future<String> endpoint;
 
@@ -39,8 +42,9 @@ final class Introspection {
     }
   }
 
-  Introspection(OidcType.Config config, HttpClient client) {
+  Introspection(OidcType.Config config, io.vertx.core.Vertx vertx, HttpClient client) {
     this.config = config;
+    this.vertx = vertx;
     this.client = client;
   }
 
@@ -106,15 +110,7 @@ final class Introspection {
   }
 
   private Future<JsonObject> get(String url) {
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(5_000))
-        .compose(req -> req.send()).compose(resp -> resp.body().map(body -> {
-          if (resp.statusCode() != 200) {
-            throw new OidcPolicy.Provider.Unavailable(url + " answered " + resp.statusCode());
-          }
-          return new JsonObject(body);
-        }))
-        .recover(e -> Future.failedFuture(e instanceof OidcPolicy.Provider.Unavailable ? e
-            : new OidcPolicy.Provider.Unavailable(e.getMessage())));
+    return json(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url), null, url);
   }
 
   private Future<JsonObject> post(String url, String token) {
@@ -123,16 +119,21 @@ final class Introspection {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Authorization", "Basic " + basic)
         .set("Content-Type", "application/x-www-form-urlencoded").set("Accept", "application/json");
     Buffer body = Buffer.buffer("token=" + form(token) + "&token_type_hint=access_token");
-    return client.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setHeaders(headers)
-            .setTimeout(5_000))
-        .compose(req -> req.send(body)).compose(resp -> resp.body().map(text -> {
-          if (resp.statusCode() != 200) {
-            throw new OidcPolicy.Provider.Unavailable("introspection answered " + resp.statusCode());
+    return json(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setHeaders(headers), body,
+        "introspection");
+  }
+
+  /** A JSON answer of the provider; anything else (down, slow, huge, not 200, not JSON) is {@code Unavailable}. */
+  private Future<JsonObject> json(RequestOptions options, Buffer body, String what) {
+    return BoundedCall.send(vertx, client, options.setFollowRedirects(false), body, MAX_ANSWER_BYTES, DEADLINE_MILLIS)
+        .map(answer -> {
+          if (answer.status() != 200) {
+            throw new OidcPolicy.Provider.Unavailable(what + " answered " + answer.status());
           }
-          return new JsonObject(text);
-        }))
+          return new JsonObject(answer.body());
+        })
         .recover(e -> Future.failedFuture(e instanceof OidcPolicy.Provider.Unavailable ? e
-            : new OidcPolicy.Provider.Unavailable(e.getMessage())));
+            : new OidcPolicy.Provider.Unavailable(what + ": " + e.getMessage())));
   }
 
   private static String form(String value) {

@@ -3,7 +3,6 @@ package dev.gantry.gateway.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -160,60 +159,16 @@ public final class JwksCache {
   private Future<KeySet> fetch() {
     fetches.incrementAndGet();
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-        .putHeader("Accept", "application/json").setTimeout(5_000).setFollowRedirects(false);
-    // The timeout above is an idle timeout: an endpoint sending a byte every few seconds never
-    // trips it, and every request needing the keys would wait on this flight. A whole fetch has
-    // FETCH_DEADLINE_MILLIS; then its connection is closed.
-    io.vertx.core.Promise<KeySet> done = io.vertx.core.Promise.promise();
-    io.vertx.core.http.HttpClientRequest[] sent = new io.vertx.core.http.HttpClientRequest[1];
-    long timer = vertx.setTimer(FETCH_DEADLINE_MILLIS, id -> {
-      if (done.tryFail("no whole key set within " + FETCH_DEADLINE_MILLIS + " ms")) {
-        if (sent[0] != null) {
-          sent[0].reset();
-        }
+        .putHeader("Accept", "application/json").setFollowRedirects(false);
+    return BoundedCall.send(vertx, client, request, null, MAX_BYTES, FETCH_DEADLINE_MILLIS).map(answer -> {
+      if (answer.status() != 200) {
+        throw new IllegalStateException("the endpoint answered " + answer.status());
       }
-    });
-    client.request(request).compose(req -> {
-      sent[0] = req;
-      return req.send();
-    }).compose(this::read).onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        done.tryComplete(ar.result());
-      } else {
-        done.tryFail(ar.cause());
-      }
-    });
-    return done.future();
-  }
-
-  private Future<KeySet> read(io.vertx.core.http.HttpClientResponse response) {
-    if (response.statusCode() != 200) {
-      return response.end().transform(v -> Future.failedFuture("the endpoint answered " + response.statusCode()));
-    }
-    String length = response.getHeader("Content-Length");
-    if (length != null && length.length() < 12 && Long.parseLong(length.trim()) > MAX_BYTES) {
-      return Future.failedFuture("the key set is larger than " + MAX_BYTES + " bytes");
-    }
-    String cacheControl = response.getHeader("Cache-Control");
-    Buffer body = Buffer.buffer();
-    io.vertx.core.Promise<Buffer> read = io.vertx.core.Promise.promise();
-    response.handler(chunk -> {
-      if (body.length() + chunk.length() > MAX_BYTES) {
-        read.tryFail("the key set is larger than " + MAX_BYTES + " bytes");
-        response.request().connection().close(); // stop reading it
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    response.exceptionHandler(read::tryFail);
-    response.endHandler(v -> read.tryComplete(body));
-    return read.future().map(text -> {
       try {
-        JWKSet keys = JWKSet.parse(text.toString()).toPublicJWKSet();
+        JWKSet keys = JWKSet.parse(answer.body().toString()).toPublicJWKSet();
         long now = System.currentTimeMillis();
         LOG.info("JWKS {}: fetched {} key{}", url, keys.size(), keys.size() == 1 ? "" : "s");
-        return new KeySet(keys, now, now + lifeMillis(cacheControl));
+        return new KeySet(keys, now, now + lifeMillis(answer.headers().get("Cache-Control")));
       } catch (ParseException e) {
         throw new IllegalStateException("not a JSON Web Key Set: " + e.getMessage());
       }

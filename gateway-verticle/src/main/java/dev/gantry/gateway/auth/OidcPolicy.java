@@ -97,7 +97,7 @@ public final class OidcPolicy implements Policy {
     Provider(OidcType.Config config, NodeResources node) {
       this.config = config;
       this.node = node;
-      this.introspection = new Introspection(config, node.httpClient());
+      this.introspection = new Introspection(config, node.vertx(), node.httpClient());
       discovered();
     }
 
