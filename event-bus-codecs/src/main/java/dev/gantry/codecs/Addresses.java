@@ -6,6 +6,8 @@ public final class Addresses {
 
   /** Published (to every node) when an API key is revoked; the body is the key id. */
   public static final String API_KEY_REVOKED = "gantry.api-keys.revoked";
+  /** Published (to every node) to purge the HTTP cache: {"key"|"prefix"|"tag": "..."}. */
+  public static final String CACHE_PURGE = "gantry.cache.purge";
   public static final String CATALOG_LIST = "gantry.catalog.list";
   public static final String CATALOG_GET = "gantry.catalog.get";
   public static final String INVENTORY_GET = "gantry.inventory.get";

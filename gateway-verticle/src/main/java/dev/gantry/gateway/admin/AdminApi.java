@@ -111,6 +111,26 @@ public final class AdminApi {
     router.get("/admin/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json").end(openApi));
     router.get("/admin/status").handler(ctx -> ctx.json(status.get()));
+    router.post("/admin/cache/purge").handler(ctx -> {
+      JsonObject body = body(ctx);
+      SpecReader read = SpecReader.of(body, "");
+      read.only(java.util.Set.of("key", "prefix", "tag"));
+      if (body.size() != 1) {
+        throw SpecReader.invalid("body", "give exactly one of key, prefix or tag");
+      }
+      String name = body.fieldNames().iterator().next();
+      String value = read.string(name);
+      if (value.length() > 2048 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw SpecReader.invalid(name, "at most 2048 characters, no control characters");
+      }
+      if (!name.equals("tag") && !value.startsWith("/")) {
+        throw SpecReader.invalid(name, "a path, starting with /");
+      }
+      JsonObject purge = new JsonObject().put(name, value);
+      vertx.eventBus().publish(dev.gantry.codecs.Addresses.CACHE_PURGE, purge); // every node, this one included
+      ctx.response().setStatusCode(202);
+      ctx.json(new JsonObject().put("purge", purge));
+    });
     router.post("/admin/api-keys").handler(ctx -> {
       JsonObject body = body(ctx);
       SpecReader read = SpecReader.of(body, "");

@@ -26,7 +26,8 @@ public final class PolicyRegistry {
         .with(new dev.gantry.gateway.waf.WafType()).with(new dev.gantry.gateway.auth.JwtType())
         .with(new dev.gantry.gateway.auth.AuthorizeType()).with(new dev.gantry.gateway.auth.ApiKeyType())
         .with(new dev.gantry.gateway.auth.OidcType())
-        .with(new dev.gantry.gateway.traffic.RateLimitType()).with(new dev.gantry.gateway.traffic.QuotaType());
+        .with(new dev.gantry.gateway.traffic.RateLimitType()).with(new dev.gantry.gateway.traffic.QuotaType())
+        .with(new dev.gantry.gateway.cache.CacheType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {

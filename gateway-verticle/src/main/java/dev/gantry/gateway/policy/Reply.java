@@ -21,6 +21,16 @@ public interface Reply {
   /** Writes status, headers and body to the client; the future ends with the writing. */
   Future<?> writeTo(HttpServerResponse response, RouteExchange exchange);
 
+  /**
+   * This reply with its whole body in memory, for a policy that keeps it (the cache): status and
+   * headers as the client would get them. Null when that cannot be had without streaming — the
+   * body's length is not known beforehand or is over {@code max} — and the reply then stays as it
+   * was, unread. A reply that is a policy's own answer (a problem) gives null too.
+   */
+  default Future<Buffered> whole(long max) {
+    return Future.succeededFuture(null);
+  }
+
   /** Whether the reply asks for the client's connection to close after it ({@code Connection: close}). */
   default boolean closesConnection() {
     return "close".equalsIgnoreCase(headers().get("Connection"));
@@ -58,6 +68,11 @@ public interface Reply {
   }
 
   record Buffered(int status, MultiMap headers, Buffer body) implements Reply {
+    @Override
+    public Future<Buffered> whole(long max) {
+      return Future.succeededFuture(body == null || body.length() <= max ? this : null);
+    }
+
     @Override
     public Future<?> writeTo(HttpServerResponse response, RouteExchange exchange) {
       Reply.set(headers, response.setStatusCode(status).headers());

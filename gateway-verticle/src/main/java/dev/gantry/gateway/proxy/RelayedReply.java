@@ -66,6 +66,46 @@ final class RelayedReply implements Reply {
     });
   }
 
+  /**
+   * Reads the upstream's body whole when its {@code Content-Length} says it is at most {@code max}
+   * (a chunked body of unknown length stays streamed: null), with the headers {@link #writeTo}
+   * would send. The endpoint is released once the body is read.
+   */
+  @Override
+  public Future<Buffered> whole(long max) {
+    io.vertx.core.http.HttpClientResponse upstream = answer.response();
+    String length = upstream.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
+    long declared;
+    try {
+      declared = length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      declared = -1;
+    }
+    if (declared < 0 || declared > max) {
+      return Future.succeededFuture(null);
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    String[] named = HttpForwarder.connectionTokens(upstream.headers());
+    for (java.util.Map.Entry<String, String> h : upstream.headers()) {
+      if (HttpForwarder.isEndToEnd(named, h.getKey())) {
+        headers.add(h.getKey(), h.getValue());
+      }
+    }
+    HttpForwarder.apply(ops, headers);
+    if (extra != null) {
+      Reply.set(extra, headers);
+    }
+    int status = upstream.statusCode();
+    Future<Buffer> body = upstream.body();
+    upstream.resume(); // the call left it paused for whoever relays it
+    return body.map(b -> new Buffered(status, headers, b)).andThen(ar -> {
+      answer.endpoint().end();
+      if (relayed != null) {
+        relayed.handle(ar.map(b -> b.body()));
+      }
+    });
+  }
+
   /** Releases the upstream response unread (the reply is not written: a policy answered instead). */
   void discard() {
     answer.response().request().reset();

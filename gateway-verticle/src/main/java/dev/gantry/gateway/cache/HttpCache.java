@@ -1,0 +1,116 @@
+package dev.gantry.gateway.cache;
+
+import dev.gantry.codecs.Addresses;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This node's HTTP cache: entries in one LRU bounded by bytes (not entries), shared by every
+ * route's {@code cache} policy and kept across spec changes. Entries are found by their full key;
+ * the {@code Vary} header names of a primary key (everything but the varying values) are kept
+ * beside it. A purge — by key (a path and query), path prefix or tag — is published to every node
+ * and applied by each to its own entries.
+ */
+final class HttpCache implements AutoCloseable {
+  private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true); // guarded by this
+  private final Map<String, List<String>> varyByPrimary = new ConcurrentHashMap<>();
+  private final AtomicLong bytes = new AtomicLong();
+  private volatile long capacity;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final MessageConsumer<JsonObject> purges;
+
+  HttpCache(Vertx vertx, MeterRegistry registry, long capacity) {
+    this.registry = registry;
+    this.capacity = capacity;
+    Gauge.builder("gantry_cache_bytes", bytes, AtomicLong::get).description("Bytes the HTTP cache holds on this node")
+        .register(registry);
+    this.purges = vertx == null ? null : vertx.eventBus().consumer(Addresses.CACHE_PURGE, m -> purge(m.body()));
+  }
+
+  /** Grows the cache when a route asks for more room than it has. */
+  void atLeast(long bytesWanted) {
+    if (bytesWanted > capacity) {
+      capacity = bytesWanted;
+    }
+  }
+
+  List<String> varyOf(String primary) {
+    return varyByPrimary.get(primary);
+  }
+
+  synchronized Entry get(String key) {
+    return entries.get(key);
+  }
+
+  void put(String primary, List<String> varyNames, Entry entry) {
+    varyByPrimary.put(primary, List.copyOf(varyNames));
+    synchronized (this) {
+      Entry old = entries.put(entry.key(), entry);
+      if (old != null) {
+        bytes.addAndGet(-old.bytes());
+      }
+      bytes.addAndGet(entry.bytes());
+      Iterator<Entry> oldest = entries.values().iterator();
+      while (bytes.get() > capacity && oldest.hasNext()) {
+        Entry evicted = oldest.next();
+        oldest.remove();
+        bytes.addAndGet(-evicted.bytes());
+        count(evicted.route(), "eviction");
+      }
+    }
+  }
+
+  synchronized void remove(String key) {
+    Entry old = entries.remove(key);
+    if (old != null) {
+      bytes.addAndGet(-old.bytes());
+    }
+  }
+
+  /** Applies a purge on this node: {@code {"key": "/p?q"}}, {@code {"prefix": "/p/"}} or {@code {"tag": "t"}}. */
+  synchronized int purge(JsonObject what) {
+    String key = what.getString("key");
+    String prefix = what.getString("prefix");
+    String tag = what.getString("tag");
+    List<String> gone = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      String target = e.path();
+      if (key != null && key.equals(target) || prefix != null && target.startsWith(prefix)
+          || tag != null && e.tags().contains(tag)) {
+        gone.add(e.key());
+      }
+    }
+    gone.forEach(this::remove);
+    return gone.size();
+  }
+
+  long bytes() {
+    return bytes.get();
+  }
+
+  /** Counts one outcome for a route: hit, miss, stale, bypass, revalidated, eviction. */
+  void count(String route, String result) {
+    counters.computeIfAbsent(route + '\u0000' + result, k -> Counter.builder("gantry_cache_requests")
+        .description("HTTP cache outcomes per route (evictions too)").tag("route", route == null ? "-" : route)
+        .tag("result", result).register(registry)).increment();
+  }
+
+  @Override
+  public void close() {
+    if (purges != null) {
+      purges.unregister();
+    }
+  }
+}
