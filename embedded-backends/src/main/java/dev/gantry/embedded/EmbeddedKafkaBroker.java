@@ -27,7 +27,15 @@ public final class EmbeddedKafkaBroker implements EmbeddedBackend {
 
   /** Formats {@code dataDir} on first use, then starts the broker on free loopback ports. */
   public static EmbeddedKafkaBroker start(Path dataDir) {
-    int port = FreePort.pick();
+    return start(dataDir, 0);
+  }
+
+  /**
+   * As {@link #start(Path)}, with clients' listener on {@code port} when positive: a broker started
+   * again on its data directory and port is the same broker to its clients.
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, int clientPort) {
+    int port = clientPort > 0 ? clientPort : FreePort.pick();
     int controllerPort = FreePort.pick();
     try {
       Path logs = dataDir.resolve("logs");
