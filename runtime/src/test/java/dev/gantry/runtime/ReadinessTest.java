@@ -2,6 +2,7 @@ package dev.gantry.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gantry.embedded.EmbeddedKafkaBroker;
 import dev.gantry.embedded.EmbeddedRedisServer;
 import dev.gantry.testkit.Poll;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Readiness follows the backends: a stopped Redis makes the node not ready, and back. */
 class ReadinessTest {
@@ -50,6 +52,43 @@ class ReadinessTest {
       if (restarted != null) {
         restarted.close();
       }
+    }
+  }
+
+  @Test
+  void readinessFailsWhileKafkaIsDownAndRecovers(@TempDir Path dir) throws Exception {
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir);
+    Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("ready-kafka"));
+    flags.put("kafka.bootstrap", kafka.endpoint());
+    Gantry node = null;
+    Vertx vertx = Vertx.vertx();
+    WebClient client = null;
+    try {
+      node = TestNodes.start(flags);
+      client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+      WebClient c = client;
+      assertEquals(200, client.get("/health/ready").send().await().statusCode());
+
+      kafka.close();
+      Poll.until(vertx, Duration.ofSeconds(60), "readiness 503 with kafka DOWN", () -> {
+        HttpResponse<Buffer> r = c.get("/health/ready").send().await();
+        return r.statusCode() == 503 && check(r, "kafka").getString("status").equals("DOWN");
+      });
+      HttpResponse<Buffer> down = client.get("/health/ready").send().await();
+      assertEquals("UP", check(down, "postgres").getString("status"), "only the stopped backend is reported down");
+      assertEquals("UP", check(down, "redis").getString("status"));
+      assertEquals(200, client.get("/health/live").send().await().statusCode());
+
+      kafka = EmbeddedKafkaBroker.start(dir, kafka.port());
+      Poll.until(vertx, Duration.ofSeconds(60), "readiness back to 200",
+          () -> c.get("/health/ready").send().await().statusCode() == 200);
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+      vertx.close().await();
+      TestNodes.stop(node);
+      kafka.close();
     }
   }
 
