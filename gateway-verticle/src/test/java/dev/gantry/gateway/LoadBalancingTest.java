@@ -238,4 +238,130 @@ class LoadBalancingTest {
         .getJsonObject(0).getJsonArray("targets").getJsonObject(0).getBoolean("healthy"));
     assertEquals(Map.of("a", 20L), shares(gw.many(20, 5, i -> gw.client.get("/x").send())));
   }
+
+  private String hashed(String hashOn, TestUpstream... targets) {
+    StringBuilder yaml = new StringBuilder("upstreams:\n  - name: pool\n    algorithm: consistent-hash\n")
+        .append("    hash-on: ").append(hashOn).append("\n    targets:\n");
+    for (TestUpstream t : targets) {
+      yaml.append("      - {url: '").append(t.url()).append("'}\n");
+    }
+    return yaml.append("routes:\n  - {id: all, match: {path: /**}, upstream: pool}\n").toString();
+  }
+
+  @Test
+  void consistentHashMovesOnlyTheKeysOfARemovedTarget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, hashed("header:X-User", a, b, c));
+    Function<Integer, io.vertx.core.Future<HttpResponse<Buffer>>> byUser =
+        i -> gw.client.get("/x").putHeader("X-User", "user-" + i).send();
+    List<HttpResponse<Buffer>> before = gw.many(600, 20, byUser);
+    assertEquals(java.util.Set.of("a", "b", "c"), shares(before).keySet());
+
+    assertEquals(200, gw.admin.put("/admin/spec").bearerTokenAuthentication(GatewayHarness.TOKEN)
+        .sendJsonObject(dev.gantry.gateway.spec.GatewaySpec.fromYaml(hashed("header:X-User", a, b)).toJson())
+        .await().statusCode());
+    List<HttpResponse<Buffer>> after = gw.many(600, 20, byUser);
+    int moved = 0;
+    for (int i = 0; i < 600; i++) {
+      String was = upstreamOf(before.get(i));
+      String now = upstreamOf(after.get(i));
+      if (!was.equals("c")) {
+        assertEquals(was, now, "user-" + i + " was on " + was + ", which is still there");
+      } else {
+        assertTrue(now.equals("a") || now.equals("b"));
+        moved++;
+      }
+    }
+    assertEquals(shares(before).get("c").intValue(), moved, "exactly the removed target's keys moved");
+  }
+
+  @Test
+  void hashOnACookieKeepsASessionOnOneTarget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, hashed("cookie:sid", a, b, c));
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int session = 0; session < 30; session++) {
+      String sid = "session-" + session;
+      java.util.Set<String> targets = new java.util.HashSet<>();
+      for (int i = 0; i < 5; i++) {
+        targets.add(upstreamOf(gw.client.get("/x").putHeader("Cookie", "theme=dark; sid=" + sid + "; n=" + i)
+            .send().await()));
+      }
+      assertEquals(1, targets.size(), sid + " went to " + targets);
+      used.addAll(targets);
+    }
+    assertEquals(java.util.Set.of("a", "b", "c"), used, "sessions spread over the targets");
+  }
+
+  @Test
+  void hashOnTheClientIpKeepsAClientOnOneTarget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, hashed("client-ip", a, b, c));
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int host = 2; host < 32; host++) {
+      WebClient from = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gw.gateway.actualPort())
+          .setLocalAddress("127.0.0." + host).setKeepAlive(false));
+      try {
+        java.util.Set<String> targets = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+          targets.add(upstreamOf(from.get("/x").send().await()));
+        }
+        assertEquals(1, targets.size(), "127.0.0." + host + " went to " + targets);
+        used.addAll(targets);
+      } finally {
+        from.close();
+      }
+    }
+    assertTrue(used.size() >= 2, "clients spread over the targets: " + used);
+  }
+
+  @Test
+  void noMoreThanMaxEjectedPercentOfAPoolIsEjectedAtOnce(Vertx vertx) {
+    TestUpstream d = new TestUpstream(vertx, "d").start();
+    String spec = """
+        upstreams:
+          - name: dead
+            outlier: {consecutive-failures: 1, base-ejection-ms: 600000, max-ejected-percent: 50}
+            targets: [{url: '%s'}, {url: '%s'}, {url: '%s'}, {url: '%s'}]
+        routes:
+          - {id: dead, match: {path: /**}, upstream: dead}
+        """.formatted(a.url(), b.url(), c.url(), d.url());
+    List.of(a, b, c, d).forEach(TestUpstream::stop); // all four refuse connections
+    gw = GatewayHarness.start(vertx, spec);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(502, gw.get("/x").statusCode());
+    }
+    List<Object> targets = gw.status().getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").getList();
+    long ejected = gw.status().getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").stream()
+        .filter(t -> ((JsonObject) t).getBoolean("ejected")).count();
+    assertEquals(2, ejected, "half of four targets at most, though all four fail: " + targets);
+  }
+
+  private String zoned(int minHealthyPercent) {
+    return """
+        upstreams:
+          - name: zoned
+            health-check: {path: /health, interval-ms: 100, healthy-threshold: 1, unhealthy-threshold: 1}
+            zone-min-healthy-percent: %d
+            targets: [{url: '%s', zone: eu-1}, {url: '%s', zone: eu-1}, {url: '%s', zone: eu-2}]
+        routes:
+          - {id: z, match: {path: /**}, upstream: zoned}
+        """.formatted(minHealthyPercent, a.url(), b.url(), c.url());
+  }
+
+  private void awaitUnhealthy(Vertx vertx, int target) {
+    Poll.until(vertx, Duration.ofSeconds(30), "target " + target + " unhealthy", () -> !gw.status()
+        .getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").getJsonObject(target).getBoolean("healthy"));
+  }
+
+  @Test
+  void trafficStaysInTheZoneWhileItsHealthyShareIsAtLeastZoneMinHealthyPercent(Vertx vertx) {
+    b.healthStatus = 503; // one of the two eu-1 targets down: eu-1 is 50 % available
+    gw = GatewayHarness.start(vertx, zoned(50), "eu-1");
+    awaitUnhealthy(vertx, 1);
+    assertEquals(Map.of("a", 40L), shares(gw.many(40, 4, i -> gw.client.get("/x").send())), "50 % is enough");
+    gw.stop();
+
+    gw = GatewayHarness.start(vertx, zoned(60), "eu-1");
+    awaitUnhealthy(vertx, 1);
+    Map<String, Long> spread = shares(gw.many(40, 4, i -> gw.client.get("/x").send()));
+    assertEquals(java.util.Set.of("a", "c"), spread.keySet(), "below 60 %: every zone's available targets " + spread);
+  }
 }
