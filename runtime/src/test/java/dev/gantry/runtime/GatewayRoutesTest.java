@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Declared routes on real nodes: from a route file, and changed through one node's admin API. */
 class GatewayRoutesTest {
@@ -71,6 +72,54 @@ class GatewayRoutesTest {
     badFlags.put("routes.file", file.toString());
     Exception e = assertThrows(Exception.class, () -> TestNodes.start(badFlags));
     assertEquals("routes file " + file + ": routes[0].match.path: must start with /", e.getMessage());
+  }
+
+  @Test
+  void aGatewayJoiningAClusterWithRoutesTakesTheClustersCopyAndSaysItsFileIsNotUsed(@TempDir Path dir) throws Exception {
+    Path first = dir.resolve("first.yaml");
+    Files.writeString(first, """
+        upstreams:
+          - {name: web, targets: [{url: '%s'}]}
+        routes:
+          - {id: first, match: {path: /first/**}, upstream: web}
+        """.formatted(url()));
+    Path second = dir.resolve("second.yaml");
+    Files.writeString(second, """
+        upstreams:
+          - {name: web, targets: [{url: '%s'}]}
+        routes:
+          - {id: second, match: {path: /second/**}, upstream: web}
+        """.formatted(url()));
+    ch.qos.logback.classic.Logger gatewayLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger("dev.gantry.gateway.GatewayVerticle");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    gatewayLog.addAppender(captured);
+    String cluster = TestNodes.uniqueCluster("seeded");
+    Map<String, String> flagsA = TestNodes.onKitBackends(cluster);
+    flagsA.put("roles", "gateway");
+    flagsA.put("routes.file", first.toString());
+    Gantry a = null;
+    Gantry b = null;
+    try {
+      a = TestNodes.start(flagsA);
+      Map<String, String> flagsB = new HashMap<>(flagsA);
+      flagsB.put("routes.file", second.toString());
+      flagsB.put("cluster.join", "127.0.0.1:" + a.clusterPort());
+      b = TestNodes.start(flagsB);
+      WebClient clientB = WebClient.create(vertx, new WebClientOptions().setDefaultPort(b.httpPort()));
+      assertEquals(200, clientB.get("/first/x").send().await().statusCode(), "the cluster's routes");
+      assertEquals(404, clientB.get("/second/x").send().await().statusCode(), "not the joining node's file");
+      WebClient clientA = WebClient.create(vertx, new WebClientOptions().setDefaultPort(a.httpPort()));
+      assertEquals(404, clientA.get("/second/x").send().await().statusCode());
+      assertEquals(1, captured.list.stream().filter(e -> e.getFormattedMessage()
+          .contains("this node's route file is not used")).count(), "said once, by the joining node");
+    } finally {
+      gatewayLog.detachAppender(captured);
+      TestNodes.stop(b);
+      TestNodes.stop(a);
+    }
   }
 
   @Test
