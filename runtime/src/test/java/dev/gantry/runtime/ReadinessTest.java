@@ -3,6 +3,7 @@ package dev.gantry.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gantry.embedded.EmbeddedKafkaBroker;
+import dev.gantry.embedded.EmbeddedPostgresServer;
 import dev.gantry.embedded.EmbeddedRedisServer;
 import dev.gantry.testkit.Poll;
 import io.vertx.core.Vertx;
@@ -18,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Readiness follows the backends: a stopped Redis makes the node not ready, and back. */
+/** Readiness follows the backends: a stopped Redis, Kafka or Postgres makes the node not ready, and back. */
 class ReadinessTest {
 
   @Test
@@ -89,6 +90,39 @@ class ReadinessTest {
       vertx.close().await();
       TestNodes.stop(node);
       kafka.close();
+    }
+  }
+
+  @Test
+  void readinessFailsWhilePostgresIsDownAndRecovers(@TempDir Path dir) throws Exception {
+    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"));
+    Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("ready-pg"));
+    flags.put("pg.url", postgres.endpoint());
+    Gantry node = null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      node = TestNodes.start(flags);
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+      assertEquals(200, client.get("/health/ready").send().await().statusCode());
+
+      postgres.close();
+      Poll.until(vertx, Duration.ofSeconds(60), "readiness 503 with postgres DOWN", () -> {
+        HttpResponse<Buffer> r = client.get("/health/ready").send().await();
+        return r.statusCode() == 503 && check(r, "postgres").getString("status").equals("DOWN");
+      });
+      HttpResponse<Buffer> down = client.get("/health/ready").send().await();
+      assertEquals("UP", check(down, "redis").getString("status"), "only the stopped backend is reported down");
+      assertEquals("UP", check(down, "kafka").getString("status"));
+      assertEquals(200, client.get("/health/live").send().await().statusCode());
+
+      postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), postgres.port());
+      Poll.until(vertx, Duration.ofSeconds(60), "readiness back to 200",
+          () -> client.get("/health/ready").send().await().statusCode() == 200);
+      assertEquals(200, client.get("/api/products/1").send().await().statusCode(), "served from the restarted Postgres");
+    } finally {
+      vertx.close().await();
+      TestNodes.stop(node);
+      postgres.close();
     }
   }
 
