@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,5 +118,58 @@ class ResilienceTest {
     assertEquals("application/problem+json", r.getHeader("Content-Type"));
     assertEquals(1, up.requests.get());
     release.complete();
+  }
+
+  private long tries(int request) {
+    return up.seen.stream().filter(("GET /r/" + request)::equals).count();
+  }
+
+  @Test
+  void aRetryWhoseBackoffEndsPastTheDeadlineIsNeverSent(Vertx vertx) {
+    TestUpstream held = new TestUpstream(vertx, "held").start();
+    io.vertx.core.Promise<Void> release = held.holdAnswers();
+    try {
+      gw = GatewayHarness.start(vertx, """
+          upstreams:
+            - {name: up, targets: [{url: '%s'}], outlier: {consecutive-failures: 1000}}
+            - {name: held, targets: [{url: '%s'}]}
+          routes:
+            - id: r
+              match: {path: /r/**}
+              upstream: up
+              timeout-ms: 300
+              retry: {attempts: 1, backoff-ms: 2000, max-backoff-ms: 2000, budget-percent: 100, statuses: [503]}
+            - {id: marker, match: {path: /marker}, upstream: held, timeout-ms: 2500}
+          """.formatted(up.url(), held.url()));
+      up.status = 503;
+      // Each request's one retry waits a random 1-2,000 ms: mostly past its 300 ms deadline.
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+      java.util.Map<Integer, Long> triesWhenAnswered = new java.util.concurrent.ConcurrentHashMap<>();
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        sent.add(gw.client.get("/r/" + i).send().onComplete(ar -> triesWhenAnswered.put(n, tries(n))));
+      }
+      io.vertx.core.Future.all(sent).await();
+      // Every retry timer was set before this request, for at most 2,000 ms; its 504 comes 2,500 ms
+      // after it was sent, so once it is here every retry timer has fired.
+      assertEquals(504, gw.get("/marker").statusCode());
+      int pastTheDeadline = 0;
+      for (int i = 0; i < 5; i++) {
+        int status = sent.get(i).result().statusCode();
+        assertEquals(triesWhenAnswered.get(i), tries(i), "/r/" + i + ": a try reached the upstream after the client's "
+            + status + " (its deadline had passed)");
+        if (status == 504) {
+          pastTheDeadline++;
+          assertEquals(1, tries(i), "/r/" + i + ": its retry would have come after its deadline");
+        } else {
+          assertEquals(503, status);
+          assertEquals(2, tries(i), "/r/" + i + ": retried within its deadline");
+        }
+      }
+      assertTrue(pastTheDeadline > 0, "no retry fell past its deadline this time; the case was not exercised");
+    } finally {
+      release.complete();
+      held.stop();
+    }
   }
 }
