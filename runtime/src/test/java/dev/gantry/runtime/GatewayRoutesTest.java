@@ -45,8 +45,8 @@ class GatewayRoutesTest {
   }
 
   @Test
-  void aRouteFileIsServedAndABadOneStopsStartupNamingTheField() throws Exception {
-    Path file = Files.createTempFile("routes", ".yaml");
+  void aRouteFileIsServedAndABadOneStopsStartupNamingTheField(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("routes.yaml");
     Files.writeString(file, "upstreams:\n  - name: web\n    targets: [{url: '" + url() + "'}]\n"
         + "routes:\n  - id: web\n    match: {path: /web/**}\n    upstream: web\n    rewrite: /\n"
         + "  - {id: shop, match: {path: /shop/products/**}, service: catalog, rewrite: /products}\n");

@@ -28,13 +28,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** JSON log lines carry the request they belong to; no secret ever reaches a log line. */
 class LoggingTest {
 
   @Test
-  void aJsonLineLoggedWhileARequestIsServedCarriesThatRequestsIds() throws Exception {
+  void aJsonLineLoggedWhileARequestIsServedCarriesThatRequestsIds(@TempDir Path dir) throws Exception {
     // The console appender production installs for log.format json, writing here instead of stdout.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Appender<ILoggingEvent> json = LogFormat.appender("json", out);
@@ -45,7 +46,7 @@ class LoggingTest {
     try {
       // Two targets that refuse connections, one ejected after one failure (half of them may be):
       // the ejection is logged while the failing request is being served.
-      Path routes = Files.createTempFile("routes", ".yaml");
+      Path routes = dir.resolve("routes.yaml");
       Files.writeString(routes, """
           upstreams:
             - name: gone
@@ -107,12 +108,12 @@ class LoggingTest {
   }
 
   @Test
-  void aJsonAccessLineCarriesEachFactAsAFieldWithTheCallersTraceIdAndThePolicysDecision() throws Exception {
+  void aJsonAccessLineCarriesEachFactAsAFieldWithTheCallersTraceIdAndThePolicysDecision(@TempDir Path dir) throws Exception {
     Logger access = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("gantry.access");
     ListAppender<ILoggingEvent> captured = new ListAppender<>();
     captured.start();
     access.addAppender(captured);
-    java.nio.file.Path routes = java.nio.file.Files.createTempFile("routes", ".yaml");
+    java.nio.file.Path routes = dir.resolve("routes.yaml");
     java.nio.file.Files.writeString(routes, """
         upstreams:
           - {name: nowhere, targets: [{url: 'http://127.0.0.1:9'}]}

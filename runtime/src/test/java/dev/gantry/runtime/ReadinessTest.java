@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadinessTest {
 
   @Test
-  void readinessFailsWhileRedisIsDownAndRecovers() throws Exception {
-    Path dir = Files.createTempDirectory("gantry-redis");
+  void readinessFailsWhileRedisIsDownAndRecovers(@TempDir Path dir) throws Exception {
     EmbeddedRedisServer redis = EmbeddedRedisServer.start(dir);
     Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("ready"));
     flags.put("redis.url", redis.endpoint());
