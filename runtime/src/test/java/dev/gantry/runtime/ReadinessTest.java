@@ -125,6 +125,38 @@ class ReadinessTest {
     }
   }
 
+  @Test
+  void aNodeThatHasLeftTheClusterIsNotReady() throws Exception {
+    Map<String, String> flags = TestNodes.base(TestNodes.uniqueCluster("ready-cluster"));
+    flags.put("roles", "gateway");
+    Gantry node = TestNodes.start(flags);
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+      HttpResponse<Buffer> ready = client.get("/health/ready").send().await();
+      assertEquals(200, ready.statusCode(), ready.bodyAsString());
+      assertEquals("UP", check(ready, "cluster").getString("status"));
+
+      // The node's Hazelcast member goes away (as when it is cut off and shut down by the cluster).
+      io.vertx.spi.cluster.hazelcast.HazelcastClusterManager cluster = (io.vertx.spi.cluster.hazelcast.HazelcastClusterManager)
+          ((io.vertx.core.internal.VertxInternal) node.vertx()).clusterManager();
+      cluster.getHazelcastInstance().getLifecycleService().terminate();
+      Poll.until(vertx, Duration.ofSeconds(60), "readiness 503 with the cluster DOWN", () -> {
+        HttpResponse<Buffer> r = client.get("/health/ready").send().await();
+        return r.statusCode() == 503 && check(r, "cluster").getString("status").equals("DOWN");
+      });
+      assertEquals(200, client.get("/health/live").send().await().statusCode(), "alive, just not ready");
+    } finally {
+      vertx.close().await();
+      try {
+        TestNodes.stop(node);
+      } catch (Exception e) {
+        // its cluster is gone already: stopping the node may report that; its Vert.x still closes
+        node.vertx().close().await(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static String redisStatus(HttpResponse<Buffer> r) {
     return r.statusCode() + " " + check(r, "redis").getString("status");
   }
