@@ -1,8 +1,11 @@
 package dev.gantry.embedded;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -11,6 +14,7 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A single-node Kafka (broker and controller in one, KRaft) running in this JVM. Its version is
@@ -27,7 +31,15 @@ public final class EmbeddedKafkaBroker implements EmbeddedBackend {
 
   /** Formats {@code dataDir} on first use, then starts the broker on free loopback ports. */
   public static EmbeddedKafkaBroker start(Path dataDir) {
-    int port = FreePort.pick();
+    return start(dataDir, 0);
+  }
+
+  /**
+   * As {@link #start(Path)}, with clients' listener on {@code port} when positive: a broker started
+   * again on its data directory and port is the same broker to its clients.
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, int clientPort) {
+    int port = clientPort > 0 ? clientPort : FreePort.pick();
     int controllerPort = FreePort.pick();
     try {
       Path logs = dataDir.resolve("logs");
@@ -55,8 +67,9 @@ public final class EmbeddedKafkaBroker implements EmbeddedBackend {
       try (OutputStream out = Files.newOutputStream(file)) {
         props.store(out, "written by Gantry on every start");
       }
-      format(dataDir, file);
-      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      KafkaConfig config = KafkaConfig.fromProps(props, false);
+      format(dataDir, config);
+      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
       return new EmbeddedKafkaBroker(server, port);
     } catch (IOException e) {
@@ -64,16 +77,37 @@ public final class EmbeddedKafkaBroker implements EmbeddedBackend {
     }
   }
 
-  private static void format(Path dataDir, Path config) throws IOException {
+  /**
+   * Formats the log directories on first use (as {@code kafka-storage format} would). The tool
+   * writes to its stream, and one line straight to System.out, which would break the node's
+   * one-object-a-line JSON log: its stream goes into the failure, and System.out is held while it
+   * runs (whatever else was written meanwhile is passed on afterwards, that line excepted).
+   */
+  private static void format(Path dataDir, KafkaConfig config) throws IOException {
+    if (Files.exists(Path.of(config.logDirs().head(), "meta.properties"))) {
+      return; // formatted on an earlier start
+    }
     Path idFile = dataDir.resolve("cluster.id");
     if (!Files.exists(idFile)) {
       Files.writeString(idFile, Uuid.randomUuid().toString());
     }
     String clusterId = Files.readString(idFile).trim();
-    int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
-        "--ignore-formatted"});
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    ByteArrayOutputStream held = new ByteArrayOutputStream();
+    PrintStream console = System.out;
+    int rc;
+    System.setOut(new PrintStream(held, true, StandardCharsets.UTF_8));
+    try {
+      rc = StorageTool.formatCommand(new PrintStream(said, true, StandardCharsets.UTF_8),
+          StorageTool.configToLogDirectories(config), StorageTool.buildMetadataProperties(clusterId, config),
+          MetadataVersion.LATEST_PRODUCTION, true);
+    } finally {
+      System.setOut(console);
+      held.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("metaPropertiesEnsemble="))
+          .forEach(console::println);
+    }
     if (rc != 0) {
-      throw new IOException("kafka storage format exited with " + rc);
+      throw new IOException("kafka storage format exited with " + rc + ": " + said.toString(StandardCharsets.UTF_8));
     }
   }
 

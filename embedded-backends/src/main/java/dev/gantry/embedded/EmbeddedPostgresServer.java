@@ -17,12 +17,17 @@ public final class EmbeddedPostgresServer implements EmbeddedBackend {
 
   /** Starts Postgres on a free loopback port; initialises the cluster only when the directory is new. */
   public static EmbeddedPostgresServer start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /** As {@link #start(Path)}, on {@code port} when positive: started again on its directory and port, the same server to its clients. */
+  public static EmbeddedPostgresServer start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
       return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
-          .setPort(FreePort.pick())
+          .setPort(port > 0 ? port : FreePort.pick())
           .setRegisterShutdownHook(true)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("listen_addresses", "127.0.0.1")

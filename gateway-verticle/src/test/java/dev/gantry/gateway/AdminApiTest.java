@@ -103,4 +103,35 @@ class AdminApiTest {
     assertEquals("3.0.3", doc.getString("openapi"));
     assertTrue(doc.getJsonObject("paths").containsKey("/admin/routes/{id}"));
   }
+
+  @Test
+  void eachAcceptedWriteAnswersTheNewSpecVersionAndARefusedOneChangesNone(Vertx vertx) {
+    long start = gw.status().getLong("specVersion");
+    HttpResponse<Buffer> upstream = put("/admin/upstreams/b", new JsonObject()
+        .put("targets", new io.vertx.core.json.JsonArray().add(new JsonObject().put("url", b.url()))));
+    long first = version(upstream);
+    assertTrue(first > start, first + " after " + start);
+    long second = version(put("/admin/routes/two", new JsonObject("{\"match\":{\"path\":\"/two\"},\"upstream\":\"b\"}")));
+    assertTrue(second > first, second + " after " + first);
+    dev.gantry.testkit.Poll.until(vertx, java.time.Duration.ofSeconds(30), "the node runs version " + second,
+        () -> gw.status().getLong("specVersion") == second);
+
+    HttpResponse<Buffer> refused = put("/admin/routes/two", new JsonObject("{\"match\":{\"path\":\"two\"},\"upstream\":\"b\"}"));
+    assertEquals(422, refused.statusCode());
+    assertEquals(null, refused.getHeader("Gantry-Spec-Version"), "a refused write makes no version");
+
+    HttpResponse<Buffer> deleted = gw.admin.delete("/admin/routes/two").bearerTokenAuthentication(TOKEN).send().await();
+    long third = version(deleted);
+    assertTrue(third > second, third + " after " + second);
+    dev.gantry.testkit.Poll.until(vertx, java.time.Duration.ofSeconds(30), "the node runs version " + third,
+        () -> gw.status().getLong("specVersion") == third);
+    assertEquals(404, gw.get("/two").statusCode());
+  }
+
+  private static long version(HttpResponse<Buffer> accepted) {
+    assertTrue(accepted.statusCode() / 100 == 2, accepted.statusCode() + " " + accepted.bodyAsString());
+    String header = accepted.getHeader("Gantry-Spec-Version");
+    assertTrue(header != null && header.matches("\\d+"), "Gantry-Spec-Version: " + header);
+    return Long.parseLong(header);
+  }
 }

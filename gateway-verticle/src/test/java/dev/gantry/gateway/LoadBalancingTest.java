@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gantry.testkit.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -95,34 +94,95 @@ class LoadBalancingTest {
     }
   }
 
+  private String twoTargets(String algorithm) {
+    return """
+        upstreams:
+          - name: pool
+            algorithm: %s
+            targets: [{url: '%s'}, {url: '%s'}]
+        routes:
+          - {id: all, match: {path: /**}, upstream: pool}
+        """.formatted(algorithm, a.url(), b.url());
+  }
+
+  /** A client opening a connection per request: Vert.x hands accepted connections to the listeners in turn. */
+  private WebClient connectionPerRequest(Vertx vertx) {
+    return WebClient.create(vertx, new WebClientOptions().setDefaultPort(gw.gateway.actualPort()).setKeepAlive(false));
+  }
+
   @Test
-  void listenersOnSeveralEventLoopsShareOneBalancerAndOneInFlightCount(Vertx vertx) {
-    gw = GatewayHarness.start(vertx, "upstreams:\n  - name: pool\n    targets:\n"
-        + "      - {url: '" + a.url() + "'}\n      - {url: '" + b.url() + "'}\n"
-        + "routes:\n  - {id: all, match: {path: /**}, upstream: pool}\n", "default", 4);
+  void listenersOnSeveralEventLoopsShareOneRoundRobin(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, twoTargets("round-robin"), "default", 4);
     assertEquals(4, gw.status().getInteger("listeners"));
-    WebClient many = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gw.gateway.actualPort()),
-        new PoolOptions().setHttp1MaxSize(32));
+    WebClient fresh = connectionPerRequest(vertx);
     try {
-      List<HttpResponse<Buffer>> responses = gw.many(4000, 32, i -> many.get("/x").send());
-      assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200));
-      // One smooth round robin for all listeners: the two targets alternate exactly.
-      assertEquals(Map.of("a", 2000L, "b", 2000L), shares(responses));
-      Poll.until(vertx, Duration.ofSeconds(5), "in-flight counts back to zero", () -> gw.status()
+      // One request at a time, each on a new connection, so consecutive requests land on different
+      // listeners. One balancer alternates a, b, a, b across them; a balancer per listener cannot:
+      // requests i and i + 4 share a listener, so they would go to different targets.
+      List<String> order = new java.util.ArrayList<>();
+      for (int i = 0; i < 41; i++) {
+        HttpResponse<Buffer> r = fresh.get("/x").send().await();
+        assertEquals(200, r.statusCode());
+        order.add(upstreamOf(r));
+      }
+      for (int i = 1; i < order.size(); i++) {
+        assertTrue(!order.get(i).equals(order.get(i - 1)), "requests " + (i - 1) + " and " + i + " went to the same target: " + order);
+      }
+    } finally {
+      fresh.close();
+    }
+  }
+
+  @Test
+  void listenersOnSeveralEventLoopsShareOneInFlightCount(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, twoTargets("least-requests"), "default", 4);
+    io.vertx.core.Promise<Void> release = a.holdAnswers();
+    WebClient fresh = connectionPerRequest(vertx);
+    try {
+      // a holds every answer, b answers at once. With one in-flight count, once a request waits at a
+      // every listener sees a busier than b and sends the rest to b: a gets exactly one. With a count
+      // per listener, each of the four listeners would send one to a.
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = oneByOne(vertx, fresh, 24);
+      assertEquals(1, a.requests.get(), "requests waiting at a at once");
+      assertEquals(23, b.requests.get());
+      release.complete();
+      io.vertx.core.Future.all(sent).await();
+      assertTrue(sent.stream().allMatch(f -> f.result().statusCode() == 200));
+      Poll.until(vertx, Duration.ofSeconds(30), "in-flight counts back to zero", () -> gw.status()
           .getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").stream()
           .allMatch(t -> ((JsonObject) t).getInteger("active") == 0));
     } finally {
-      many.close();
+      fresh.close();
     }
   }
 
   @Test
   void leastRequestsSendsNewRequestsToTheIdleTarget(Vertx vertx) {
     gw = GatewayHarness.start(vertx, pool("least-requests", ""));
-    a.delayMillis = 300;
-    c.delayMillis = 300;
-    Map<String, Long> counts = shares(gw.many(40, 40, i -> gw.client.get("/x").send()));
-    assertTrue(counts.getOrDefault("b", 0L) >= 20, "the fast target should take most: " + counts);
+    io.vertx.core.Promise<Void> releaseA = a.holdAnswers();
+    io.vertx.core.Promise<Void> releaseC = c.holdAnswers();
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = oneByOne(vertx, gw.client, 40);
+    // a and c keep what they got; b, never busy, takes every request after the first few.
+    assertTrue(b.requests.get() >= 37, "a " + a.requests + ", b " + b.requests + ", c " + c.requests);
+    releaseA.complete();
+    releaseC.complete();
+    io.vertx.core.Future.all(sent).await();
+  }
+
+  /**
+   * Sends {@code n} requests, each once the one before was answered or is being held by a target
+   * (a held request still counts as in flight at the gateway).
+   */
+  private List<io.vertx.core.Future<HttpResponse<Buffer>>> oneByOne(Vertx vertx, WebClient client, int n) {
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int arrived = a.requests.get() + b.requests.get() + c.requests.get();
+      io.vertx.core.Future<HttpResponse<Buffer>> r = client.get("/x").send();
+      sent.add(r);
+      Poll.until(vertx, Duration.ofSeconds(30), "request " + i + " answered or held by a target",
+          () -> r.isComplete() || a.requests.get() + b.requests.get() + c.requests.get() > arrived);
+    }
+    return sent;
   }
 
   @Test
@@ -177,5 +237,131 @@ class LoadBalancingTest {
     Poll.until(vertx, Duration.ofSeconds(10), "a healthy", () -> gw.status().getJsonArray("upstreams")
         .getJsonObject(0).getJsonArray("targets").getJsonObject(0).getBoolean("healthy"));
     assertEquals(Map.of("a", 20L), shares(gw.many(20, 5, i -> gw.client.get("/x").send())));
+  }
+
+  private String hashed(String hashOn, TestUpstream... targets) {
+    StringBuilder yaml = new StringBuilder("upstreams:\n  - name: pool\n    algorithm: consistent-hash\n")
+        .append("    hash-on: ").append(hashOn).append("\n    targets:\n");
+    for (TestUpstream t : targets) {
+      yaml.append("      - {url: '").append(t.url()).append("'}\n");
+    }
+    return yaml.append("routes:\n  - {id: all, match: {path: /**}, upstream: pool}\n").toString();
+  }
+
+  @Test
+  void consistentHashMovesOnlyTheKeysOfARemovedTarget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, hashed("header:X-User", a, b, c));
+    Function<Integer, io.vertx.core.Future<HttpResponse<Buffer>>> byUser =
+        i -> gw.client.get("/x").putHeader("X-User", "user-" + i).send();
+    List<HttpResponse<Buffer>> before = gw.many(600, 20, byUser);
+    assertEquals(java.util.Set.of("a", "b", "c"), shares(before).keySet());
+
+    assertEquals(200, gw.admin.put("/admin/spec").bearerTokenAuthentication(GatewayHarness.TOKEN)
+        .sendJsonObject(dev.gantry.gateway.spec.GatewaySpec.fromYaml(hashed("header:X-User", a, b)).toJson())
+        .await().statusCode());
+    List<HttpResponse<Buffer>> after = gw.many(600, 20, byUser);
+    int moved = 0;
+    for (int i = 0; i < 600; i++) {
+      String was = upstreamOf(before.get(i));
+      String now = upstreamOf(after.get(i));
+      if (!was.equals("c")) {
+        assertEquals(was, now, "user-" + i + " was on " + was + ", which is still there");
+      } else {
+        assertTrue(now.equals("a") || now.equals("b"));
+        moved++;
+      }
+    }
+    assertEquals(shares(before).get("c").intValue(), moved, "exactly the removed target's keys moved");
+  }
+
+  @Test
+  void hashOnACookieKeepsASessionOnOneTarget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, hashed("cookie:sid", a, b, c));
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int session = 0; session < 30; session++) {
+      String sid = "session-" + session;
+      java.util.Set<String> targets = new java.util.HashSet<>();
+      for (int i = 0; i < 5; i++) {
+        targets.add(upstreamOf(gw.client.get("/x").putHeader("Cookie", "theme=dark; sid=" + sid + "; n=" + i)
+            .send().await()));
+      }
+      assertEquals(1, targets.size(), sid + " went to " + targets);
+      used.addAll(targets);
+    }
+    assertEquals(java.util.Set.of("a", "b", "c"), used, "sessions spread over the targets");
+  }
+
+  @Test
+  void hashOnTheClientIpKeepsAClientOnOneTarget(Vertx vertx) {
+    gw = GatewayHarness.start(vertx, hashed("client-ip", a, b, c));
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int host = 2; host < 32; host++) {
+      WebClient from = WebClient.create(vertx, new WebClientOptions().setDefaultPort(gw.gateway.actualPort())
+          .setLocalAddress("127.0.0." + host).setKeepAlive(false));
+      try {
+        java.util.Set<String> targets = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+          targets.add(upstreamOf(from.get("/x").send().await()));
+        }
+        assertEquals(1, targets.size(), "127.0.0." + host + " went to " + targets);
+        used.addAll(targets);
+      } finally {
+        from.close();
+      }
+    }
+    assertTrue(used.size() >= 2, "clients spread over the targets: " + used);
+  }
+
+  @Test
+  void noMoreThanMaxEjectedPercentOfAPoolIsEjectedAtOnce(Vertx vertx) {
+    TestUpstream d = new TestUpstream(vertx, "d").start();
+    String spec = """
+        upstreams:
+          - name: dead
+            outlier: {consecutive-failures: 1, base-ejection-ms: 600000, max-ejected-percent: 50}
+            targets: [{url: '%s'}, {url: '%s'}, {url: '%s'}, {url: '%s'}]
+        routes:
+          - {id: dead, match: {path: /**}, upstream: dead}
+        """.formatted(a.url(), b.url(), c.url(), d.url());
+    List.of(a, b, c, d).forEach(TestUpstream::stop); // all four refuse connections
+    gw = GatewayHarness.start(vertx, spec);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(502, gw.get("/x").statusCode());
+    }
+    List<Object> targets = gw.status().getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").getList();
+    long ejected = gw.status().getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").stream()
+        .filter(t -> ((JsonObject) t).getBoolean("ejected")).count();
+    assertEquals(2, ejected, "half of four targets at most, though all four fail: " + targets);
+  }
+
+  private String zoned(int minHealthyPercent) {
+    return """
+        upstreams:
+          - name: zoned
+            health-check: {path: /health, interval-ms: 100, healthy-threshold: 1, unhealthy-threshold: 1}
+            zone-min-healthy-percent: %d
+            targets: [{url: '%s', zone: eu-1}, {url: '%s', zone: eu-1}, {url: '%s', zone: eu-2}]
+        routes:
+          - {id: z, match: {path: /**}, upstream: zoned}
+        """.formatted(minHealthyPercent, a.url(), b.url(), c.url());
+  }
+
+  private void awaitUnhealthy(Vertx vertx, int target) {
+    Poll.until(vertx, Duration.ofSeconds(30), "target " + target + " unhealthy", () -> !gw.status()
+        .getJsonArray("upstreams").getJsonObject(0).getJsonArray("targets").getJsonObject(target).getBoolean("healthy"));
+  }
+
+  @Test
+  void trafficStaysInTheZoneWhileItsHealthyShareIsAtLeastZoneMinHealthyPercent(Vertx vertx) {
+    b.healthStatus = 503; // one of the two eu-1 targets down: eu-1 is 50 % available
+    gw = GatewayHarness.start(vertx, zoned(50), "eu-1");
+    awaitUnhealthy(vertx, 1);
+    assertEquals(Map.of("a", 40L), shares(gw.many(40, 4, i -> gw.client.get("/x").send())), "50 % is enough");
+    gw.stop();
+
+    gw = GatewayHarness.start(vertx, zoned(60), "eu-1");
+    awaitUnhealthy(vertx, 1);
+    Map<String, Long> spread = shares(gw.many(40, 4, i -> gw.client.get("/x").send()));
+    assertEquals(java.util.Set.of("a", "c"), spread.keySet(), "below 60 %: every zone's available targets " + spread);
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,13 +65,18 @@ class ResilienceTest {
   }
 
   @Test
-  void breakerOpensRejectsFastHalfOpensAndCloses(Vertx vertx) {
+  void breakerOpensRejectsWithoutCallingTheTargetLetsExactlyOneHalfOpenProbeThroughAndCloses(Vertx vertx) {
     gw = GatewayHarness.start(vertx, spec(
-        "  - {id: b, match: {path: /b}, upstream: up, breaker: {max-failures: 3, reset-ms: 300}}\n"));
+        "  - {id: b, match: {path: /b}, upstream: up, breaker: {max-failures: 3, reset-ms: 3000}}\n"));
     up.status = 500;
     for (int i = 0; i < 3; i++) {
       assertEquals(500, gw.get("/b").statusCode());
     }
+    assertEquals("OPEN", breaker());
+
+    // Open: answered at once, without the target. The target now holds every answer, so a request
+    // that reached it would not come back until released.
+    io.vertx.core.Promise<Void> release = up.holdAnswers();
     for (int i = 0; i < 5; i++) {
       HttpResponse<Buffer> rejected = gw.get("/b");
       assertEquals(503, rejected.statusCode());
@@ -78,25 +84,92 @@ class ResilienceTest {
       assertTrue(rejected.bodyAsJsonObject().getString("detail").contains("circuit breaker"));
     }
     assertEquals(3, up.requests.get(), "an open breaker does not call the target");
-    assertEquals("OPEN", gw.status().getJsonObject("breakers").getString("b/up"));
 
-    vertx.timer(400).await();
+    // Half-open after reset-ms: of five requests at once, exactly one goes to the target.
+    dev.gantry.testkit.Poll.until(vertx, java.time.Duration.ofSeconds(30), "the breaker half-open",
+        () -> "HALF_OPEN".equals(breaker()));
     up.status = 200;
-    assertEquals(200, gw.get("/b").statusCode(), "the half-open probe goes through");
-    assertEquals("CLOSED", gw.status().getJsonObject("breakers").getString("b/up"));
+    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> together = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      together.add(gw.client.get("/b").send());
+    }
+    dev.gantry.testkit.Poll.until(vertx, java.time.Duration.ofSeconds(30), "four answered while the probe waits",
+        () -> together.stream().filter(io.vertx.core.Future::isComplete).count() == 4);
+    assertEquals(4, up.requests.get(), "exactly one probe reached the target");
+    assertTrue(together.stream().filter(io.vertx.core.Future::isComplete).allMatch(f -> f.result().statusCode() == 503));
+    release.complete();
+    io.vertx.core.Future.all(together).await();
+    assertEquals(1, together.stream().filter(f -> f.result().statusCode() == 200).count(), "the probe succeeded");
+    assertEquals("CLOSED", breaker());
     assertEquals(200, gw.get("/b").statusCode());
     assertEquals(5, up.requests.get());
   }
 
+  private String breaker() {
+    return gw.status().getJsonObject("breakers").getString("b/up");
+  }
+
   @Test
-  void aSlowUpstreamGives504AtTheRouteTimeout(Vertx vertx) {
+  void anUpstreamThatNeverAnswersGives504AtTheRouteTimeout(Vertx vertx) {
     gw = GatewayHarness.start(vertx, spec("  - {id: t, match: {path: /t}, upstream: up, timeout-ms: 200}\n"));
-    up.delayMillis = 2000;
-    long t0 = System.nanoTime();
+    io.vertx.core.Promise<Void> release = up.holdAnswers();
     HttpResponse<Buffer> r = gw.get("/t");
-    long millis = (System.nanoTime() - t0) / 1_000_000;
-    assertEquals(504, r.statusCode());
+    assertEquals(504, r.statusCode(), "the upstream had not answered: only the route's timeout can answer");
     assertEquals("application/problem+json", r.getHeader("Content-Type"));
-    assertTrue(millis < 1500, "answered after " + millis + " ms");
+    assertEquals(1, up.requests.get());
+    release.complete();
+  }
+
+  private long tries(int request) {
+    return up.seen.stream().filter(("GET /r/" + request)::equals).count();
+  }
+
+  @Test
+  void aRetryWhoseBackoffEndsPastTheDeadlineIsNeverSent(Vertx vertx) {
+    TestUpstream held = new TestUpstream(vertx, "held").start();
+    io.vertx.core.Promise<Void> release = held.holdAnswers();
+    try {
+      gw = GatewayHarness.start(vertx, """
+          upstreams:
+            - {name: up, targets: [{url: '%s'}], outlier: {consecutive-failures: 1000}}
+            - {name: held, targets: [{url: '%s'}]}
+          routes:
+            - id: r
+              match: {path: /r/**}
+              upstream: up
+              timeout-ms: 300
+              retry: {attempts: 1, backoff-ms: 2000, max-backoff-ms: 2000, budget-percent: 100, statuses: [503]}
+            - {id: marker, match: {path: /marker}, upstream: held, timeout-ms: 2500}
+          """.formatted(up.url(), held.url()));
+      up.status = 503;
+      // Each request's one retry waits a random 1-2,000 ms: mostly past its 300 ms deadline.
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+      java.util.Map<Integer, Long> triesWhenAnswered = new java.util.concurrent.ConcurrentHashMap<>();
+      for (int i = 0; i < 5; i++) {
+        int n = i;
+        sent.add(gw.client.get("/r/" + i).send().onComplete(ar -> triesWhenAnswered.put(n, tries(n))));
+      }
+      io.vertx.core.Future.all(sent).await();
+      // Every retry timer was set before this request, for at most 2,000 ms; its 504 comes 2,500 ms
+      // after it was sent, so once it is here every retry timer has fired.
+      assertEquals(504, gw.get("/marker").statusCode());
+      int pastTheDeadline = 0;
+      for (int i = 0; i < 5; i++) {
+        int status = sent.get(i).result().statusCode();
+        assertEquals(triesWhenAnswered.get(i), tries(i), "/r/" + i + ": a try reached the upstream after the client's "
+            + status + " (its deadline had passed)");
+        if (status == 504) {
+          pastTheDeadline++;
+          assertEquals(1, tries(i), "/r/" + i + ": its retry would have come after its deadline");
+        } else {
+          assertEquals(503, status);
+          assertEquals(2, tries(i), "/r/" + i + ": retried within its deadline");
+        }
+      }
+      assertTrue(pastTheDeadline > 0, "no retry fell past its deadline this time; the case was not exercised");
+    } finally {
+      release.complete();
+      held.stop();
+    }
   }
 }

@@ -110,10 +110,9 @@ class ServiceTargetTest {
     assertTrue(open.bodyAsJsonObject().getString("detail").contains("circuit breaker"), open.bodyAsString());
     assertEquals(6, failing.get(), "an open breaker does not call the service");
 
-    long t0 = System.nanoTime();
     HttpResponse<Buffer> slow = gw.get("/silent");
-    assertEquals(504, slow.statusCode());
-    assertTrue((System.nanoTime() - t0) / 1_000_000 < 1500);
+    assertEquals(504, slow.statusCode(), "the service never replies: only the route's timeout can answer");
+    assertEquals(1, silentCalls.get(), "the request reached the service");
 
     HttpResponse<Buffer> absent = gw.get("/absent");
     assertEquals(503, absent.statusCode());

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,10 +65,8 @@ class SlowHttpAttackTest {
   void start(Vertx vertx) {
     tool = SlowAttack.binary().orElse(null);
     if (tool == null) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("slowhttptest is not installed: .ci/test-tools should have installed it");
-      }
-      Assumptions.abort("slowhttptest is not installed here (run .ci/test-tools as root, or apt-get install slowhttptest)");
+      // Never a skip: a build without the tool must not pass as if the attack had been run.
+      fail("slowhttptest is not installed: run .ci/test-tools as root (or apt-get install slowhttptest)");
     }
     upstream = new TestUpstream(vertx, "up").start();
     gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,

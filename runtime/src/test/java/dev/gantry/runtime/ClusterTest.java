@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,8 @@ class ClusterTest {
     Map<String, String> shared = TestNodes.onKitBackends(cluster);
     Map<String, String> gatewayFlags = new HashMap<>(shared);
     gatewayFlags.put("roles", "gateway");
+    gatewayFlags.put("admin.token", "cluster-token");
+    gatewayFlags.put("admin.port", "0");
     Gantry gateway = null;
     Gantry servicesA = null;
     Gantry servicesB = null;
@@ -54,6 +57,24 @@ class ClusterTest {
           .filter(c -> c.getString("id").equals("cluster")).findFirst().orElseThrow();
       assertEquals(3, clusterCheck.getJsonObject("data").getInteger("members"));
       assertTrue(gateway.readyLine().contains("cluster " + cluster + ", 3 members"), gateway.readyLine());
+
+      // The admin API's view of the same: every live node, and this gateway's per-route totals.
+      WebClient admin = WebClient.create(clientVertx, new WebClientOptions().setDefaultPort(gateway.adminPort()));
+      assertEquals(404, client.get("/nowhere").send().await().statusCode());
+      JsonObject members = admin.get("/admin/cluster").bearerTokenAuthentication("cluster-token").send().await().bodyAsJsonObject();
+      Map<String, JsonObject> nodes = new HashMap<>();
+      members.getJsonArray("nodes").forEach(n -> nodes.put(((JsonObject) n).getString("node"), (JsonObject) n));
+      assertEquals(Set.of(gateway.nodeId(), servicesA.nodeId(), servicesB.nodeId()), nodes.keySet(), members.encode());
+      assertEquals(List.of("gateway"), nodes.get(gateway.nodeId()).getJsonArray("roles").getList(), members.encode());
+      assertEquals(List.of("services"), nodes.get(servicesA.nodeId()).getJsonArray("roles").getList(), members.encode());
+      assertEquals("default", nodes.get(servicesB.nodeId()).getString("zone"), members.encode());
+      JsonObject stats = admin.get("/admin/stats").bearerTokenAuthentication("cluster-token").send().await().bodyAsJsonObject();
+      JsonObject products = stats.getJsonObject("routes").getJsonObject("api.products");
+      assertEquals(20L, products.getLong("requests"), stats.encode());
+      assertEquals(0L, products.getLong("errors"), stats.encode());
+      assertTrue(stats.getJsonArray("recentFailures").stream().map(f -> (JsonObject) f)
+          .anyMatch(f -> f.getInteger("status") == 404 && "/nowhere".equals(f.getString("path"))), stats.encode());
+      assertEquals(401, admin.get("/admin/cluster").send().await().statusCode());
     } finally {
       TestNodes.stop(servicesB);
       TestNodes.stop(servicesA);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.testkit.Poll;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -79,6 +80,111 @@ class GantryJarIT {
     } finally {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void onSigtermARequestInFlightCompletesTheEmbeddedBackendsStopAndEveryLineIsJson() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
+    io.vertx.core.http.HttpServer upstream = vertx.createHttpServer().requestHandler(req -> {
+      arrived.incrementAndGet();
+      release.future().onComplete(v -> req.response().end("finished after SIGTERM"));
+    }).listen(0, "127.0.0.1").await();
+    Path routes = dir.resolve("routes.yaml");
+    Files.writeString(routes, """
+        upstreams:
+          - {name: slow, targets: [{url: 'http://127.0.0.1:%d'}]}
+        routes:
+          - {id: slow, match: {path: /slow/**}, upstream: slow, timeout-ms: 60000}
+        """.formatted(upstream.actualPort()));
+    ProcessBuilder builder = gantry("--http-port", "0", "--cluster-port", "0", "--cluster-name", "jar-term",
+        "--data-dir", dir.resolve("data").toString(), "--routes", routes.toString());
+    builder.environment().put("GANTRY_LOG_FORMAT", "json");
+    Path output = dir.resolve("gantry.out");
+    Process process = builder.redirectOutput(output.toFile()).start();
+    java.util.function.Supplier<List<String>> lines = () -> {
+      try {
+        return Files.readAllLines(output);
+      } catch (IOException e) {
+        return List.of();
+      }
+    };
+    try {
+      Poll.until(vertx, Duration.ofMinutes(3), "the ready line",
+          () -> lines.get().stream().anyMatch(l -> READY.matcher(l).find()) || !process.isAlive());
+      Matcher ready = lines.get().stream().map(READY::matcher).filter(Matcher::find).findFirst()
+          .orElseThrow(() -> new AssertionError("exited before it was ready"));
+      int port = Integer.parseInt(ready.group(1));
+      // The embedded backends' processes and ports, from their data directories and our children.
+      List<String> pid = Files.readAllLines(dir.resolve("data/postgres/postmaster.pid"));
+      ProcessHandle postgres = ProcessHandle.of(Long.parseLong(pid.get(0).trim())).orElseThrow();
+      int postgresPort = Integer.parseInt(pid.get(3).trim());
+      List<ProcessHandle> redis = process.descendants()
+          .filter(p -> p.info().command().orElse("").contains("redis")).toList();
+      assertTrue(!redis.isEmpty(), "a redis-server child process");
+      java.util.Properties kafka = new java.util.Properties();
+      try (var in = Files.newInputStream(dir.resolve("data/kafka/server.properties"))) {
+        kafka.load(in);
+      }
+      Matcher kafkaListener = Pattern.compile("PLAINTEXT://127\\.0\\.0\\.1:(\\d+)").matcher(kafka.getProperty("listeners"));
+      assertTrue(kafkaListener.find(), kafka.toString());
+      int kafkaPort = Integer.parseInt(kafkaListener.group(1));
+      assertTrue(accepts(postgresPort) && accepts(kafkaPort), "the backends listen while the node runs");
+
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow/x")).header("X-Request-Id", "in-flight-1").build(),
+          HttpResponse.BodyHandlers.ofString());
+      Poll.until(vertx, Duration.ofSeconds(60), "the request reached the upstream", () -> arrived.get() == 1);
+      process.destroy(); // SIGTERM
+      Poll.until(vertx, Duration.ofSeconds(60), "the node is stopping",
+          () -> lines.get().stream().anyMatch(l -> l.contains("stopping Gantry node")));
+      release.complete();
+      HttpResponse<String> answer = inFlight.get(60, TimeUnit.SECONDS);
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertEquals("finished after SIGTERM", answer.body());
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
+      assertEquals(0, process.exitValue());
+
+      Poll.until(vertx, Duration.ofSeconds(60), "the embedded Postgres and Redis processes ended",
+          () -> !postgres.isAlive() && redis.stream().noneMatch(ProcessHandle::isAlive));
+      assertTrue(!accepts(postgresPort) && !accepts(kafkaPort), "no backend port is left open");
+
+      // log.format json: every line an object; the access line of the request served during shutdown.
+      Poll.until(vertx, Duration.ofSeconds(60), "the access line of the request served while stopping",
+          () -> lines.get().stream().anyMatch(l -> l.contains("gantry.access") && l.contains("in-flight-1")));
+      List<io.vertx.core.json.JsonObject> json = new ArrayList<>();
+      for (String line : lines.get()) {
+        try {
+          json.add(new io.vertx.core.json.JsonObject(line));
+        } catch (RuntimeException e) {
+          throw new AssertionError("not a JSON object: " + line, e);
+        }
+      }
+      io.vertx.core.json.JsonObject access = json.stream().filter(j -> "gantry.access".equals(j.getString("logger"))
+          && "slow".equals(j.getString("route"))).findFirst().orElseThrow(() -> new AssertionError(String.join("\n", lines.get())));
+      assertEquals(200, access.getInteger("status"));
+      assertEquals("in-flight-1", access.getString("request_id"));
+      assertTrue(json.stream().anyMatch(j -> j.getString("message", "").startsWith("Gantry ready on")
+          && j.getString("level").equals("INFO") && j.containsKey("timestamp")), "the ready line");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nalive: " + process.isAlive()
+          + (process.isAlive() ? "" : ", exit " + process.exitValue()) + "\nthe node's output:\n" + String.join("\n", lines.get()), e);
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      release.tryComplete();
+      vertx.close().await();
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random hostile requests — targets stitched from encodings, dots, slashes and stray bytes;
@@ -40,6 +41,7 @@ class HostileInputTest {
       "{\"items\":[{\"productId\":-5,\"quantity\":99999999999}]}", "\u00ff\u00fe\u0000{", "[".repeat(5000),
       "{\"items\":[{\"productId\":3,\"quantity\":1,\"extra\":{\"a\":[1,2,{}]}}]}", ""};
 
+  @TempDir static Path dir;
   private static Gantry node;
   private static Vertx upstreamVertx;
   private static HttpServer upstream;
@@ -49,7 +51,7 @@ class HostileInputTest {
     upstreamVertx = Vertx.vertx();
     upstream = upstreamVertx.createHttpServer().requestHandler(req -> req.body()
         .onComplete(b -> req.response().end("ok " + req.uri()))).listen(0, "127.0.0.1").await();
-    Path routes = Files.createTempFile("hostile-routes", ".yaml");
+    Path routes = dir.resolve("hostile-routes.yaml");
     Files.writeString(routes, """
         upstreams:
           - {name: web, targets: [{url: 'http://127.0.0.1:%d'}]}

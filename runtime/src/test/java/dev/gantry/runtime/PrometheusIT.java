@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.gantry.embedded.FreePort;
 import dev.gantry.testkit.Poll;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +28,9 @@ class PrometheusIT {
   void prometheusScrapesRouteCountersAndLatencyHistograms() throws Exception {
     Path prometheus = Path.of("/usr/bin/prometheus");
     if (!Files.isExecutable(prometheus)) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("prometheus is not installed: .ci/test-tools should have installed it");
-      }
-      Assumptions.abort("prometheus is not installed here (run .ci/test-tools as root)");
+      // Never a skip: a build without the tool must not pass as if Prometheus had been checked.
+      fail(prometheus + " is not installed: run .ci/test-tools as root (the build runs it before the integration"
+          + " tests), or leave the integration tests out with -DskipITs");
     }
     Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("prom"));
     flags.put("admin.token", "prom-token");
@@ -49,10 +48,17 @@ class PrometheusIT {
           + "scrape_configs:\n  - job_name: gantry\n    metrics_path: /metrics\n"
           + "    authorization: {type: Bearer, credentials: prom-token}\n"
           + "    static_configs: [{targets: ['127.0.0.1:" + node.adminPort() + "']}]\n");
-      int port = FreePort.pick();
+      // Port 0, read back from Prometheus's own "Listening on" line: no port picked here that
+      // another process could take before Prometheus binds it.
+      Path log = dir.resolve("prometheus.log");
       process = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-          "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
-          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+          "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:0")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Pattern listening = Pattern.compile("msg=\"Listening on\" address=127\\.0\\.0\\.1:(\\d+)");
+      Poll.until(vertx, Duration.ofSeconds(60), "Prometheus listening", () -> listening.matcher(read(log)).find());
+      Matcher bound = listening.matcher(read(log));
+      assertTrue(bound.find());
+      int port = Integer.parseInt(bound.group(1));
       WebClient prom = WebClient.create(vertx, new WebClientOptions().setDefaultPort(port));
 
       String count = "gantry_http_server_requests_seconds_count{route=\"api.products\",status=\"200\"}";
@@ -75,6 +81,14 @@ class PrometheusIT {
       }
       vertx.close().await();
       TestNodes.stop(node);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 

@@ -13,7 +13,25 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds node configurations for tests: free ports, a cluster of their own, the kit's backends. */
 final class TestNodes {
+  /**
+   * Data directories made for nodes, removed when the test JVM ends (after every node stopped):
+   * the suite leaves no temp dir behind.
+   */
+  private static final java.util.List<java.nio.file.Path> DATA_DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> DATA_DIRS.forEach(TestNodes::delete), "test-nodes-cleanup"));
+  }
+
   private TestNodes() {}
+
+  private static void delete(java.nio.file.Path dir) {
+    try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // already gone, or left for the OS to clean
+    }
+  }
 
   /** Flags for a node on the test kit's backends, in a fresh database and Redis index. */
   static Map<String, String> onKitBackends(String clusterName) {
@@ -34,7 +52,9 @@ final class TestNodes {
     flags.put("outbox.poll-interval-ms", "100");
     flags.put("shutdown.grace-ms", "2000");
     try {
-      flags.put("data-dir", Files.createTempDirectory("gantry-node").toString());
+      java.nio.file.Path dir = Files.createTempDirectory("gantry-node");
+      DATA_DIRS.add(dir);
+      flags.put("data-dir", dir.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -76,6 +76,42 @@ class TracingTest {
     }
   }
 
+  @Test
+  void theConfiguredOtlpHttpExporterDeliversTheTraceToACollector() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    OtlpCollector collector = OtlpCollector.start(vertx);
+    Gantry node = null;
+    try {
+      // The real path: tracing.otlp-endpoint, the batched OTLP/HTTP exporter, protobuf on the wire.
+      Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("otlp"));
+      flags.put("tracing.otlp-endpoint", collector.endpoint() + "/");
+      node = TestNodes.start(flags);
+      String trace = "5bf92f3577b34da6a3ce929d0e0e4737";
+      WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+      HttpResponse<Buffer> r = client.get("/api/products/1")
+          .putHeader("traceparent", "00-" + trace + "-00f067aa0ba902b7-01").send().await();
+      assertEquals(200, r.statusCode());
+
+      // The batch goes out on the processor's schedule (5 s by default): wait for it, generously.
+      Poll.until(vertx, Duration.ofSeconds(60), "the gateway span and the SQL span at the collector", () ->
+          collector.spans.stream().anyMatch(s -> s.traceId().equals(trace) && s.kind() == OtlpCollector.SERVER
+              && s.name().equals("GET api.products") && s.parentSpanId().equals("00f067aa0ba902b7"))
+          && collector.spans.stream().anyMatch(s -> s.traceId().equals(trace) && s.kind() == OtlpCollector.CLIENT
+              && s.attributes().toString().contains("postgresql")));
+      List<OtlpCollector.Span> inTrace = collector.spans.stream().filter(s -> s.traceId().equals(trace)).toList();
+      assertTrue(inTrace.stream().anyMatch(s -> s.kind() == OtlpCollector.CLIENT
+          && s.attributes().toString().contains(Addresses.httpService("catalog", null))), "the bus send: " + inTrace);
+      assertTrue(inTrace.stream().allMatch(s -> s.spanId().matches("[0-9a-f]{16}")), inTrace.toString());
+      assertEquals("gantry", inTrace.get(0).resource().get("service.name"), inTrace.get(0).resource().toString());
+      assertTrue(collector.requests.stream().allMatch("POST /v1/traces application/x-protobuf"::equals),
+          collector.requests.toString());
+    } finally {
+      TestNodes.stop(node); // flushes what the batch still holds, to the collector
+      collector.close();
+      vertx.close().await();
+    }
+  }
+
   private static List<SpanData> spans(InMemorySpanExporter exporter, String traceId) {
     return exporter.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
   }

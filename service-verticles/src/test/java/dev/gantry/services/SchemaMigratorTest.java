@@ -35,4 +35,34 @@ class SchemaMigratorTest {
       pool.close().await();
     }
   }
+
+  @Test
+  void nodesStartingAtOnceApplyEachMigrationExactlyOnce() {
+    TestBackends kit = TestBackends.shared();
+    String database = kit.newPgDatabase();
+    // Four nodes, each with its own Vert.x and pool, migrating the same new database at once.
+    java.util.List<Vertx> nodes = new java.util.ArrayList<>();
+    java.util.List<Pool> pools = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Vertx node = Vertx.vertx();
+        nodes.add(node);
+        pools.add(new ServiceBackends(database, 2, "redis://127.0.0.1:1", 1, kit.kafkaBootstrap()).pgPool(node)); // Postgres only
+      }
+      java.util.List<io.vertx.core.Future<Integer>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        runs.add(SchemaMigrator.migrate(nodes.get(i), pools.get(i)));
+      }
+      io.vertx.core.Future.join(runs).await();
+      java.util.List<Integer> applied = runs.stream().map(io.vertx.core.Future::result).sorted().toList();
+      assertEquals(java.util.List.of(0, 0, 0, 3), applied, "one node applied all three, the others none");
+      Pool pool = pools.get(0);
+      assertEquals(3L, pool.query("SELECT count(*) FROM gantry_schema_history").execute().await().iterator().next().getLong(0));
+      assertEquals(12L, pool.query("SELECT count(*) FROM products").execute().await().iterator().next().getLong(0),
+          "the seed ran once");
+    } finally {
+      pools.forEach(p -> p.close().await());
+      nodes.forEach(n -> n.close().await());
+    }
+  }
 }

@@ -32,9 +32,15 @@ public final class NodeDirectory {
         .compose(map -> map.put(entry.getString("node"), entry, TTL_MILLIS));
   }
 
+  /** Removes this node's entry; fails (never throws) when the cluster is already gone. */
   public Future<Void> withdraw() {
     vertx.cancelTimer(timer);
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
-        .compose(map -> map.remove(entry.getString("node"))).mapEmpty();
+    try {
+      return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
+          .compose(map -> map.remove(entry.getString("node"))).mapEmpty();
+    } catch (RuntimeException e) {
+      // Hazelcast throws at once when this member was shut down: a stop must go on regardless
+      return Future.failedFuture(e);
+    }
   }
 }

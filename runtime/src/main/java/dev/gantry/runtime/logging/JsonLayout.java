@@ -30,6 +30,8 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     if (node != null) {
       line.put("node", node);
     }
+    // While the request is served here (a synchronous appender); through the console's queue the
+    // ids come as key-value pairs (RequestIdsAsyncAppender).
     Envelope envelope = EnvelopeContext.current();
     if (envelope != null) {
       line.put("trace_id", envelope.traceId()).put("span_id", envelope.spanId())

@@ -6,9 +6,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,19 @@ public final class LogFormat {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding is in charge
     }
+    Appender<ILoggingEvent> console = appender(format, null);
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.detachAndStopAllAppenders();
+    root.addAppender(console);
+    context.getLogger("gantry.access").setLevel(accessLog ? Level.INFO : Level.OFF);
+  }
+
+  /**
+   * The started appender {@link #apply} installs, writing lines of {@code format} to {@code out}
+   * (null: the console). Not attached to any logger.
+   */
+  public static Appender<ILoggingEvent> appender(String format, OutputStream out) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Layout<ILoggingEvent> layout;
     if ("json".equals(format)) {
       layout = new JsonLayout();
@@ -45,24 +61,24 @@ public final class LogFormat {
     encoder.setContext(context);
     encoder.setLayout(layout);
     encoder.start();
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("CONSOLE");
-    console.setEncoder(encoder);
-    console.start();
+    OutputStreamAppender<ILoggingEvent> lines = out == null ? new ConsoleAppender<>() : new OutputStreamAppender<>();
+    lines.setContext(context);
+    lines.setName("CONSOLE");
+    lines.setEncoder(encoder);
+    if (out != null) {
+      lines.setOutputStream(out);
+    }
+    lines.start();
     // Writing to the console must not hold up an event loop: lines go through a queue, and when
     // it is nearly full, INFO and below (the access log) are dropped before anything blocks.
-    AsyncAppender async = new AsyncAppender();
+    AsyncAppender async = new RequestIdsAsyncAppender();
     async.setContext(context);
     async.setName("ASYNC");
     async.setQueueSize(8192);
     async.setNeverBlock(true);
-    async.addAppender(console);
+    async.addAppender(lines);
     async.start();
-    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.detachAndStopAllAppenders();
-    root.addAppender(async);
-    context.getLogger("gantry.access").setLevel(accessLog ? Level.INFO : Level.OFF);
+    return async;
   }
 
   /** Puts the node id on every following line. */
