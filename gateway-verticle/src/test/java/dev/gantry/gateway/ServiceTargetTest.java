@@ -95,8 +95,7 @@ class ServiceTargetTest {
     AtomicInteger failing = serve(vertx, "flaky", "v1", 503);
     AtomicLong silentCalls = new AtomicLong();
     vertx.eventBus().consumer(Addresses.httpService("silent", null), m -> silentCalls.incrementAndGet()).completion().await();
-    // the gateway sends to the address the record names: the one this instance listens on
-    catalog.publish(new ServiceRecord("silent", "v1", "default", "test", Addresses.httpService("silent", null))).await();
+    catalog.publish(new ServiceRecord("silent", "v1", "default", "test", Addresses.httpService("silent", "v1"))).await();
     gw = GatewayHarness.start(vertx, "routes:\n"
         + "  - {id: flaky, match: {path: /flaky}, service: flaky, retry: {attempts: 2, backoff-ms: 1, budget-percent: 100},"
         + " breaker: {max-failures: 6, reset-ms: 60000}}\n"

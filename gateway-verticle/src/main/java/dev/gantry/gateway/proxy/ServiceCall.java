@@ -107,13 +107,14 @@ final class ServiceCall {
       }
     });
     HttpCall call = new HttpCall(req.method().name(), path, req.query(), headers, ex.body());
+    String address = Addresses.httpService(target.name(), target.version());
     Supplier<Future<HttpReply>> send = () -> catalog.lookup(target.name(), target.version()).compose(found -> {
       List<ServiceRecord> live = found.stream().filter(r -> !departed.contains(r.node())).toList();
       if (live.isEmpty()) {
         return Future.failedFuture(new ServiceException(Failure.UNAVAILABLE, "no instance of service "
             + target.label() + " is published in the cluster"));
       }
-      return sendTo(choose(live, tried), call, envelope);
+      return sendTo(choose(live, tried), address, call, envelope);
     });
     Future<HttpReply> sent = attempts.throughBreaker(ex, send, r -> r.status() >= 500);
     sent.onComplete(ar -> {
@@ -155,9 +156,16 @@ final class ServiceCall {
 
   /**
    * Sends to one instance, tracked as in flight to its node until it completes. A request the
-   * transport could not deliver, or whose node left, fails as {@link InstanceLost}.
+   * transport could not deliver, or whose node left, fails as {@link InstanceLost}. A record that
+   * names no node address of its own (published by other means than the service SDK) gets the
+   * request on the service's shared {@code address}, where the event bus picks the instance.
    */
-  private Future<HttpReply> sendTo(ServiceRecord instance, HttpCall call, Envelope envelope) {
+  private Future<HttpReply> sendTo(ServiceRecord instance, String address, HttpCall call, Envelope envelope) {
+    boolean own = instance.node() != null
+        && instance.address().equals(Addresses.httpServiceOn(instance.name(), instance.version(), instance.node()));
+    if (!own) {
+      return services.<HttpReply>request(address, call, envelope).map(ServiceCall::withServedBy);
+    }
     String node = instance.node();
     Promise<HttpReply> sent = Promise.promise();
     inFlight.computeIfAbsent(node, k -> new HashSet<>()).add(sent);
