@@ -20,6 +20,13 @@ public interface ServiceCatalog {
 
   Future<Void> unpublish(String registration);
 
+  /**
+   * Withdraws every record published by {@code node}: for a node that left or died, whose records
+   * nobody else would remove. Safe to call from every node at once; the future holds how many
+   * records this call removed.
+   */
+  Future<Integer> withdrawNode(String node);
+
   /** Instances of {@code name} (of {@code version}, when not null), from a cache at most a second old. */
   Future<List<ServiceRecord>> lookup(String name, String version);
 

@@ -41,7 +41,9 @@ public final class ServiceClient {
             "no reply from " + address + " before the request's deadline");
         case NO_HANDLERS -> new ServiceException(Failure.UNAVAILABLE,
             "no instance of " + address + " is running in the cluster");
-        case ERROR -> new ServiceException(Failure.INTERNAL, "event bus error calling " + address);
+        // The transport could not deliver it (the node is unreachable, e.g. just died): the
+        // instance is unavailable, the request was never handled.
+        case ERROR -> new ServiceException(Failure.UNAVAILABLE, "could not deliver the request to " + address);
       };
     }
     return new ServiceException(Failure.INTERNAL, "calling " + address + " failed");

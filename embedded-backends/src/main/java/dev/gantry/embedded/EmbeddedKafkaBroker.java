@@ -63,6 +63,11 @@ public final class EmbeddedKafkaBroker implements EmbeddedBackend {
       props.put("group.initial.rebalance.delay.ms", "0");
       props.put("log.flush.interval.messages", "1");
       props.put("shutdown.timeout.ms", "2000");
+      // After a crash the controller keeps the dead broker's registration until its session
+      // expires, and refuses the restarted broker until then (9 s by default). Heartbeats stay
+      // inside this JVM, so a short session costs nothing.
+      props.put("broker.heartbeat.interval.ms", "500");
+      props.put("broker.session.timeout.ms", "2500");
       Path file = dataDir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(file)) {
         props.store(out, "written by Gantry on every start");

@@ -6,13 +6,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
-/** Postgres from zonky's embedded binaries, as a child process with its cluster under a directory. */
+/**
+ * Postgres from zonky's embedded binaries, as a child process with its cluster under a directory.
+ * A postmaster that a dead process left running on the directory is stopped before the start
+ * (fast shutdown, so its data is consistent and reused), and a {@link Watchdog} stops this one if
+ * the JVM dies without closing it.
+ */
 public final class EmbeddedPostgresServer implements EmbeddedBackend {
   private final EmbeddedPostgres postgres;
+  private final DataDirLock lock;
+  private final Watchdog watchdog;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, DataDirLock lock, Watchdog watchdog) {
     this.postgres = postgres;
+    this.lock = lock;
+    this.watchdog = watchdog;
+  }
+
+  /** The postmaster's pid file; SIGINT is Postgres' fast shutdown, SIGQUIT its immediate one. */
+  static PidFile pidFile(Path dataDir) {
+    return new PidFile(dataDir.resolve("postmaster.pid"), "postgres", List.of("INT", "QUIT"));
   }
 
   /** Starts Postgres on a free loopback port; initialises the cluster only when the directory is new. */
@@ -22,9 +37,13 @@ public final class EmbeddedPostgresServer implements EmbeddedBackend {
 
   /** As {@link #start(Path)}, on {@code port} when positive: started again on its directory and port, the same server to its clients. */
   public static EmbeddedPostgresServer start(Path dataDir, int port) {
+    DataDirLock lock = null;
     try {
       Files.createDirectories(dataDir);
-      return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
+      lock = DataDirLock.acquire(dataDir, "postgres");
+      PidFile pidFile = pidFile(dataDir);
+      pidFile.stopLeftover();
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setPort(port > 0 ? port : FreePort.pick())
@@ -32,9 +51,18 @@ public final class EmbeddedPostgresServer implements EmbeddedBackend {
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("max_connections", "200")
-          .start());
+          .start();
+      return new EmbeddedPostgresServer(postgres, lock, Watchdog.guard(pidFile));
     } catch (IOException e) {
+      if (lock != null) {
+        lock.close();
+      }
       throw new UncheckedIOException("embedded Postgres did not start in " + dataDir, e);
+    } catch (RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
+      throw e;
     }
   }
 
@@ -53,6 +81,9 @@ public final class EmbeddedPostgresServer implements EmbeddedBackend {
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded Postgres did not stop cleanly", e);
+    } finally {
+      watchdog.release();
+      lock.close();
     }
   }
 }

@@ -21,6 +21,17 @@ public final class Addresses {
     return version == null ? "gantry.http." + name : "gantry.http." + name + "." + version;
   }
 
+  /**
+   * One instance's own address (its node's), for callers that choose the instance themselves and
+   * so know which node a request is in flight to.
+   */
+  public static String httpServiceOn(String name, String version, String node) {
+    return httpService(name, version) + "@" + node;
+  }
+
+  /** Local (per node): a cluster member left or died; the body is its node id. */
+  public static final String NODE_LEFT = "gantry.cluster.node-left";
+
   /** Published to every gateway node when the cluster's routes or upstreams change. */
   public static final String GATEWAY_SPEC_CHANGED = "gantry.gateway.spec.changed";
   /** Local (per node) nudge telling the outbox relay that new rows are waiting. */

@@ -13,6 +13,7 @@ import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
+import dev.gantry.runtime.cluster.MemberLoss;
 import dev.gantry.runtime.cluster.NodeDirectory;
 import dev.gantry.runtime.health.ReadinessChecks;
 import dev.gantry.runtime.logging.LogFormat;
@@ -136,6 +137,8 @@ public final class Gantry {
           LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
               : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           Codecs.register(vertx.eventBus());
+          // Its catalog client goes when this Vert.x closes.
+          MemberLoss.watch(vertx, cluster, ServiceCatalog.create(vertx));
           // A node without the services role starts no backend and needs none to be reachable; its
           // policies use the cluster's Redis and Postgres when another node published them.
           Future<ResolvedBackends> resolved = config.has(Role.SERVICES) ? new BackendResolver(vertx, config).resolve()

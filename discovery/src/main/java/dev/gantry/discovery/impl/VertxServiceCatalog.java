@@ -47,6 +47,17 @@ public final class VertxServiceCatalog implements ServiceCatalog {
   }
 
   @Override
+  public Future<Integer> withdrawNode(String node) {
+    cachedAt = 0;
+    return discovery.getRecords(r -> TYPE.equals(r.getType()) && r.getMetadata() != null
+            && node.equals(r.getMetadata().getString("node")))
+        .compose(records -> Future.join(records.stream()
+                .map(r -> discovery.unpublish(r.getRegistration()).map(1).otherwise(0)).toList())
+            .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum()))
+        .andThen(ar -> cachedAt = 0);
+  }
+
+  @Override
   public Future<List<ServiceRecord>> lookup(String name, String version) {
     return all().map(records -> records.stream()
         .filter(r -> r.name().equals(name) && (version == null || version.equals(r.version())))

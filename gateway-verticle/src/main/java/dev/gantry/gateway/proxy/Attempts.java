@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * What upstream and service attempts share: whether another try is allowed (method, attempts
- * left, deadline, budget), when it happens (backoff with jitter), and the breaker around a try.
+ * left, deadline, budget), when it happens (backoff with jitter), and the breaker around a try;
+ * and whether a request whose service instance was lost may go to another one.
  */
 final class Attempts {
   private final Vertx vertx;
@@ -25,6 +26,19 @@ final class Attempts {
     return ex.retryable() && n < ex.route().retry().attempts() && ex.deadline() > now
         && state.budget(ex.route()).tryRetry(now);
   }
+
+  /**
+   * Whether a request whose instance was lost (its node left, or could not be reached) may go to
+   * another instance at once: only an idempotent method, within the deadline, at most
+   * {@value #MAX_FAILOVERS} times. Independent of the route's retry policy and budget: the
+   * instance, not the request, failed, and another live one can answer it.
+   */
+  boolean mayFailOver(Exchange ex, int failovers) {
+    return ProxyHandler.IDEMPOTENT.contains(ex.ctx().request().method()) && failovers < MAX_FAILOVERS
+        && ex.deadline() > System.currentTimeMillis();
+  }
+
+  static final int MAX_FAILOVERS = 2;
 
   void later(Exchange ex, int n, Runnable next) {
     long delay = Backoff.delay(n, ex.route().retry().backoffMillis(), ex.route().retry().maxBackoffMillis());

@@ -39,14 +39,15 @@ public final class ServiceEndpoints {
 
   /**
    * Binds an HTTP-shaped handler for gateway routes whose target is {@code service: name}: it
-   * listens on the name's address and on the name-and-version one, and is published in the
-   * service catalog (name, version, zone, node) until {@link #close()}.
+   * listens on the name's address, on the name-and-version one, and on this node's own one, which
+   * is published in the service catalog (name, version, zone, node) until {@link #close()}.
    */
   public Future<Void> bindHttp(String name, String version, ServiceHandler<HttpCall, HttpReply> handler) {
+    String own = Addresses.httpServiceOn(name, version, nodeId);
     return Future.all(bind(Addresses.httpService(name, null), HttpCall.class, handler),
-            bind(Addresses.httpService(name, version), HttpCall.class, handler))
-        .compose(v -> context.catalog().publish(new ServiceRecord(name, version, context.zone(), nodeId,
-            Addresses.httpService(name, version))))
+            bind(Addresses.httpService(name, version), HttpCall.class, handler),
+            bind(own, HttpCall.class, handler))
+        .compose(v -> context.catalog().publish(new ServiceRecord(name, version, context.zone(), nodeId, own)))
         .onSuccess(registrations::add)
         .mapEmpty();
   }
