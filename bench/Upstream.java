@@ -11,8 +11,13 @@ public class Upstream {
     int port = Integer.parseInt(args[0]);
     Buffer body = Buffer.buffer("{\"ok\":true,\"service\":\"bench-upstream\"}");
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
-    vertx.createHttpServer().requestHandler(req -> req.response()
-            .putHeader("Content-Type", "application/json").end(body))
+    // Paths under /cacheable/ say a shared cache may keep the answer (bench/run's cache targets).
+    vertx.createHttpServer().requestHandler(req -> {
+          if (req.path().startsWith("/cacheable/")) {
+            req.response().putHeader("Cache-Control", "public, max-age=3600");
+          }
+          req.response().putHeader("Content-Type", "application/json").end(body);
+        })
         .listen(port, "127.0.0.1").await();
     System.out.println("upstream listening on " + port);
   }
