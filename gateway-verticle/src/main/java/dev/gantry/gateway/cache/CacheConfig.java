@@ -7,5 +7,6 @@ package dev.gantry.gateway.cache;
  * @param memoryBytes       the node's cache size in bytes (the largest any route asks for wins; one LRU per node)
  * @param defaultTtlSeconds freshness of a response that states none (0: such responses are not stored,
  *                          as RFC 9111 with heuristic freshness off)
+ * @param redis             whether entries are also kept in the cluster's Redis, for every node
  */
-public record CacheConfig(long maxObjectBytes, long memoryBytes, long defaultTtlSeconds) {}
+public record CacheConfig(long maxObjectBytes, long memoryBytes, long defaultTtlSeconds, boolean redis) {}

@@ -35,6 +35,8 @@ public final class CachePolicy implements Policy {
   private final HttpCache cache;
   /** Misses (and background revalidations) in flight, by key: later requests of the key wait on them. */
   private final Map<String, Future<Entry>> inFlight;
+  /** The cluster's Redis as a second tier, or null. */
+  private final RedisTier shared;
 
   @SuppressWarnings("unchecked")
   CachePolicy(CacheConfig config, PolicyRuntime runtime) {
@@ -44,6 +46,8 @@ public final class CachePolicy implements Policy {
         config.memoryBytes()));
     cache.atLeast(config.memoryBytes());
     this.inFlight = node.keep(CachePolicy.class.getName() + ".inFlight", ConcurrentHashMap::new);
+    this.shared = config.redis() && node.running() && node.redis() != null
+        ? node.keep(RedisTier.class.getName(), () -> new RedisTier(node.vertx(), node.redis(), cache)) : null;
   }
 
   @Override
@@ -58,11 +62,35 @@ public final class CachePolicy implements Policy {
       cache.count(exchange.routeId(), "bypass");
       return next.proceed(exchange).map(reply -> mark(reply, "BYPASS"));
     }
-    boolean credentials = request.headers().contains("Authorization") || request.headers().contains("Cookie");
     String primary = primaryKey(exchange);
     List<String> vary = cache.varyOf(primary);
     String key = vary == null ? primary : variantKey(primary, vary, request.headers());
-    Entry stored = key == null ? null : cache.get(key);
+    Entry local = key == null ? null : cache.get(key);
+    if (local != null || shared == null || key == null) {
+      return decide(exchange, next, asked, primary, key, local);
+    }
+    // not on this node: perhaps another node stored it in Redis
+    long epoch = cache.purgeEpoch();
+    Future<List<String>> varied = vary != null ? Future.succeededFuture(vary) : shared.varyOf(primary);
+    return varied.compose(names -> {
+      String sharedKey = names == null ? primary : variantKey(primary, names, request.headers());
+      if (sharedKey == null) {
+        return decide(exchange, next, asked, primary, key, null);
+      }
+      return shared.get(sharedKey).compose(found -> {
+        if (found != null && cache.purgeEpoch() == epoch) { // a purge since the read: serve it once, keep it not
+          cache.put(primary, names == null ? List.of() : names, found);
+        }
+        return decide(exchange, next, asked, primary, sharedKey, found);
+      });
+    });
+  }
+
+  private Future<Reply> decide(RouteExchange exchange, Next next, CacheControl asked, String primary, String key,
+      Entry found) {
+    HttpServerRequest request = exchange.request();
+    Entry stored = found;
+    boolean credentials = request.headers().contains("Authorization") || request.headers().contains("Cookie");
     if (stored != null && credentials && !shareable(stored.cacheControl())) {
       stored = null; // another client's response, not marked shareable: never to a credentialed request
     }
@@ -94,21 +122,26 @@ public final class CachePolicy implements Policy {
       return Future.succeededFuture(mark(Reply.problem(dev.gantry.codecs.Failure.TIMEOUT,
           "only-if-cached: no stored response"), "MISS"));
     }
-    if (!credentials && key != null) {
-      Future<Entry> leader = inFlight.get(key);
-      if (leader != null) { // collapse: wait for the request already fetching this key
-        return leader.transform(ar -> ar.succeeded() && ar.result() != null
-            ? Future.succeededFuture(serve(ar.result(), request, System.currentTimeMillis(), "HIT"))
-            : fetch(exchange, next, primary, key, credentials));
-      }
-    }
-    return fetch(exchange, next, primary, key, credentials);
+    return fetch(exchange, next, primary, key, credentials, !credentials && key != null);
   }
 
-  /** A miss: one request goes to the target; its answer is stored when it may be, and served. */
-  private Future<Reply> fetch(RouteExchange exchange, Next next, String primary, String key, boolean credentials) {
+  /**
+   * A miss: one request goes to the target; its answer is stored when it may be, and served. With
+   * {@code collapse}, a request that finds another fetching the same key waits for that one instead
+   * (and goes alone only when its answer could not be stored).
+   */
+  private Future<Reply> fetch(RouteExchange exchange, Next next, String primary, String key, boolean credentials,
+      boolean collapse) {
     io.vertx.core.Promise<Entry> stored = io.vertx.core.Promise.promise();
-    boolean leads = !credentials && key != null && inFlight.putIfAbsent(key, stored.future()) == null;
+    if (collapse) {
+      Future<Entry> leader = inFlight.putIfAbsent(key, stored.future());
+      if (leader != null) {
+        return leader.transform(ar -> ar.succeeded() && ar.result() != null
+            ? Future.succeededFuture(serve(ar.result(), exchange.request(), System.currentTimeMillis(), "HIT"))
+            : fetch(exchange, next, primary, key, credentials, false));
+      }
+    }
+    boolean leads = collapse;
     List<String[]> conditionals = takeConditionals(exchange.request().headers());
     long requestTime = System.currentTimeMillis();
     cache.count(exchange.routeId(), "miss");
@@ -149,7 +182,7 @@ public final class CachePolicy implements Policy {
         return reply.whole(0).map(notModified -> {
           Entry refreshed = stored.refreshed(notModified == null ? MultiMap.caseInsensitiveMultiMap()
               : notModified.headers(), requestTime, now);
-          cache.put(primary, varyNames(refreshed.headers()), refreshed);
+          put(primary, varyNames(refreshed.headers()), refreshed);
           cache.count(exchange.routeId(), "revalidated");
           restore(headers, conditionals);
           return serve(refreshed, exchange.request(), now, "REVALIDATED");
@@ -233,8 +266,20 @@ public final class CachePolicy implements Policy {
     MultiMap kept = MultiMap.caseInsensitiveMultiMap().addAll(headers);
     Entry entry = new Entry(key, exchange.routeId(), target(request), whole.status(), kept,
         whole.body() == null ? Buffer.buffer() : whole.body(), requestTime, System.currentTimeMillis(), tags(headers));
-    cache.put(primary, vary, entry);
+    put(primary, vary, entry);
     return entry;
+  }
+
+  /** Into this node's memory, and into Redis for as long as the entry can still be used there. */
+  private void put(String primary, List<String> vary, Entry entry) {
+    cache.put(primary, vary, entry);
+    if (shared != null) {
+      CacheControl cc = entry.cacheControl();
+      long usable = lifetime(entry, cc) + Math.max(0, Math.max(cc.seconds("stale-while-revalidate"),
+          cc.seconds("stale-if-error"))) - Freshness.age(entry, System.currentTimeMillis());
+      boolean validators = entry.etag() != null || entry.lastModified() != null;
+      shared.put(primary, vary, entry, (usable > 0 ? usable : validators ? 60 : 0) * 1000);
+    }
   }
 
   private long lifetime(Entry entry, CacheControl cc) {

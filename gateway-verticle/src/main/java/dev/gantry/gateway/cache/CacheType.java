@@ -6,7 +6,7 @@ import dev.gantry.gateway.policy.PolicyType;
 import dev.gantry.gateway.spec.SpecReader;
 import java.util.Set;
 
-/** Reads {@code - cache: {max-object-bytes: 1048576, memory-bytes: 67108864, default-ttl-seconds: 0}}. */
+/** Reads {@code - cache: {max-object-bytes: 1048576, memory-bytes: 67108864, default-ttl-seconds: 0, shared: none|redis}}. */
 public final class CacheType implements PolicyType<CacheConfig> {
   @Override
   public String name() {
@@ -20,7 +20,7 @@ public final class CacheType implements PolicyType<CacheConfig> {
 
   @Override
   public Set<String> fields() {
-    return Set.of("max-object-bytes", "memory-bytes", "default-ttl-seconds");
+    return Set.of("max-object-bytes", "memory-bytes", "default-ttl-seconds", "shared");
   }
 
   @Override
@@ -30,7 +30,12 @@ public final class CacheType implements PolicyType<CacheConfig> {
     if (object > memory) {
       throw SpecReader.invalid(config.path("max-object-bytes"), "must not exceed memory-bytes (" + memory + ")");
     }
-    return new CacheConfig(object, memory, config.integer("default-ttl-seconds", 0, 0, 31_536_000));
+    String shared = config.string("shared", "none");
+    if (!shared.equals("none") && !shared.equals("redis")) {
+      throw SpecReader.invalid(config.path("shared"), "must be none or redis");
+    }
+    return new CacheConfig(object, memory, config.integer("default-ttl-seconds", 0, 0, 31_536_000),
+        shared.equals("redis"));
   }
 
   @Override

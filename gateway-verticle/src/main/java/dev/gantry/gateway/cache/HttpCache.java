@@ -26,6 +26,8 @@ final class HttpCache implements AutoCloseable {
   private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true); // guarded by this
   private final Map<String, List<String>> varyByPrimary = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
+  /** Counts purges: a copy read from Redis before a purge must not come back into memory after it. */
+  private final AtomicLong purgeEpoch = new AtomicLong();
   private volatile long capacity;
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -81,6 +83,7 @@ final class HttpCache implements AutoCloseable {
 
   /** Applies a purge on this node: {@code {"key": "/p?q"}}, {@code {"prefix": "/p/"}} or {@code {"tag": "t"}}. */
   synchronized int purge(JsonObject what) {
+    purgeEpoch.incrementAndGet();
     String key = what.getString("key");
     String prefix = what.getString("prefix");
     String tag = what.getString("tag");
@@ -94,6 +97,10 @@ final class HttpCache implements AutoCloseable {
     }
     gone.forEach(this::remove);
     return gone.size();
+  }
+
+  long purgeEpoch() {
+    return purgeEpoch.get();
   }
 
   long bytes() {
