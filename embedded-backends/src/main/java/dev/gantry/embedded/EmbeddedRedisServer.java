@@ -48,6 +48,7 @@ public final class EmbeddedRedisServer implements EmbeddedBackend {
           .setting("appendfsync everysec")
           .setting("save \"\"")
           .setting("protected-mode no")
+          .setting("databases 64") // one per test that wants its own (the test kit hands them out)
           .setting("pidfile " + pidFile.file().toAbsolutePath())
           .onShutdownForceStop(true)
           .build();

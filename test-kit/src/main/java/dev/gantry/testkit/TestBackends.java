@@ -63,11 +63,11 @@ public final class TestBackends {
     return "postgresql://postgres@127.0.0.1:" + postgres.port() + "/" + name;
   }
 
-  /** A Redis URL selecting a database index no other caller got (1 to 15). */
+  /** A Redis URL selecting a database index no other caller got (1 to 63). */
   public String newRedisUrl() {
     int index = redisIndexes.incrementAndGet();
-    if (index > 15) {
-      throw new IllegalStateException("the test kit hands out at most 15 Redis databases");
+    if (index > 63) {
+      throw new IllegalStateException("the test kit hands out at most 63 Redis databases");
     }
     return redis.endpoint() + "/" + index;
   }
