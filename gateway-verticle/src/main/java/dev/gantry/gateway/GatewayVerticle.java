@@ -93,9 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
-    // The dev signing key (file I/O, so off the event loop) before any jwt policy asks for it.
-    return vertx.executeBlocking(() -> node.keep(DevKeys.class.getName(), () -> DevKeys.in(dataDir)))
-        .compose(keys -> specChanges.completion())
+    return specChanges.completion()
         .compose(v -> store.load(seed, ReferenceRoutes.with(GatewaySpec.EMPTY)))
         .compose(current -> {
           if (!options.seed().routes().isEmpty() && !current.spec().equals(seed)) {
@@ -167,7 +165,9 @@ public final class GatewayVerticle extends VerticleBase {
           .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures())
               .put("recentBlocks", state.recentBlocks().list()))
           .withApiKeys(() -> dev.gantry.gateway.auth.ApiKeyType.store(node))
-          .withJwks(() -> node.<DevKeys>keep(DevKeys.class.getName(), () -> DevKeys.in(dataDir)).publicKeys().toString());
+          // the dev key is made on first use (file I/O: off the event loop), never by a node that needs none
+          .withJwks(() -> vertx.executeBlocking(() -> node.<DevKeys>keep(DevKeys.class.getName(),
+              () -> DevKeys.in(dataDir)).publicKeys().toString()));
       admin = vertx.createHttpServer(new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort()));
       return admin.requestHandler(api.router(vertx)).listen();
     });

@@ -38,7 +38,7 @@ public final class AdminApi {
   private final Supplier<String> metrics;
   private Buffer console;
   private Supplier<JsonObject> stats;
-  private Supplier<String> jwks;
+  private Supplier<io.vertx.core.Future<String>> jwks;
   private Supplier<dev.gantry.gateway.auth.ApiKeyStore> apiKeys;
 
   public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
@@ -65,7 +65,7 @@ public final class AdminApi {
    * Serves the dev signing key's public half at {@code /.well-known/jwks.json}, without the admin
    * token (it is public by nature): another gateway node, or a service, can verify dev tokens.
    */
-  public AdminApi withJwks(Supplier<String> keySet) {
+  public AdminApi withJwks(Supplier<io.vertx.core.Future<String>> keySet) {
     this.jwks = keySet;
     return this;
   }
@@ -91,9 +91,9 @@ public final class AdminApi {
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     if (jwks != null) {
-      router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
+      router.get("/.well-known/jwks.json").handler(ctx -> jwks.get().onSuccess(keys -> ctx.response()
           .putHeader("Content-Type", "application/jwk-set+json").putHeader("Cache-Control", "max-age=300")
-          .end(jwks.get()));
+          .end(keys)).onFailure(ctx::fail));
     }
     if (console != null) {
       router.get("/console").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")

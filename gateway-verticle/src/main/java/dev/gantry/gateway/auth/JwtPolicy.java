@@ -240,8 +240,10 @@ public final class JwtPolicy implements Policy {
             new OctetSequenceKey.Builder(config.secret().getBytes(StandardCharsets.UTF_8)).build())));
       } else if (config.dev()) {
         cache = null;
-        DevKeys dev = node.running() ? node.keep(DevKeys.class.getName(), () -> DevKeys.in(node.dataDir())) : null;
-        fixed = Future.succeededFuture(new KeyVerifiers(dev == null ? new JWKSet() : dev.publicKeys()));
+        // made on first use in the data directory: file I/O, so off the event loop
+        fixed = node.running() ? node.vertx().executeBlocking(() -> new KeyVerifiers(
+            node.<DevKeys>keep(DevKeys.class.getName(), () -> DevKeys.in(node.dataDir())).publicKeys()))
+            : Future.succeededFuture(new KeyVerifiers(new JWKSet()));
       } else if (node.running()) {
         fixed = null;
         cache = node.keep("jwks:" + config.jwksUrl() + "#" + config.refreshSeconds() + "/" + config.refetchSeconds(),
