@@ -85,20 +85,20 @@ class PolicyChainTest {
     PolicyRegistry registry = PolicyRegistry.builtIn()
         .with(new Recording("auth", Phase.AUTHENTICATE, log))
         .with(new Recording("guard", Phase.EDGE, log))
-        .with(new Recording("cache", Phase.CACHE, log));
-    GatewaySpec read = GatewaySpec.fromJson(spec("[{\"cache\": {}}, {\"auth\": {}}, {\"guard\": {}}, {\"auth\": {\"deny\": false}}]"), registry);
+        .with(new Recording("store", Phase.CACHE, log));
+    GatewaySpec read = GatewaySpec.fromJson(spec("[{\"store\": {}}, {\"auth\": {}}, {\"guard\": {}}, {\"auth\": {\"deny\": false}}]"), registry);
     PolicyChain chain = PolicyChain.of(read.routes().get(0).policies(), PolicyRuntime.detached());
     RouteExchange exchange = new RouteExchange(null, "r", null);
     Reply reply = chain.run(exchange, ex -> {
       log.add("target");
       return Future.succeededFuture(Reply.of(200, MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("ok")));
     }).result();
-    assertEquals(List.of("guard", "auth", "auth", "cache", "target"), log);
+    assertEquals(List.of("guard", "auth", "auth", "store", "target"), log);
     assertEquals(200, reply.status());
-    assertEquals(List.of("cache", "auth", "auth", "guard"), reply.headers().getAll("X-Seen-By"), "wrapped inside out");
+    assertEquals(List.of("store", "auth", "auth", "guard"), reply.headers().getAll("X-Seen-By"), "wrapped inside out");
 
     log.clear();
-    GatewaySpec denying = GatewaySpec.fromJson(spec("[{\"cache\": {}}, {\"auth\": {\"deny\": true}}, {\"guard\": {}}]"), registry);
+    GatewaySpec denying = GatewaySpec.fromJson(spec("[{\"store\": {}}, {\"auth\": {\"deny\": true}}, {\"guard\": {}}]"), registry);
     Reply denied = PolicyChain.of(denying.routes().get(0).policies(), PolicyRuntime.detached()).run(exchange, ex -> {
       log.add("target");
       return Future.succeededFuture(Reply.of(200, MultiMap.caseInsensitiveMultiMap(), null));
@@ -110,7 +110,7 @@ class PolicyChainTest {
   @Test
   void anUnknownTypeOrFieldIsRefusedNamingItsPath() {
     ServiceException unknownType = assertThrows(ServiceException.class, () -> GatewaySpec.fromJson(spec("[{\"wafx\": {}}]")));
-    assertEquals("routes[0].policies[0].wafx: unknown policy type (known: api-key, authorize, cache, ddos, jwt, limits, oidc, quota, rate-limit, waf)", unknownType.detail());
+    assertEquals("routes[0].policies[0].wafx: unknown policy type (known: api-key, authorize, cache, compress, ddos, jwt, limits, oidc, quota, rate-limit, waf)", unknownType.detail());
     ServiceException badField = assertThrows(ServiceException.class,
         () -> GatewaySpec.fromJson(spec("[{\"limits\": {\"max-uri-bytez\": 10}}]")));
     assertEquals("routes[0].policies[0].limits.max-uri-bytez: unknown field (did you mean max-uri-bytes?)", badField.detail());
