@@ -110,7 +110,7 @@ class PolicyChainTest {
   @Test
   void anUnknownTypeOrFieldIsRefusedNamingItsPath() {
     ServiceException unknownType = assertThrows(ServiceException.class, () -> GatewaySpec.fromJson(spec("[{\"wafx\": {}}]")));
-    assertEquals("routes[0].policies[0].wafx: unknown policy type (known: api-key, authorize, cache, ddos, jwt, limits, oidc, quota, rate-limit, waf)", unknownType.detail());
+    assertEquals("routes[0].policies[0].wafx: unknown policy type (known: api-key, authorize, cache, compress, ddos, jwt, limits, oidc, quota, rate-limit, waf)", unknownType.detail());
     ServiceException badField = assertThrows(ServiceException.class,
         () -> GatewaySpec.fromJson(spec("[{\"limits\": {\"max-uri-bytez\": 10}}]")));
     assertEquals("routes[0].policies[0].limits.max-uri-bytez: unknown field (did you mean max-uri-bytes?)", badField.detail());

@@ -362,11 +362,16 @@ public final class CachePolicy implements Policy {
     return request.path() + '?' + String.join("&", params);
   }
 
-  /** The primary key plus the request's values of the Vary headers (whitespace collapsed); null if unusable. */
+  /**
+   * The primary key plus the request's values of the Vary headers (whitespace collapsed,
+   * Accept-Encoding canonical); null if unusable.
+   */
   private static String variantKey(String primary, List<String> vary, MultiMap headers) {
     StringBuilder key = new StringBuilder(primary);
     for (String name : vary) {
-      String value = String.join(",", headers.getAll(name)).replaceAll("\\s+", " ").trim();
+      // Accept-Encoding is spelt a dozen ways for the same few codings: one spelling, one entry
+      String value = name.equals("accept-encoding") ? AcceptEncoding.parse(headers.getAll(name)).canonical()
+          : String.join(",", headers.getAll(name)).replaceAll("\\s+", " ").trim();
       if (value.length() > 1024) {
         return null; // not a variant worth a slot
       }

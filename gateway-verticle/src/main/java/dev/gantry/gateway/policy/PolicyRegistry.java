@@ -27,7 +27,8 @@ public final class PolicyRegistry {
         .with(new dev.gantry.gateway.auth.AuthorizeType()).with(new dev.gantry.gateway.auth.ApiKeyType())
         .with(new dev.gantry.gateway.auth.OidcType())
         .with(new dev.gantry.gateway.traffic.RateLimitType()).with(new dev.gantry.gateway.traffic.QuotaType())
-        .with(new dev.gantry.gateway.cache.CacheType());
+        .with(new dev.gantry.gateway.cache.CacheType())
+        .with(new dev.gantry.gateway.cache.CompressType());
   }
 
   public PolicyRegistry with(PolicyType<?> type) {

@@ -31,6 +31,22 @@ public interface Reply {
     return Future.succeededFuture(null);
   }
 
+  /**
+   * The value of header {@code name} as the client would get it, or null: for a relayed answer,
+   * what policies set over the upstream's own. Read without touching the body, so a policy can
+   * decide (by type, length, encoding) before reading it {@link #whole}. Several lines of a field
+   * come joined by {@code ", "}, as RFC 9110 §5.3 lets a list be combined (not for Set-Cookie).
+   */
+  default String header(String name) {
+    return joined(headers(), name);
+  }
+
+  /** The values of {@code name} in {@code headers}, joined by {@code ", "}; null when there are none. */
+  static String joined(MultiMap headers, String name) {
+    java.util.List<String> all = headers.getAll(name);
+    return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(", ", all);
+  }
+
   /** Whether the reply asks for the client's connection to close after it ({@code Connection: close}). */
   default boolean closesConnection() {
     return "close".equalsIgnoreCase(headers().get("Connection"));

@@ -4,6 +4,7 @@ import dev.gantry.codecs.Failure;
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
+import dev.gantry.gateway.files.StaticFiles;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.policy.PolicyChain;
@@ -58,6 +59,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private final UpstreamCall upstreams;
   private final ServiceCall services;
   private final ShadowCopier shadows;
+  private final StaticFiles files;
 
   public ProxyHandler(Vertx vertx, ProxyState state, HttpForwarder forwarder, ServiceCatalog catalog,
       long defaultTimeoutMillis, long defaultMaxBodyBytes) {
@@ -68,6 +70,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.upstreams = new UpstreamCall(state, forwarder, attempts);
     this.services = new ServiceCall(vertx, catalog, attempts);
     this.shadows = new ShadowCopier(state, forwarder);
+    this.files = new StaticFiles(vertx);
     this.defaultTimeoutMillis = defaultTimeoutMillis;
     this.defaultMaxBodyBytes = defaultMaxBodyBytes;
   }
@@ -146,7 +149,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         : policies.run(exchange, ex -> target(ctx, exchange, match, false));
   }
 
-  /** The route's target: an upstream pool (streamed, or tunnelled for an upgrade) or a service. */
+  /** The route's target: an upstream pool (streamed, or tunnelled for an upgrade), a service or a directory. */
   private Future<Reply> target(RoutingContext ctx, RouteExchange exchange, RouteMatch match, boolean upgrade) {
     HttpServerRequest req = ctx.request();
     RouteSpec route = match.route().spec();
@@ -169,6 +172,12 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       state.budget(route).request(now); // only routes that retry keep a budget
     }
     TargetSpec target = chooseTarget(route, req);
+    if (target.kind() == TargetSpec.Kind.STATIC) {
+      if (!Framing.hasBody(req)) {
+        req.resume(); // nothing to read: let the request end (a body left unread closes the connection)
+      }
+      return files.serve(req, match.upstreamPath(req.path()), target.files());
+    }
     if (upgrade && target.kind() == TargetSpec.Kind.UPSTREAM) {
       tunnel(ctx, route, target, uri, deadline - now);
       return HANDED_OFF;

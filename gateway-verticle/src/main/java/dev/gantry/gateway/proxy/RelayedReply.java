@@ -84,6 +84,27 @@ final class RelayedReply implements Reply {
     if (declared < 0 || declared > max) {
       return Future.succeededFuture(null);
     }
+    MultiMap headers = sent();
+    int status = upstream.statusCode();
+    Future<Buffer> body = upstream.body();
+    upstream.resume(); // the call left it paused for whoever relays it
+    return body.map(b -> new Buffered(status, headers, b)).andThen(ar -> {
+      answer.endpoint().end();
+      if (relayed != null) {
+        relayed.handle(ar.map(b -> b.body()));
+      }
+    });
+  }
+
+  @Override
+  public String header(String name) {
+    String set = extra == null ? null : Reply.joined(extra, name);
+    return set != null ? set : Reply.joined(sent(), name);
+  }
+
+  /** The headers {@link #writeTo} sends: the upstream's end-to-end ones, the route's changes, then the policies'. */
+  private MultiMap sent() {
+    io.vertx.core.http.HttpClientResponse upstream = answer.response();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     String[] named = HttpForwarder.connectionTokens(upstream.headers());
     for (java.util.Map.Entry<String, String> h : upstream.headers()) {
@@ -95,15 +116,7 @@ final class RelayedReply implements Reply {
     if (extra != null) {
       Reply.set(extra, headers);
     }
-    int status = upstream.statusCode();
-    Future<Buffer> body = upstream.body();
-    upstream.resume(); // the call left it paused for whoever relays it
-    return body.map(b -> new Buffered(status, headers, b)).andThen(ar -> {
-      answer.endpoint().end();
-      if (relayed != null) {
-        relayed.handle(ar.map(b -> b.body()));
-      }
-    });
+    return headers;
   }
 
   /** Releases the upstream response unread (the reply is not written: a policy answered instead). */

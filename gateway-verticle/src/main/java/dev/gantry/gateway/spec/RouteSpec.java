@@ -19,7 +19,7 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
     HeaderOps responseHeaders, long maxBodyBytes, long timeoutMillis, RetrySpec retry,
     BreakerSpec breaker, List<PolicySpec> policies, JsonObject source) {
 
-  static final java.util.Set<String> FIELDS = java.util.Set.of("id", "priority", "match", "upstream", "service",
+  static final java.util.Set<String> FIELDS = java.util.Set.of("id", "priority", "match", "upstream", "service", "static",
       "version", "split", "pin", "shadow", "rewrite", "request-headers", "response-headers", "max-body-bytes",
       "timeout-ms", "retry", "breaker", "name", "weight", "policies");
 
@@ -51,14 +51,14 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
         throw SpecReader.invalid(r.path("split"), "target names must differ (set name:)");
       }
     }
-    if (r.has("upstream") || r.has("service")) {
+    if (r.has("upstream") || r.has("service") || r.has("static")) {
       if (!targets.isEmpty()) {
-        throw SpecReader.invalid(r.path("split"), "give either split or a single upstream/service");
+        throw SpecReader.invalid(r.path("split"), "give either split or a single upstream/service/static");
       }
       targets.add(TargetSpec.read(r, false));
     }
     if (targets.isEmpty()) {
-      throw SpecReader.invalid(r.path("upstream"), "a target is required: upstream, service or split");
+      throw SpecReader.invalid(r.path("upstream"), "a target is required: upstream, service, static or split");
     }
     SpecReader pin = r.object("pin");
     String pinHeader = pin == null ? null : pin.string("header", null);

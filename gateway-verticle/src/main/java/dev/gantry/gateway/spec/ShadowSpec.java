@@ -13,8 +13,9 @@ public record ShadowSpec(TargetSpec target, double percent, boolean nonIdempoten
       return null;
     }
     TargetSpec target = TargetSpec.read(r, false);
-    if (target.kind() == TargetSpec.Kind.SERVICE) {
-      throw SpecReader.invalid(r.path("service"), "a shadow goes to an upstream; service shadows are not supported");
+    if (target.kind() != TargetSpec.Kind.UPSTREAM) {
+      throw SpecReader.invalid(r.path(target.kind() == TargetSpec.Kind.SERVICE ? "service" : "static"),
+          "a shadow goes to an upstream; service and static shadows are not supported");
     }
     ShadowSpec spec = new ShadowSpec(target, r.integer("percent", 100, 0, 100),
         r.bool("non-idempotent", false), r.strings("ignore-fields"));

@@ -1,23 +1,35 @@
 package dev.gantry.gateway.spec;
 
 /**
- * Where a route sends traffic: an HTTP upstream pool, or an event-bus service (optionally one
- * version of it). {@code label} names the target for pinning and in statistics.
+ * Where a route sends traffic: an HTTP upstream pool, an event-bus service (optionally one
+ * version of it), or a directory of files ({@code files}, for {@link Kind#STATIC} only).
+ * {@code label} names the target for pinning and in statistics.
  */
-public record TargetSpec(Kind kind, String name, String version, int weight, String label) {
-  public enum Kind { UPSTREAM, SERVICE }
+public record TargetSpec(Kind kind, String name, String version, int weight, String label, StaticSpec files) {
+  public enum Kind { UPSTREAM, SERVICE, STATIC }
 
   static TargetSpec read(SpecReader r, boolean weighted) {
     boolean upstream = r.has("upstream");
     boolean service = r.has("service");
-    if (upstream == service) {
-      throw SpecReader.invalid(r.path("upstream"), "exactly one of upstream or service is required");
+    boolean files = r.has("static");
+    if ((upstream ? 1 : 0) + (service ? 1 : 0) + (files ? 1 : 0) != 1) {
+      throw SpecReader.invalid(r.path("upstream"), files ? "exactly one of upstream, service or static is required"
+          : "exactly one of upstream or service is required");
+    }
+    if (files) {
+      SpecReader dir = r.object("static");
+      if (dir == null) {
+        throw SpecReader.invalid(r.path("static"), "must be an object, as in {root: ./public}");
+      }
+      StaticSpec spec = StaticSpec.read(dir);
+      int weight = weighted ? (int) r.integer("weight", 1, 0, 1_000_000) : 1;
+      return new TargetSpec(Kind.STATIC, spec.root(), null, weight, r.string("name", "static:" + spec.root()), spec);
     }
     Kind kind = upstream ? Kind.UPSTREAM : Kind.SERVICE;
     String name = upstream ? r.string("upstream") : r.string("service");
     String version = service ? r.string("version", null) : null;
     int weight = weighted ? (int) r.integer("weight", 1, 0, 1_000_000) : 1;
     String label = r.string("name", version == null ? name : name + "@" + version);
-    return new TargetSpec(kind, name, version, weight, label);
+    return new TargetSpec(kind, name, version, weight, label, null);
   }
 }
