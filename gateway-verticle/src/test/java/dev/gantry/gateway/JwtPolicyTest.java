@@ -208,6 +208,21 @@ class JwtPolicyTest {
   }
 
   @Test
+  void aTokenVerifiedBeforeIsStillRefusedOnceItExpires(Vertx vertx) throws Exception {
+    start(vertx, "{issuer: '" + ISSUER + "', jwks-url: '" + jwksUrl() + "', leeway-seconds: 0}");
+    String brief = rs256(b -> b.expirationTime(Date.from(Instant.now().plusMillis(1_500))));
+    assertEquals(200, call(brief).statusCode());
+    assertEquals(200, call(brief).statusCode(), "the second use is answered from the verified-token cache");
+    long deadline = System.currentTimeMillis() + 10_000;
+    int status;
+    do {
+      status = call(brief).statusCode();
+    } while (status == 200 && System.currentTimeMillis() < deadline);
+    assertEquals(401, status, "the cache re-checks exp on every use");
+    assertTrue(gw.registry.scrape().contains("reason=\"expired\""), gw.registry.scrape());
+  }
+
+  @Test
   void tokensWithinTheLeewayPass(Vertx vertx) throws Exception {
     startWithJwks(vertx);
     Instant now = Instant.now();

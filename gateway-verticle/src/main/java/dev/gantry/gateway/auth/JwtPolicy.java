@@ -39,6 +39,7 @@ public final class JwtPolicy implements Policy {
   private final Map<String, IssuerKeys> issuers = new HashMap<>();
   private final Challenge challenge;
   private final Refusals refusals;
+  private final VerifiedTokens verified = new VerifiedTokens();
 
   JwtPolicy(JwtConfig config, PolicyRuntime runtime) {
     this.config = config;
@@ -70,6 +71,16 @@ public final class JwtPolicy implements Policy {
     String token = value.substring(7).strip();
     if (token.length() > config.maxTokenBytes()) {
       return challenge.invalid(exchange, "too-large");
+    }
+    VerifiedTokens.Key key = VerifiedTokens.keyOf(token);
+    VerifiedTokens.Verified seen = verified.get(key);
+    if (seen != null && ((IssuerKeys) seen.issuer()).current() == seen.keys()) {
+      String refused = checkTimes(seen.expMs(), seen.nbfMs(), seen.iatMs());
+      if (refused != null) {
+        return challenge.invalid(exchange, refused);
+      }
+      exchange.authenticate(seen.principal());
+      return next.proceed(exchange);
     }
     SignedJWT jwt;
     JWTClaimsSet claims;
@@ -114,11 +125,37 @@ public final class JwtPolicy implements Policy {
       if (refused != null) {
         return challenge.invalid(exchange, refused);
       }
-      exchange.authenticate(new Principal(claims.getSubject(), claims.getIssuer(),
-          strings(claims.getClaim(issuer.config.scopeClaim()), true), roles(claims, issuer.config.rolesClaim()),
-          null, "jwt"));
+      Principal who = principalOf(claims, issuer.config);
+      verified.put(key, new VerifiedTokens.Verified(issuer, keys, who, claims.getExpirationTime().getTime(),
+          time(claims.getNotBeforeTime()), time(claims.getIssueTime())));
+      exchange.authenticate(who);
       return next.proceed(exchange);
     });
+  }
+
+  private static long time(Date at) {
+    return at == null ? Long.MIN_VALUE : at.getTime();
+  }
+
+  /** The time claims again, for a token verified before: the first that fails, or null. */
+  private String checkTimes(long expMs, long nbfMs, long iatMs) {
+    long now = System.currentTimeMillis();
+    long leeway = config.leewaySeconds() * 1000L;
+    if (now - leeway >= expMs) {
+      return "expired";
+    }
+    if (nbfMs != Long.MIN_VALUE && now + leeway < nbfMs) {
+      return "not-yet-valid";
+    }
+    if (iatMs != Long.MIN_VALUE && now + leeway < iatMs) {
+      return "issued-in-future";
+    }
+    return null;
+  }
+
+  private static Principal principalOf(JWTClaimsSet claims, JwtConfig.Issuer issuer) {
+    return new Principal(claims.getSubject(), claims.getIssuer(), strings(claims.getClaim(issuer.scopeClaim()), true),
+        roles(claims, issuer.rolesClaim()), null, "jwt");
   }
 
   /** The first claim that fails, or null. */
@@ -255,6 +292,18 @@ public final class JwtPolicy implements Policy {
         cache = null;
         fixed = Future.failedFuture("not running");
       }
+    }
+
+    /**
+     * The verifiers to trust a token verified earlier with, without waiting: the static set, or
+     * the adopted JWKS while it is fresh; null when a fresh look is due (verify in full again).
+     */
+    KeyVerifiers current() {
+      if (fixed != null) {
+        return fixed.succeeded() ? fixed.result() : null;
+      }
+      Adopted now = adopted;
+      return now != null && now.set().expiresAt() > System.currentTimeMillis() ? now.verifiers() : null;
     }
 
     Future<KeyVerifiers> verifiers(String kid) {

@@ -42,6 +42,18 @@ public final class RouteStats {
           .put("policy", refused.getId().getTag("policy")).put("status", Integer.parseInt(refused.getId().getTag("status")))
           .put("reason", refused.getId().getTag("reason")).put("count", (long) refused.count()));
     }
-    return new JsonObject().put("at", System.currentTimeMillis()).put("routes", routes).put("refusals", refusals);
+    JsonObject cache = new JsonObject();
+    for (Counter outcome : registry.find("gantry_cache_requests").counters()) {
+      String route = outcome.getId().getTag("route");
+      JsonObject perRoute = cache.getJsonObject(route);
+      if (perRoute == null) {
+        perRoute = new JsonObject();
+        cache.put(route, perRoute);
+      }
+      perRoute.put(outcome.getId().getTag("result"), (long) outcome.count());
+    }
+    io.micrometer.core.instrument.Gauge stored = registry.find("gantry_cache_bytes").gauge();
+    return new JsonObject().put("at", System.currentTimeMillis()).put("routes", routes).put("refusals", refusals)
+        .put("cache", cache).put("cacheBytes", stored == null ? 0 : (long) stored.value());
   }
 }
