@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and applied by each to its own entries.
  */
 final class HttpCache implements AutoCloseable {
+  static final int MAX_PRIMARIES = 200_000;
   private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true); // guarded by this
   private final Map<String, List<String>> varyByPrimary = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
@@ -57,6 +58,9 @@ final class HttpCache implements AutoCloseable {
   }
 
   void put(String primary, List<String> varyNames, Entry entry) {
+    if (varyByPrimary.size() >= MAX_PRIMARIES) {
+      varyByPrimary.clear(); // distinct URLs a client makes up must not grow it: a lost name costs one miss
+    }
     varyByPrimary.put(primary, List.copyOf(varyNames));
     synchronized (this) {
       Entry old = entries.put(entry.key(), entry);
