@@ -1,6 +1,5 @@
 package dev.gantry.gateway.auth;
 
-import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.Principal;
 import dev.gantry.gateway.policy.Policy;
 import dev.gantry.gateway.policy.PolicyRuntime;
@@ -19,13 +18,11 @@ public final class ApiKeyPolicy implements Policy {
   private final ApiKeyType.Config config;
   private final ApiKeyStore store;
   private final Challenge challenge;
-  private final Refusals refusals;
 
   ApiKeyPolicy(ApiKeyType.Config config, PolicyRuntime runtime, ApiKeyStore store) {
     this.config = config;
     this.store = store;
-    this.refusals = Refusals.of(runtime);
-    this.challenge = new Challenge("api-key", "ApiKey", config.realm(), refusals);
+    this.challenge = new Challenge("api-key", "ApiKey", config.realm(), Refusals.of(runtime));
   }
 
   @Override
@@ -43,16 +40,12 @@ public final class ApiKeyPolicy implements Policy {
       return challenge.malformed(exchange, "several-credentials");
     }
     if (store == null) {
-      refusals.count("api-key", exchange.routeId(), 503, "no-store");
-      return Future.succeededFuture(Reply.problem(Failure.UNAVAILABLE,
-          "API keys cannot be checked: no Postgres is configured for this gateway"));
+      return challenge.unavailable(exchange, "no-store",
+          "API keys cannot be checked: no Postgres is configured for this gateway", 60);
     }
     return store.check(values.get(0).strip()).transform(ar -> {
       if (ar.failed()) {
-        refusals.count("api-key", exchange.routeId(), 503, "store-unavailable");
-        Reply reply = Reply.problem(Failure.UNAVAILABLE, "API keys cannot be checked now");
-        reply.headers().set("Retry-After", "5");
-        return Future.succeededFuture(reply);
+        return challenge.unavailable(exchange, "store-unavailable", "API keys cannot be checked now", 5);
       }
       if (ar.result().isEmpty()) {
         return challenge.invalid(exchange, "unknown-key");

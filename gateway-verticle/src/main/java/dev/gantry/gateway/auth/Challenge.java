@@ -53,6 +53,17 @@ final class Challenge {
     return Future.succeededFuture(reply);
   }
 
+  /**
+   * 503 with {@code Retry-After}: the credentials could not be checked (no key set, the identity
+   * provider or the key store down) — not the client's fault, and never a 401.
+   */
+  Future<Reply> unavailable(RouteExchange exchange, String reason, String detail, int retryAfterSeconds) {
+    Reply reply = Reply.problem(Failure.UNAVAILABLE, detail);
+    reply.headers().set("Retry-After", Integer.toString(retryAfterSeconds));
+    note(exchange, 503, reason);
+    return Future.succeededFuture(reply);
+  }
+
   private Future<Reply> refuse(RouteExchange exchange, Failure failure, int status, String reason, String error,
       String detail) {
     Reply reply = Reply.problem(failure, detail);

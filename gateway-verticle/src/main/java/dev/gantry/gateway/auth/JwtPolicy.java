@@ -5,7 +5,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.Principal;
 import dev.gantry.gateway.policy.NodeResources;
 import dev.gantry.gateway.policy.Policy;
@@ -38,13 +37,11 @@ public final class JwtPolicy implements Policy {
   private final JwtConfig config;
   private final Map<String, IssuerKeys> issuers = new HashMap<>();
   private final Challenge challenge;
-  private final Refusals refusals;
   private final VerifiedTokens verified = new VerifiedTokens();
 
   JwtPolicy(JwtConfig config, PolicyRuntime runtime) {
     this.config = config;
-    this.refusals = Refusals.of(runtime);
-    this.challenge = new Challenge("jwt", "Bearer", config.realm(), refusals);
+    this.challenge = new Challenge("jwt", "Bearer", config.realm(), Refusals.of(runtime));
     for (JwtConfig.Issuer issuer : config.issuers()) {
       issuers.put(issuer.issuer(), new IssuerKeys(issuer, runtime.node()));
     }
@@ -111,11 +108,8 @@ public final class JwtPolicy implements Policy {
     return issuer.verifiers(header.getKeyID()).transform(ar -> {
       if (ar.failed()) {
         LOG.debug("jwt: no key set to verify with", ar.cause());
-        exchange.decide("jwt", "keys-unavailable");
-        refusals.count("jwt", exchange.routeId(), 503, "keys-unavailable");
-        Reply reply = Reply.problem(Failure.UNAVAILABLE, "cannot verify tokens now: the issuer's key set is unavailable");
-        reply.headers().set("Retry-After", "30");
-        return Future.succeededFuture(reply);
+        return challenge.unavailable(exchange, "keys-unavailable",
+            "cannot verify tokens now: the issuer's key set is unavailable", 30);
       }
       KeyVerifiers keys = ar.result();
       if (!keys.verify(jwt)) {

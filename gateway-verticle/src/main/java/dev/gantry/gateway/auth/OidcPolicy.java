@@ -1,6 +1,5 @@
 package dev.gantry.gateway.auth;
 
-import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.Principal;
 import dev.gantry.gateway.policy.NodeResources;
 import dev.gantry.gateway.policy.Policy;
@@ -31,13 +30,11 @@ public final class OidcPolicy implements Policy {
   static final long REDISCOVER_AFTER_FAILURE_MILLIS = 30_000;
   private final OidcType.Config config;
   private final Challenge challenge;
-  private final Refusals refusals;
   private final Provider provider;
 
   OidcPolicy(OidcType.Config config, PolicyRuntime runtime) {
     this.config = config;
-    this.refusals = Refusals.of(runtime);
-    this.challenge = new Challenge("oidc", "Bearer", config.realm(), refusals);
+    this.challenge = new Challenge("oidc", "Bearer", config.realm(), Refusals.of(runtime));
     NodeResources node = runtime.node();
     this.provider = node.running() ? node.keep("oidc:" + config, () -> new Provider(config, node)) : null;
   }
@@ -66,10 +63,8 @@ public final class OidcPolicy implements Policy {
     return checked.transform(ar -> {
       if (ar.failed()) {
         if (ar.cause() instanceof Provider.Unavailable) {
-          refusals.count("oidc", exchange.routeId(), 503, "provider-unavailable");
-          Reply reply = Reply.problem(Failure.UNAVAILABLE, "cannot check tokens now: the identity provider is unavailable");
-          reply.headers().set("Retry-After", "30");
-          return Future.succeededFuture(reply);
+          return challenge.unavailable(exchange, "provider-unavailable",
+              "cannot check tokens now: the identity provider is unavailable", 30);
         }
         LOG.debug("oidc: token refused: {}", ar.cause().toString());
         return challenge.invalid(exchange, jwt && !config.introspectAll() ? "jwt" : "inactive");
