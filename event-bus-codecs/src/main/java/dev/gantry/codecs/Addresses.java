@@ -29,6 +29,16 @@ public final class Addresses {
     return httpService(name, version) + "@" + node;
   }
 
+  /** Published (to every node) when a service instance published or withdrew its GraphQL schema part. */
+  public static final String GRAPHQL_PARTS_CHANGED = "gantry.graphql.parts.changed";
+  /** Published (to every node) when an order's status changes: {"orderId", "status", "at"}. */
+  public static final String ORDERS_STATUS = "gantry.orders.status";
+
+  /** Where a service's instances resolve GraphQL field {@code coordinate} ({@code Type.field}). */
+  public static String graphqlField(String service, String coordinate) {
+    return "gantry.graphql." + service + "." + coordinate;
+  }
+
   /** Local (per node): a cluster member left or died; the body is its node id. */
   public static final String NODE_LEFT = "gantry.cluster.node-left";
 

@@ -9,4 +9,9 @@ public final class SharedMaps {
    * node itself with a time-to-live it keeps renewing, so a node that died drops out on its own.
    */
   public static final String NODES = "gantry.nodes";
+
+  /** Each service instance's part of the GraphQL schema ({@code SchemaPart}), keyed by {@code service@node}. */
+  public static final String GRAPHQL_PARTS = "gantry.graphql.parts";
+  /** Persisted GraphQL queries: the query text by the hex SHA-256 of it. */
+  public static final String GRAPHQL_PERSISTED = "gantry.graphql.persisted";
 }

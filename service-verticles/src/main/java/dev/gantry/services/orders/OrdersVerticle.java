@@ -47,7 +47,12 @@ public final class OrdersVerticle extends VerticleBase {
         endpoints.bind(Addresses.ORDERS_PLACE, PlaceOrder.class, (cmd, env) -> store.place(cmd, env)
             .onSuccess(order -> nudge.run())),
         endpoints.bind(Addresses.ORDERS_GET, GetOrder.class, (q, env) -> store.find(q.id())),
-        endpoints.bindHttp(SERVICE, VERSION, http::handle));
+        endpoints.bindHttp(SERVICE, VERSION, http::handle))
+        .compose(v -> vertx.fileSystem().readFile("graphql/orders.graphqls"))
+        .compose(sdl -> endpoints.bindGraphql(OrdersGraph.part(sdl.toString(), store, order -> {
+          nudge.run();
+          vertx.eventBus().publish(Addresses.ORDERS_STATUS, OrdersGraph.statusChange(order));
+        })));
   }
 
   @Override

@@ -1,0 +1,46 @@
+package dev.gantry.services.orders;
+
+import dev.gantry.codecs.Addresses;
+import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
+import dev.gantry.codecs.orders.Order;
+import dev.gantry.codecs.orders.PlaceOrder;
+import dev.gantry.services.sdk.GraphqlPart;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+
+/**
+ * The orders service's part of the GraphQL schema ({@code graphql/orders.graphqls}): an order by
+ * id, placing one, and its status changes as a subscription fed by {@link Addresses#ORDERS_STATUS}.
+ */
+final class OrdersGraph {
+  private OrdersGraph() {}
+
+  static GraphqlPart part(String sdl, OrderStore store, Consumer<Order> placed) {
+    return new GraphqlPart(OrdersVerticle.SERVICE, sdl)
+        .fetch("Query.order", (args, source, env) -> {
+          Object id = args.getValue("id");
+          if (!(id instanceof String text)) {
+            return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "id: is required"));
+          }
+          return store.find(text).<Object>map(Order::toJson).recover(e -> e instanceof ServiceException se
+              && se.failure() == Failure.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(e));
+        })
+        .fetch("Mutation.placeOrder", (args, source, env) -> {
+          JsonObject input = args.getJsonObject("input");
+          if (input == null) {
+            return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "input: is required"));
+          }
+          PlaceOrder command = PlaceOrder.fromJson(input);
+          return store.place(command, env).onSuccess(placed::accept).map(Order::toJson);
+        })
+        .subscription("Subscription.orderStatus", Addresses.ORDERS_STATUS, "orderId", "id");
+  }
+
+  /** What {@link Addresses#ORDERS_STATUS} carries about {@code order}. */
+  static JsonObject statusChange(Order order) {
+    return new JsonObject().put("orderId", order.id()).put("status", order.status())
+        .put("at", java.time.Instant.now().toString());
+  }
+}
