@@ -31,6 +31,8 @@ public final class Addresses {
 
   /** Published (to every node) when a service instance published or withdrew its GraphQL schema part. */
   public static final String GRAPHQL_PARTS_CHANGED = "gantry.graphql.parts.changed";
+  /** Published (to every node) when a query is removed from the GraphQL allow-list; the body is its hash. */
+  public static final String GRAPHQL_PERSISTED_REMOVED = "gantry.graphql.persisted.removed";
   /** Published (to every node) when an order's status changes: {"orderId", "status", "at"}. */
   public static final String ORDERS_STATUS = "gantry.orders.status";
 

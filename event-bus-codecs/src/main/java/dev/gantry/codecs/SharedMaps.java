@@ -12,6 +12,8 @@ public final class SharedMaps {
 
   /** Each service instance's part of the GraphQL schema ({@code SchemaPart}), keyed by {@code service@node}. */
   public static final String GRAPHQL_PARTS = "gantry.graphql.parts";
-  /** Persisted GraphQL queries: the query text by the hex SHA-256 of it. */
+  /** GraphQL queries persisted through the admin API (the allow-list): the query text by its hex SHA-256. */
   public static final String GRAPHQL_PERSISTED = "gantry.graphql.persisted";
+  /** GraphQL queries clients registered as automatic persisted queries (kept an hour): text by hex SHA-256. */
+  public static final String GRAPHQL_APQ = "gantry.graphql.apq";
 }

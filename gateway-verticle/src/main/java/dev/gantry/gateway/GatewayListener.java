@@ -74,7 +74,8 @@ final class GatewayListener extends VerticleBase {
         .setTcpNoDelay(true)
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setHttp2ClearTextEnabled(options.edge().h2c());
+        .setHttp2ClearTextEnabled(options.edge().h2c())
+        .addWebSocketSubProtocol("graphql-transport-ws");
     guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, state.connections(), router);
     guard.start();
     server = vertx.createHttpServer(serverOptions)

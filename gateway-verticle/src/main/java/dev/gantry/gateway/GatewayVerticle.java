@@ -57,6 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
   private String redisUrl;
   private java.nio.file.Path dataDir = java.nio.file.Path.of("gantry-data");
   private dev.gantry.gateway.policy.NodeResources node;
+  private dev.gantry.gateway.graphql.Federation federation;
 
   /**
    * @param registry where request and proxy metrics go
@@ -89,11 +90,14 @@ public final class GatewayVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(16));
     node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
     state = new ProxyState(vertx, healthClient, options.zone(), registry, node);
+    federation = new dev.gantry.gateway.graphql.Federation(vertx);
+    state.federation(federation);
     SpecStore store = new SpecStore(vertx, this::apply);
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
     return specChanges.completion()
+        .compose(v -> federation.start())
         .compose(v -> store.load(seed, ReferenceRoutes.with(GatewaySpec.EMPTY)))
         .compose(current -> {
           if (!options.seed().routes().isEmpty() && !current.spec().equals(seed)) {
@@ -165,6 +169,7 @@ public final class GatewayVerticle extends VerticleBase {
           .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures())
               .put("recentBlocks", state.recentBlocks().list()))
           .withApiKeys(() -> dev.gantry.gateway.auth.ApiKeyType.store(node))
+          .withGraphql(federation)
           // the dev key is made on first use (file I/O: off the event loop), never by a node that needs none
           .withJwks(() -> vertx.executeBlocking(() -> node.<DevKeys>keep(DevKeys.class.getName(),
               () -> DevKeys.in(dataDir)).publicKeys().toString()));
@@ -188,6 +193,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     if (state != null) {
       state.close();
+    }
+    if (federation != null) {
+      federation.close();
     }
     return Future.join(admin == null ? Future.succeededFuture() : admin.close(),
         healthClient == null ? Future.succeededFuture() : healthClient.close());
