@@ -84,7 +84,7 @@ final class AggregateTarget {
         }
         if (part.required()) {
           Failure failure = answer.status() >= 400 && answer.status() < 500 ? Failure.ofCode(answer.status())
-              : answer.status() == 504 ? Failure.TIMEOUT : Failure.BAD_GATEWAY;
+              : answer.status() == 504 ? Failure.TIMEOUT : answer.status() == 503 ? Failure.UNAVAILABLE : Failure.BAD_GATEWAY;
           return Future.succeededFuture(Reply.problem(failure, "required part " + part.name() + ": " + answer.detail()));
         }
         merged.putNull(part.name());

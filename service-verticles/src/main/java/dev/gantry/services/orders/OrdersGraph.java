@@ -32,10 +32,27 @@ final class OrdersGraph {
           if (input == null) {
             return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "input: is required"));
           }
-          PlaceOrder command = PlaceOrder.fromJson(input);
+          PlaceOrder command = PlaceOrder.fromJson(withNumericIds(input));
           return store.place(command, env).onSuccess(placed::accept).map(Order::toJson);
         })
         .subscription("Subscription.orderStatus", Addresses.ORDERS_STATUS, "orderId", "id");
+  }
+
+  /** The input with each item's productId (a GraphQL ID, so a string) as the number the service takes. */
+  static JsonObject withNumericIds(JsonObject input) {
+    JsonObject copy = input.copy();
+    if (copy.getValue("items") instanceof io.vertx.core.json.JsonArray items) {
+      for (int i = 0; i < items.size(); i++) {
+        if (items.getValue(i) instanceof JsonObject item && item.getValue("productId") != null) {
+          Long id = dev.gantry.services.sdk.GraphqlKeys.positive(item.getValue("productId"));
+          if (id == null) {
+            throw new ServiceException(Failure.BAD_REQUEST, "input.items[" + i + "].productId: must be a positive integer");
+          }
+          item.put("productId", id);
+        }
+      }
+    }
+    return copy;
   }
 
   /** What {@link Addresses#ORDERS_STATUS} carries about {@code order}. */
