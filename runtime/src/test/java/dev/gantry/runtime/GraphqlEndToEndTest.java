@@ -276,6 +276,8 @@ class GraphqlEndToEndTest {
     assertEquals(415, text.statusCode());
     HttpResponse<Buffer> notJson = client.post("/graphql").putHeader("Content-Type", JSON).sendBuffer(Buffer.buffer("{oops")).await();
     assertEquals(400, notJson.statusCode(), "a malformed request is 400 whatever the Accept");
+    assertEquals("application/problem+json", notJson.getHeader("Content-Type"));
+    assertEquals("application/problem+json", mutation.getHeader("Content-Type"));
   }
 
   @Test

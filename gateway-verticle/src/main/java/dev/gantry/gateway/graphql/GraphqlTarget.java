@@ -179,15 +179,22 @@ public final class GraphqlTarget {
     return json(status, Json.encodeToBuffer(spec), graphqlResponse);
   }
 
+  /**
+   * A request that did not run. One that is not a GraphQL request at all (not JSON, a mutation over
+   * GET, no schema yet) is answered as any HTTP error is, problem+json; a GraphQL request error
+   * (parse, validation, a limit, a persisted query) as GraphQL errors, with the status its media
+   * type calls for.
+   */
   private static Reply refused(Operations.Refused refused, boolean graphqlResponse) {
-    Buffer body = new JsonObject().put("errors", refused.toJson()).toBuffer();
-    boolean always = refused.status == 405 || refused.status == 503 || MALFORMED.equals(refused.code);
-    Reply reply = json(graphqlResponse || always ? refused.status : 200, body,
-        graphqlResponse);
-    if (refused.status == 405) {
-      reply.headers().set(HttpHeaders.ALLOW, "POST");
+    if (refused.status == 405 || refused.status == 503 || MALFORMED.equals(refused.code)) {
+      Reply problem = Reply.problem(Failure.ofCode(refused.status), refused.getMessage());
+      if (refused.status == 405) {
+        problem.headers().set(HttpHeaders.ALLOW, "POST");
+      }
+      return problem;
     }
-    return reply;
+    return json(graphqlResponse ? refused.status : 200, new JsonObject().put("errors", refused.toJson()).toBuffer(),
+        graphqlResponse);
   }
 
   static Reply json(int status, Buffer body, boolean graphqlResponse) {
