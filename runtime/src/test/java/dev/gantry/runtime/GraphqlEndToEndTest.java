@@ -333,6 +333,8 @@ class GraphqlEndToEndTest {
     assertEquals(200, js.statusCode());
     assertEquals(404, client.get("/dev-graphql/ui/../../etc/passwd").send().await().statusCode() == 404 ? 404 : 0);
     assertEquals(404, client.get("/graphql/ui/").send().await().statusCode());
+    JsonObject full = data(post("/dev-graphql", graphql.introspection.IntrospectionQuery.INTROSPECTION_QUERY, JSON));
+    assertTrue(full.getJsonObject("__schema").getJsonArray("types").size() > 10, "GraphiQL's own introspection query runs");
     JsonObject types = data(post("/dev-graphql", "{ __schema { queryType { name } } }", JSON));
     assertEquals("Query", types.getJsonObject("__schema").getJsonObject("queryType").getString("name"));
   }

@@ -37,6 +37,8 @@ final class QueryLimits {
 
   private static final Set<String> SIZE_ARGUMENTS = Set.of("first", "last", "limit");
   private static final long CAP = Long.MAX_VALUE / 4;
+  /** Deepest an introspection query may go without counting against max-depth. */
+  static final int INTROSPECTION_DEPTH = 16;
 
   private final GraphQLSchema schema;
   private final Document document;
@@ -142,8 +144,15 @@ final class QueryLimits {
     Stats below = measure(field.getSelectionSet(), type == null ? null : GraphQLTypeUtil.unwrapAll(type));
     long multiplier = multiplier(field, definition, parent);
     String coordinate = parent instanceof GraphQLFieldsContainer c ? c.getName() + "." + name : name;
-    long cost = add(introspection ? 0 : spec.cost(coordinate), times(multiplier, below.cost));
-    return new Stats(add(below.depth, 1), cost, add(below.aliases, aliases), introspection || below.introspection);
+    if (introspection) {
+      // Introspection (where the route allows it) is as deep as the schema's own type references:
+      // GraphiQL's query nests about twelve levels. It does not count against max-depth or
+      // max-cost unless it goes deeper than any schema needs.
+      long depth = below.depth < INTROSPECTION_DEPTH ? 1 : add(below.depth, 1);
+      return new Stats(depth, 0, add(below.aliases, aliases), true);
+    }
+    long cost = add(spec.cost(coordinate), times(multiplier, below.cost));
+    return new Stats(add(below.depth, 1), cost, add(below.aliases, aliases), below.introspection);
   }
 
   /** How many times the field's selection is resolved: its size argument, else the default list size for a list. */

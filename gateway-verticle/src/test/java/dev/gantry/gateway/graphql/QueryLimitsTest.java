@@ -74,6 +74,15 @@ class QueryLimitsTest {
   }
 
   @Test
+  void graphiqlsIntrospectionQueryPassesWhereIntrospectionIsOn() {
+    GraphqlSpec open = new GraphqlSpec(6, 100, 30, 20, 1 << 20, 10, Map.of(), true, true, GraphqlSpec.Persisted.APQ, true, 8);
+    assertNull(check(graphql.introspection.IntrospectionQuery.INTROSPECTION_QUERY, open, Map.of()));
+    String deeper = "{ __schema { types { fields { type { fields { type { fields { type { fields { type { fields { type { fields "
+        + "{ type { fields { type { name } } } } } } } } } } } } } } } } }";
+    assertEquals("MAX_DEPTH_EXCEEDED", check(deeper, open, Map.of()).code());
+  }
+
+  @Test
   void depthAliasesRootFieldsAndIntrospectionAreEachNamed() {
     assertEquals("MAX_DEPTH_EXCEEDED", check("{ all { children { children { id } } } }", spec(3, 1 << 30, 10, 10), Map.of()).code());
     assertEquals(4, check("{ all { children { children { id } } } }", spec(3, 1 << 30, 10, 10), Map.of()).actual());
