@@ -22,6 +22,7 @@ import dev.gantry.runtime.tracing.Tracing;
 import dev.gantry.services.catalog.CatalogVerticle;
 import dev.gantry.services.inventory.InventoryVerticle;
 import dev.gantry.services.inventory.StockSeeder;
+import dev.gantry.services.orders.OrdersOptions;
 import dev.gantry.services.orders.OrdersVerticle;
 import dev.gantry.services.schema.SchemaMigrator;
 import dev.gantry.services.sdk.ServiceBackends;
@@ -183,7 +184,8 @@ public final class Gantry {
         ? prepareData(vertx, services).compose(v -> Future.all(
               vertx.deployVerticle(new CatalogVerticle(services, context)),
               vertx.deployVerticle(new InventoryVerticle(services, context)),
-              vertx.deployVerticle(new OrdersVerticle(services, context, config.outboxPollMillis())))
+              vertx.deployVerticle(new OrdersVerticle(services, context, new OrdersOptions(config.outboxPollMillis(),
+                  java.time.Duration.ofHours(config.idempotencyRetentionHours())))))
             .onSuccess(all -> all.<String>list().forEach(deployments::add))
             .mapEmpty())
         : Future.succeededFuture();
