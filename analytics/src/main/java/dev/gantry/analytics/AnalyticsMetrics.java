@@ -54,6 +54,10 @@ final class AnalyticsMetrics {
     added.increment(done.added());
     duplicates.increment(done.duplicates());
     batches.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Registers a lag gauge for each partition the consumer has reported on so far. */
+  void refreshLag() {
     if (consumer != null) {
       consumer.lag().keySet().forEach(partition -> lagGauges.computeIfAbsent(partition, p -> {
         keep(Gauge.builder("gantry.analytics.consumer.lag", () -> consumer.lag().getOrDefault(p, 0L))

@@ -76,6 +76,7 @@ public final class AnalyticsVerticle extends VerticleBase {
       AnalyticsHttp http = new AnalyticsHttp(new ModelReader(warehouse, runner), reads, this::rebuild, this::export,
           () -> consumerState(group));
       vertx.setPeriodic(options.rebuildMillis(), options.rebuildMillis(), t -> rebuild());
+      vertx.setPeriodic(1_000, t -> metrics.refreshLag());
       return Future.all(consumer.start(), endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)));
     }).onSuccess(v -> LOG.info("analytics warehouse {} reading {}", warehouse.file(), options.topic()));
   }

@@ -10,7 +10,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads an {@code orders.v1} record strictly: a numeric {@code gantry-event-id}, a known
@@ -19,7 +18,7 @@ import java.util.Set;
  */
 public final class OrderEventDecoder implements RecordDecoder<OrderEventDecoder.Decoded> {
   public static final String EVENT_ID = "gantry-event-id";
-  static final Set<String> TYPES = Set.of("order.placed", "order.paid", "order.cancelled");
+  static final List<String> TYPES = List.of("order.placed", "order.paid", "order.cancelled");
 
   /** A decoded event before the consumer knows its partition and offset. */
   public record Decoded(long eventId, String type, String orderId, String status, String currency,
