@@ -12,6 +12,6 @@ SELECT
   CAST(coalesce(sum(total_cents) FILTER (WHERE status = 'CANCELLED'), 0) AS BIGINT) AS cancelled_cents
 FROM {{ ref('orders') }}
 {% if is_incremental() %}
-WHERE day IN (SELECT day FROM {{ ref('orders') }} WHERE last_event_id > {{ since_event_id }})
+WHERE day IN (SELECT day FROM {{ ref('orders') }} WHERE last_seq > {{ since_seq }})
 {% endif %}
 GROUP BY day, currency

@@ -12,6 +12,6 @@ SELECT
 FROM raw_order_lines l
 JOIN {{ ref('orders') }} o ON o.order_id = l.order_id
 {% if is_incremental() %}
-WHERE o.day IN (SELECT day FROM {{ ref('orders') }} WHERE last_event_id > {{ since_event_id }})
+WHERE o.day IN (SELECT day FROM {{ ref('orders') }} WHERE last_seq > {{ since_seq }})
 {% endif %}
 GROUP BY o.day, l.product_id

@@ -1,3 +1,7 @@
+-- Each outbox event gets an id unique beyond this database (a restored or second database
+-- restarts the serial id): consumers drop redeliveries by it.
+ALTER TABLE outbox ADD COLUMN event_id UUID NOT NULL DEFAULT gen_random_uuid();
+
 -- Orders move from PLACED to PAID or CANCELLED; each change is an outbox event too.
 ALTER TABLE orders ADD COLUMN updated_at TIMESTAMPTZ;
 

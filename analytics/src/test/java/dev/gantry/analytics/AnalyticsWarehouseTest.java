@@ -175,10 +175,10 @@ class AnalyticsWarehouseTest {
     List<String> reasons = letters.stream().map(r -> r.headers().stream()
         .filter(h -> h.key().equals(TopicConsumer.DLQ_REASON)).findFirst().orElseThrow().value().toString()).toList();
     assertEquals(List.of("undecodable: value: not a JSON object",
-        "undecodable: header gantry-event-id: expected a number, got none",
+        "undecodable: header gantry-event-id: expected 1 to 100 letters, digits or -_.:, got none",
         "undecodable: type: expected one of " + reasonTypes() + ", got \"order.shipped\"",
         "undecodable: order.lines: expected an array",
-        "undecodable: header gantry-event-id: expected a number, got \"'; DROP TABLE raw_order_events; --\""), reasons);
+        "undecodable: header gantry-event-id: expected 1 to 100 letters, digits or -_.:, got \"'; DROP TABLE raw_order_events; --\""), reasons);
     assertEquals(2L, list().getJsonObject("ingest").getLong("events"));
     assertEquals(5L, list().getJsonObject("ingest").getLong("deadLetters"));
   }
@@ -198,7 +198,7 @@ class AnalyticsWarehouseTest {
     assertEquals("incremental", revenueModel.getString("materialized"));
     assertEquals(new JsonArray().add("day").add("currency"), revenueModel.getJsonArray("uniqueKey"));
     assertEquals(new JsonObject().put("name", "day").put("type", "DATE"), revenueModel.getJsonArray("columns").getJsonObject(0));
-    assertEquals(3L, revenueModel.getLong("lastEventId"));
+    assertEquals(3L, revenueModel.getLong("lastSeq"));
 
     JsonArray eur = get("/analytics/daily_revenue", "currency=EUR&order=-day").getJsonArray("rows");
     assertEquals(2, eur.size());

@@ -51,7 +51,7 @@ class ModelRunnerTest {
       List<ModelStatus> after = runner.run(false);
       assertEquals(Map.of("orders", "incremental", "daily_revenue", "incremental", "top_products_daily", "incremental",
           "order_funnel", "full"), modes(after));
-      after.forEach(s -> assertEquals(7, s.lastEventId(), s.name()));
+      after.forEach(s -> assertEquals(7, s.lastSeq(), s.name()));
 
       ModelRunner full = new ModelRunner(scratch, ModelSet.builtIn());
       scratch.ingest(first);
@@ -124,11 +124,11 @@ class ModelRunnerTest {
       total += lines[i].quantity() * lines[i].unitPriceCents();
       numbered.add(new OrderEvent.Line(i + 1, lines[i].productId(), lines[i].quantity(), lines[i].unitPriceCents()));
     }
-    return new OrderEvent(id, "order.placed", order, "PLACED", currency, total, at, 0, id, numbered);
+    return new OrderEvent("e" + id, "order.placed", order, "PLACED", currency, total, at, 0, id, numbered);
   }
 
   static OrderEvent changed(long id, String order, String type, String status, Instant at, long total, String currency) {
-    return new OrderEvent(id, type, order, status, currency, total, at, 0, id, List.of());
+    return new OrderEvent("e" + id, type, order, status, currency, total, at, 0, id, List.of());
   }
 
   static OrderEvent.Line line(long product, int quantity, long price) {

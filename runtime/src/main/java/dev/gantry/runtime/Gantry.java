@@ -1,5 +1,8 @@
 package dev.gantry.runtime;
 
+import dev.gantry.analytics.AnalyticsOptions;
+import dev.gantry.analytics.AnalyticsVerticle;
+import dev.gantry.analytics.model.ModelSet;
 import dev.gantry.codecs.Codecs;
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.GantryConfig;
@@ -142,7 +145,9 @@ public final class Gantry {
           MemberLoss.watch(vertx, cluster, ServiceCatalog.create(vertx));
           // A node without the services role starts no backend and needs none to be reachable; its
           // policies use the cluster's Redis and Postgres when another node published them.
-          Future<ResolvedBackends> resolved = config.has(Role.SERVICES) ? new BackendResolver(vertx, config).resolve()
+          // The warehouse needs Kafka as the services do: it starts the embedded backends when none are shared.
+          Future<ResolvedBackends> resolved = config.has(Role.SERVICES) || config.has(Role.ANALYTICS)
+              ? new BackendResolver(vertx, config).resolve()
               : new BackendResolver(vertx, config).lookup();
           return resolved
               .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
@@ -189,7 +194,13 @@ public final class Gantry {
             .onSuccess(all -> all.<String>list().forEach(deployments::add))
             .mapEmpty())
         : Future.succeededFuture();
-    return servicesUp.compose(v -> {
+    Future<Void> analyticsUp = servicesUp.compose(v -> !config.has(Role.ANALYTICS) ? Future.<Void>succeededFuture()
+        : vertx.deployVerticle(new AnalyticsVerticle(new AnalyticsOptions(backends.kafkaBootstrap(),
+                AnalyticsOptions.DEFAULT_TOPIC, AnalyticsOptions.directoryIn(config.dataDir()),
+                config.analyticsRebuildMillis(), AnalyticsOptions.DEFAULT_MAX_BATCH_RECORDS), context,
+                ModelSet.builtIn(), registry))
+            .onSuccess(deployments::add).mapEmpty());
+    return analyticsUp.compose(v -> {
       if (!config.has(Role.GATEWAY)) {
         return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
             deployments, null, -1, -1));

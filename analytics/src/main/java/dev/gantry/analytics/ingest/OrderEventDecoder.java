@@ -12,27 +12,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an {@code orders.v1} record strictly: a numeric {@code gantry-event-id}, a known
+ * Reads an {@code orders.v1} record strictly: a {@code gantry-event-id} (a UUID from the outbox), a known
  * {@code type}, an order with id, status, currency, total and lines. Anything else is refused with
  * the field that was wrong, which sends the record to the dead-letter topic.
  */
 public final class OrderEventDecoder implements RecordDecoder<OrderEventDecoder.Decoded> {
   public static final String EVENT_ID = "gantry-event-id";
+  private static final java.util.regex.Pattern EVENT_ID_FORM = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
   static final List<String> TYPES = List.of("order.placed", "order.paid", "order.cancelled");
 
   /** A decoded event before the consumer knows its partition and offset. */
-  public record Decoded(long eventId, String type, String orderId, String status, String currency,
+  public record Decoded(String eventId, String type, String orderId, String status, String currency,
       long totalCents, Instant occurredAt, List<OrderEvent.Line> lines) {}
 
   @Override
   public Decoded decode(String key, Buffer value, Map<String, String> headers) {
-    String id = headers.get(EVENT_ID);
-    long eventId;
-    try {
-      eventId = Long.parseLong(id == null ? "" : id);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("header " + EVENT_ID + ": expected a number, got "
-          + (id == null ? "none" : "\"" + bounded(id) + "\""));
+    String eventId = headers.get(EVENT_ID);
+    if (eventId == null || !EVENT_ID_FORM.matcher(eventId).matches()) {
+      throw new IllegalArgumentException("header " + EVENT_ID + ": expected 1 to 100 letters, digits or -_.:, got "
+          + (eventId == null ? "none" : "\"" + bounded(eventId) + "\""));
     }
     JsonObject json;
     try {

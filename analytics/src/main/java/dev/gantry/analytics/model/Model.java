@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One SQL model file, dbt style: a SELECT with {@code {{ config(materialized='table'|'view'|
  * 'incremental', unique_key='a,b') }}}, dependencies written {@code {{ ref('name') }}},
- * {@code {{ this }}} for the model's own table, {@code {{ since_event_id }}} for the last event id
- * its previous build covered, and {@code {% if is_incremental() %} … {% endif %}} around what
+ * {@code {{ this }}} for the model's own table, {@code {{ since_seq }}} for the arrival number
+ * ({@code seq}) of the last raw event its previous build covered, and {@code {% if is_incremental() %} … {% endif %}} around what
  * only an incremental run keeps. Anything else between braces is refused when the file is read.
  */
 public record Model(String name, Materialized materialized, List<String> uniqueKey, Set<String> refs, String template) {
@@ -83,7 +83,7 @@ public record Model(String name, Materialized materialized, List<String> uniqueK
         mr -> Matcher.quoteReplacement(mr.group(1))));
     while (e.find()) {
       String expr = (e.group(1) != null ? e.group(1) : e.group(2)).trim();
-      if (!expr.equals("this") && !expr.equals("since_event_id")) {
+      if (!expr.equals("this") && !expr.equals("since_seq")) {
         throw new IllegalArgumentException(where + "unknown template expression " + e.group().trim());
       }
     }
@@ -92,12 +92,12 @@ public record Model(String name, Materialized materialized, List<String> uniqueK
 
   /**
    * The SQL for one run: {@code incremental} keeps the is_incremental() blocks; {@code since} is
-   * the last event id the previous build covered.
+   * the last raw event {@code seq} the previous build covered.
    */
   public String render(boolean incremental, long since) {
     String sql = INCREMENTAL.matcher(template).replaceAll(mr -> incremental ? Matcher.quoteReplacement(mr.group(1)) : "");
     sql = REF.matcher(sql).replaceAll(mr -> Matcher.quoteReplacement("\"" + mr.group(1) + "\""));
     sql = sql.replaceAll("\\{\\{\\s*this\\s*}}", Matcher.quoteReplacement("\"" + name + "\""));
-    return sql.replaceAll("\\{\\{\\s*since_event_id\\s*}}", Long.toString(since));
+    return sql.replaceAll("\\{\\{\\s*since_seq\\s*}}", Long.toString(since));
   }
 }

@@ -33,7 +33,7 @@ public final class ModelRunner {
     warehouse.write(conn -> {
       try (Statement s = conn.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS _gantry_models (name VARCHAR PRIMARY KEY, materialized VARCHAR, "
-            + "built_at TIMESTAMP, mode VARCHAR, last_event_id BIGINT, row_count BIGINT, duration_ms BIGINT, "
+            + "built_at TIMESTAMP, mode VARCHAR, last_seq BIGINT, row_count BIGINT, duration_ms BIGINT, "
             + "last_error VARCHAR, last_error_at TIMESTAMP)");
       }
       return null;
@@ -49,7 +49,7 @@ public final class ModelRunner {
     return warehouse.write(conn -> {
       long upTo;
       try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(
-          "SELECT coalesce(max(event_id), -1) FROM raw_order_events")) {
+          "SELECT coalesce(max(seq), 0) FROM raw_order_events")) {
         r.next();
         upTo = r.getLong(1);
       }
@@ -77,7 +77,7 @@ public final class ModelRunner {
     boolean exists = exists(conn, m.name());
     boolean incremental = !full && m.materialized() == Model.Materialized.INCREMENTAL && exists
         && before != null && before.builtAt() != null && "incremental".equals(before.materialized());
-    long since = incremental ? before.lastEventId() : -1;
+    long since = incremental ? before.lastSeq() : 0;
     String sql = m.render(incremental, since);
     String name = Warehouse.quote(m.name());
     long started = System.nanoTime();
@@ -198,7 +198,7 @@ public final class ModelRunner {
         long rows = r.getLong("row_count");
         boolean noRows = r.wasNull();
         out.put(r.getString("name"), new ModelStatus(r.getString("name"), r.getString("materialized"),
-            built == null ? null : built.toInstant(), r.getString("mode"), r.getLong("last_event_id"),
+            built == null ? null : built.toInstant(), r.getString("mode"), r.getLong("last_seq"),
             noRows ? null : rows, r.getLong("duration_ms"), r.getString("last_error"),
             errorAt == null ? null : errorAt.toInstant()));
       }

@@ -51,9 +51,9 @@ public final class ModelReader {
       }
       JsonObject ingest = new JsonObject();
       try (Statement st = conn.createStatement(); ResultSet r = st.executeQuery(
-          "SELECT count(*), coalesce(max(event_id), -1), max(occurred_at), max(ingested_at) FROM raw_order_events")) {
+          "SELECT count(*), coalesce(max(seq), 0), max(occurred_at), max(ingested_at) FROM raw_order_events")) {
         r.next();
-        ingest.put("events", r.getLong(1)).put("lastEventId", r.getLong(2))
+        ingest.put("events", r.getLong(1)).put("lastSeq", r.getLong(2))
             .put("lastOccurredAt", instant(r.getTimestamp(3))).put("lastIngestedAt", instant(r.getTimestamp(4)));
       }
       return new JsonObject().put("models", models).put("ingest", ingest);

@@ -13,7 +13,7 @@ import java.util.List;
  * Writes tables as Parquet under a directory: a table with a {@code day} column as
  * {@code <dir>/<table>/day=YYYY-MM-DD/*.parquet} (Hive partitioning, what Spark, Trino or a
  * BigQuery load job read), others as {@code <dir>/<table>.parquet}. Each export replaces the
- * previous one of the same table. Blocking.
+ * previous one of the same table; a table not built yet is skipped (and said to be). Blocking.
  */
 public final class ParquetExport {
   private ParquetExport() {}
@@ -24,6 +24,17 @@ public final class ParquetExport {
     JsonArray written = new JsonArray();
     warehouse.read(conn -> {
       for (String table : tables) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT count(*) FROM information_schema.tables "
+            + "WHERE table_schema = 'main' AND table_name = ?")) {
+          p.setString(1, table);
+          try (ResultSet r = p.executeQuery()) {
+            r.next();
+            if (r.getLong(1) == 0) {
+              written.add(new JsonObject().put("model", table).put("skipped", "not built yet"));
+              continue;
+            }
+          }
+        }
         boolean byDay;
         try (PreparedStatement p = conn.prepareStatement("SELECT count(*) FROM information_schema.columns "
             + "WHERE table_schema = 'main' AND table_name = ? AND column_name = 'day'")) {

@@ -22,14 +22,14 @@ import org.duckdb.DuckDBConnection;
  * read gets a connection of its own ({@link #reader()}), so queries do not wait for writes.
  *
  * <p>Raw tables: {@code raw_order_events} (one row per event id: exactly once, whatever Kafka
- * redelivers) and {@code raw_order_lines} (the lines of each placed order).
+ * redelivers; {@code seq} numbers them in arrival order) and {@code raw_order_lines} (the lines of each placed order).
  */
 public final class Warehouse implements AutoCloseable {
   public static final String FILE = "warehouse.duckdb";
-  private static final String EVENTS_COLUMNS = "event_id BIGINT, type VARCHAR, order_id VARCHAR, status VARCHAR, "
+  private static final String EVENTS_COLUMNS = "event_id VARCHAR, type VARCHAR, order_id VARCHAR, status VARCHAR, "
       + "currency VARCHAR, total_cents BIGINT, occurred_at TIMESTAMP, kafka_partition INTEGER, "
       + "kafka_offset BIGINT, ingested_at TIMESTAMP";
-  private static final String LINES_COLUMNS = "event_id BIGINT, order_id VARCHAR, line_no INTEGER, "
+  private static final String LINES_COLUMNS = "event_id VARCHAR, order_id VARCHAR, line_no INTEGER, "
       + "product_id BIGINT, quantity INTEGER, unit_price_cents BIGINT";
 
   /** What one ingested batch did: events new to the warehouse, and redeliveries dropped. */
@@ -57,8 +57,8 @@ public final class Warehouse implements AutoCloseable {
       DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
       try (Statement s = conn.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS _gantry_warehouse (id VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)");
-        s.execute("CREATE TABLE IF NOT EXISTS raw_order_events (" + EVENTS_COLUMNS.replace("event_id BIGINT",
-            "event_id BIGINT PRIMARY KEY") + ")");
+        s.execute("CREATE TABLE IF NOT EXISTS raw_order_events (" + EVENTS_COLUMNS.replace("event_id VARCHAR",
+            "event_id VARCHAR PRIMARY KEY") + ", seq BIGINT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS raw_order_lines (" + LINES_COLUMNS + ", PRIMARY KEY (event_id, line_no))");
         s.execute("CREATE TABLE IF NOT EXISTS _stage_events (" + EVENTS_COLUMNS + ")");
         s.execute("CREATE TABLE IF NOT EXISTS _stage_lines (" + LINES_COLUMNS + ")");
@@ -130,8 +130,11 @@ public final class Warehouse implements AutoCloseable {
             }
           }
         }
-        int added = s.executeUpdate("INSERT INTO raw_order_events SELECT DISTINCT ON (event_id) * FROM _stage_events "
-            + "WHERE event_id NOT IN (SELECT event_id FROM raw_order_events) ORDER BY event_id");
+        // seq numbers events in arrival order (partition, offset): the models' watermark.
+        int added = s.executeUpdate("INSERT INTO raw_order_events BY NAME SELECT n.*, "
+            + "(SELECT coalesce(max(seq), 0) FROM raw_order_events) + row_number() OVER (ORDER BY kafka_partition, "
+            + "kafka_offset) AS seq FROM (SELECT DISTINCT ON (event_id) * FROM _stage_events WHERE event_id NOT IN "
+            + "(SELECT event_id FROM raw_order_events) ORDER BY event_id, kafka_partition, kafka_offset) n");
         s.executeUpdate("INSERT INTO raw_order_lines SELECT DISTINCT ON (event_id, line_no) * FROM _stage_lines "
             + "WHERE event_id NOT IN (SELECT event_id FROM raw_order_lines)");
         writer.commit();
@@ -175,11 +178,11 @@ public final class Warehouse implements AutoCloseable {
     T run(Connection conn) throws SQLException;
   }
 
-  /** The highest event id ingested, or -1. */
-  public long lastEventId() {
+  /** The arrival number of the last event ingested, or 0. */
+  public long lastSeq() {
     return read(conn -> {
       try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(
-          "SELECT coalesce(max(event_id), -1) FROM raw_order_events")) {
+          "SELECT coalesce(max(seq), 0) FROM raw_order_events")) {
         r.next();
         return r.getLong(1);
       }
