@@ -64,6 +64,8 @@ public final class AnalyticsVerticle extends VerticleBase {
     return writes.executeBlocking(() -> {
       warehouse = Warehouse.open(options.directory());
       runner = new ModelRunner(warehouse, models);
+      // Built once before the route is served, so a model is never asked for before its table exists.
+      runner.run(false).forEach(metrics::model);
       return warehouse.id();
     }).compose(id -> {
       String group = "gantry-analytics-" + id;
