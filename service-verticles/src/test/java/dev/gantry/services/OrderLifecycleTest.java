@@ -160,6 +160,24 @@ class OrderLifecycleTest {
   }
 
   @Test
+  void aKeyIsKeptForTheRetentionAndFreeAgainOnceExpired() {
+    String key = "expiring-" + UUID.randomUUID();
+    HttpReply first = post("/orders", "{\"items\":[{\"productId\":12,\"quantity\":1}]}", Map.of("Idempotency-Key", key)).await();
+    double hours = pool.preparedQuery("SELECT extract(epoch FROM expires_at - created_at) / 3600 AS h FROM idempotency_keys "
+        + "WHERE key = $1").execute(Tuple.of(key)).await().iterator().next().getDouble("h");
+    assertEquals(24.0, hours, 0.01, "the default retention");
+
+    pool.preparedQuery("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1")
+        .execute(Tuple.of(key)).await();
+    HttpReply other = post("/orders", "{\"items\":[{\"productId\":12,\"quantity\":2}]}", Map.of("Idempotency-Key", key)).await();
+    assertEquals(201, other.status(), "an expired key answers nothing and is taken anew");
+    assertNotEquals(first.headers().get("Location"), other.headers().get("Location"));
+    assertNull(other.headers().get("Idempotent-Replayed"));
+    HttpReply retry = post("/orders", "{\"items\":[{\"productId\":12,\"quantity\":2}]}", Map.of("Idempotency-Key", key)).await();
+    assertEquals(other.headers().get("Location"), retry.headers().get("Location"));
+  }
+
+  @Test
   void concurrentRetriesUnderOneKeyPlaceOneOrder() {
     String key = UUID.randomUUID().toString();
     long before = stock(11);

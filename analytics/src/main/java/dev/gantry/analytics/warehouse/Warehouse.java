@@ -130,13 +130,14 @@ public final class Warehouse implements AutoCloseable {
             }
           }
         }
-        // seq numbers events in arrival order (partition, offset): the models' watermark.
-        int added = s.executeUpdate("INSERT INTO raw_order_events BY NAME SELECT n.*, "
+        // The primary keys drop what is already there (an index probe per row, not a scan of the
+        // table per batch); seq numbers events in arrival order (partition, offset), the models'
+        // watermark: a dropped repeat leaves a gap, which is harmless.
+        int added = s.executeUpdate("INSERT OR IGNORE INTO raw_order_events BY NAME SELECT n.*, "
             + "(SELECT coalesce(max(seq), 0) FROM raw_order_events) + row_number() OVER (ORDER BY kafka_partition, "
-            + "kafka_offset) AS seq FROM (SELECT DISTINCT ON (event_id) * FROM _stage_events WHERE event_id NOT IN "
-            + "(SELECT event_id FROM raw_order_events) ORDER BY event_id, kafka_partition, kafka_offset) n");
-        s.executeUpdate("INSERT INTO raw_order_lines SELECT DISTINCT ON (event_id, line_no) * FROM _stage_lines "
-            + "WHERE event_id NOT IN (SELECT event_id FROM raw_order_lines)");
+            + "kafka_offset) AS seq FROM (SELECT DISTINCT ON (event_id) * FROM _stage_events "
+            + "ORDER BY event_id, kafka_partition, kafka_offset) n");
+        s.executeUpdate("INSERT OR IGNORE INTO raw_order_lines SELECT DISTINCT ON (event_id, line_no) * FROM _stage_lines");
         writer.commit();
         return new Ingested(added, events.size() - added);
       }
