@@ -69,12 +69,15 @@ public final class WarehouseBench {
       String id = vertx.deployVerticle(new AnalyticsVerticle(options, new ServiceContext("bench", "default",
           ServiceCatalog.create(vertx)), ModelSet.builtIn(), registry)).await();
       long started = System.nanoTime();
+      long cpuStarted = cpu();
       while (ingested(registry) < records) {
         vertx.timer(200).await();
       }
       double ingest = secs(started);
-      System.out.printf("live ingest: %,d records in %.1f s = %,.0f records/s (batch p50 n/a; %d batches, mean %.1f ms)%n",
-          records, ingest, records / ingest, registry.get("gantry.analytics.ingest.batch").timer().count(),
+      double cpu = (cpu() - cpuStarted) / 1e9;
+      System.out.printf("live ingest: %,d records in %.1f s = %,.0f records/s; %.1f CPU-s in this JVM (broker included) = "
+              + "%.1f CPU-µs per record; %d micro-batches, mean %.1f ms%n",
+          records, ingest, records / ingest, cpu, cpu * 1e6 / records, registry.get("gantry.analytics.ingest.batch").timer().count(),
           registry.get("gantry.analytics.ingest.batch").timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS));
       vertx.undeploy(id).await();
 
@@ -103,7 +106,7 @@ public final class WarehouseBench {
 
   private static void report(String what, List<ModelStatus> statuses) {
     long total = statuses.stream().mapToLong(ModelStatus::durationMillis).sum();
-    StringBuilder line = new StringBuilder(String.format("%s: %,d ms (", what, total));
+    StringBuilder line = new StringBuilder(String.format("%s: %,d ms of builds (", what, total));
     statuses.forEach(s -> line.append(s.name()).append(' ').append(s.durationMillis()).append(" ms ")
         .append(s.mode()).append(s.failing() ? " FAILED " + s.lastError() : "").append("; "));
     System.out.println(line.append(")"));
@@ -181,6 +184,12 @@ public final class WarehouseBench {
       }
     }
     return events;
+  }
+
+  /** CPU time of this whole process so far (every thread, DuckDB's own included). */
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double secs(long since) {
