@@ -13,6 +13,8 @@ public final class Addresses {
   public static final String INVENTORY_GET = "gantry.inventory.get";
   public static final String ORDERS_PLACE = "gantry.orders.place";
   public static final String ORDERS_GET = "gantry.orders.get";
+  /** Pays or cancels an order ({@code ChangeOrder}); the reply is the order as it now is. */
+  public static final String ORDERS_CHANGE = "gantry.orders.change";
   /**
    * Where instances of a service take {@code HttpCall}s: every instance listens on the name's
    * address, and also on the name-and-version one so routes can address one version.

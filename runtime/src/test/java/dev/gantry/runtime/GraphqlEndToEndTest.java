@@ -116,7 +116,7 @@ class GraphqlEndToEndTest {
   static void awaitSchema(String path) throws InterruptedException {
     long until = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < until) {
-      JsonObject r = post(path, "{ product(id: \"1\") { name stock } order(id: \"x\") { id } }", JSON).bodyAsJsonObject();
+      JsonObject r = post(path, "{ product(id: \"1\") { name stock } order(id: \"00000000-0000-0000-0000-000000000000\") { id } }", JSON).bodyAsJsonObject();
       if (r.getJsonArray("errors") == null) {
         return;
       }
@@ -198,6 +198,23 @@ class GraphqlEndToEndTest {
     assertEquals(2, lines.size());
     assertNotNull(lines.getJsonObject(0).getJsonObject("product").getString("name"));
     assertNotNull(lines.getJsonObject(1).getJsonObject("product").getInteger("stock"));
+  }
+
+  @Test
+  void aMutationRetriedWithItsIdempotencyKeyPlacesOneOrder() {
+    String key = "gql-" + java.util.UUID.randomUUID();
+    String place = "mutation($k: String) { placeOrder(input: {items: [{productId: \"6\", quantity: 2}]}, idempotencyKey: $k) { id } }";
+    JsonObject body = new JsonObject().put("query", place).put("variables", new JsonObject().put("k", key));
+    String first = data(postJson("/graphql", body, JSON)).getJsonObject("placeOrder").getString("id");
+    String again = data(postJson("/graphql", body, JSON)).getJsonObject("placeOrder").getString("id");
+    assertEquals(first, again, "the retry answers the first order");
+    JsonObject other = postJson("/graphql", new JsonObject().put("query", place.replace("quantity: 2", "quantity: 3"))
+        .put("variables", new JsonObject().put("k", key)), JSON).bodyAsJsonObject();
+    assertEquals("BAD_USER_INPUT", other.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"),
+        other.encode());
+    JsonObject badKey = postJson("/graphql", body.copy().put("variables", new JsonObject().put("k", "no spaces allowed")), JSON)
+        .bodyAsJsonObject();
+    assertTrue(badKey.getJsonArray("errors").getJsonObject(0).getString("message").startsWith("idempotencyKey:"), badKey.encode());
   }
 
   @Test
@@ -369,29 +386,33 @@ class GraphqlEndToEndTest {
 
   @Test
   void aSubscriberGetsTheOrdersStatusChangesFromTheEventBus() throws Exception {
+    String orderId = data(post("/graphql", "mutation { placeOrder(input: {items: [{productId: \"3\", quantity: 1}]}) { id } }",
+        JSON)).getJsonObject("placeOrder").getString("id");
     Ws ws = new Ws("/graphql");
     ws.send(new JsonObject().put("type", "connection_init"));
     assertEquals("connection_ack", ws.next().getString("type"));
     ws.send(new JsonObject().put("type", "subscribe").put("id", "s1").put("payload", new JsonObject()
-        .put("query", "subscription { orderStatus(id: \"order-42\") { orderId status } }")));
-    JsonObject event = new JsonObject().put("orderId", "order-42").put("status", "paid").put("at", Instant.now().toString());
+        .put("query", "subscription { orderStatus(id: \"" + orderId + "\") { orderId status } }")));
+    JsonObject probe = new JsonObject().put("orderId", orderId).put("status", "probe").put("at", Instant.now().toString());
     JsonObject first = null;
     long until = System.currentTimeMillis() + 15_000;
     while (first == null && System.currentTimeMillis() < until) { // the feed's consumer registers as the first subscriber comes
       node.vertx().eventBus().publish(Addresses.ORDERS_STATUS, new JsonObject().put("orderId", "another").put("status", "x"));
-      node.vertx().eventBus().publish(Addresses.ORDERS_STATUS, event);
+      node.vertx().eventBus().publish(Addresses.ORDERS_STATUS, probe);
       first = ws.received.poll(200, TimeUnit.MILLISECONDS);
     }
-    assertNotNull(first, "an event within 15 s");
+    assertNotNull(first, "an event within 15 s (socket closed with " + ws.closedWith + ")");
     assertEquals("next", first.getString("type"), first.encode());
     assertEquals("s1", first.getString("id"));
-    assertEquals("paid", first.getJsonObject("payload").getJsonObject("data").getJsonObject("orderStatus").getString("status"));
+    assertEquals("probe", first.getJsonObject("payload").getJsonObject("data").getJsonObject("orderStatus").getString("status"));
     while (ws.received.poll(300, TimeUnit.MILLISECONDS) != null) {
-      // events published while waiting for the first
+      // probes published while waiting for the first
     }
-    node.vertx().eventBus().publish(Addresses.ORDERS_STATUS, event.copy().put("status", "cancelled"));
+    // a real change: the orders service publishes it when the order is cancelled
+    assertEquals("CANCELLED", data(post("/graphql", "mutation { cancelOrder(id: \"" + orderId + "\") { status } }", JSON))
+        .getJsonObject("cancelOrder").getString("status"));
     JsonObject second = ws.next();
-    assertEquals("cancelled", second.getJsonObject("payload").getJsonObject("data").getJsonObject("orderStatus")
+    assertEquals("CANCELLED", second.getJsonObject("payload").getJsonObject("data").getJsonObject("orderStatus")
         .getString("status"));
     ws.send(new JsonObject().put("type", "complete").put("id", "s1"));
     ws.send(new JsonObject().put("type", "ping"));

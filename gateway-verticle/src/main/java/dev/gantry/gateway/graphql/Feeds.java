@@ -38,11 +38,19 @@ final class Feeds {
       Context context = vertx.getOrCreateContext();
       Sink sink = new Sink(subscriber, context, address, key, wanted);
       subscriber.onSubscribe(sink);
+      Feed[] created = new Feed[1];
       feeds.compute(address, (a, feed) -> {
-        Feed f = feed == null ? new Feed(a) : feed;
+        Feed f = feed;
+        if (f == null) {
+          f = new Feed(a);
+          created[0] = f;
+        }
         f.sinks.add(sink);
         return f;
       });
+      if (created[0] != null) {
+        created[0].start(); // after compute: the feed is in the map when its registration runs
+      }
     };
   }
 
@@ -71,7 +79,14 @@ final class Feeds {
     final Set<Sink> sinks = new CopyOnWriteArraySet<>();
     private volatile MessageConsumer<Object> consumer;
 
+    private final String address;
+
     Feed(String address) {
+      this.address = address;
+    }
+
+    /** Registers the consumer on the home context, unless the feed was stopped meanwhile. */
+    void start() {
       home.runOnContext(v -> {
         if (feeds.get(address) == this) {
           consumer = vertx.eventBus().consumer(address, m -> {

@@ -3,6 +3,7 @@ package dev.gantry.services.orders;
 import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.codecs.orders.ChangeOrder;
 import dev.gantry.codecs.orders.Order;
 import dev.gantry.codecs.orders.PlaceOrder;
 import dev.gantry.services.sdk.GraphqlPart;
@@ -12,12 +13,12 @@ import java.util.function.Consumer;
 
 /**
  * The orders service's part of the GraphQL schema ({@code graphql/orders.graphqls}): an order by
- * id, placing one, and its status changes as a subscription fed by {@link Addresses#ORDERS_STATUS}.
+ * id, placing one (idempotently under a key), paying or cancelling it, and its status changes as a subscription fed by {@link Addresses#ORDERS_STATUS}.
  */
 final class OrdersGraph {
   private OrdersGraph() {}
 
-  static GraphqlPart part(String sdl, OrderStore store, Consumer<Order> placed) {
+  static GraphqlPart part(String sdl, OrderStore store, Consumer<Order> changed) {
     return new GraphqlPart(OrdersVerticle.SERVICE, sdl)
         .fetch("Query.order", (args, source, env) -> {
           Object id = args.getValue("id");
@@ -33,9 +34,27 @@ final class OrdersGraph {
             return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "input: is required"));
           }
           PlaceOrder command = PlaceOrder.fromJson(withNumericIds(input));
-          return store.place(command, env).onSuccess(placed::accept).map(Order::toJson);
+          Object key = args.getValue("idempotencyKey");
+          if (key != null) {
+            command = command.withIdempotencyKey(String.valueOf(key), "idempotencyKey");
+          }
+          return store.place(command, env, "idempotencyKey").onSuccess(p -> {
+            if (!p.replayed()) {
+              changed.accept(p.order());
+            }
+          }).map(p -> p.order().toJson());
         })
+        .fetch("Mutation.payOrder", (args, source, env) -> change(store, args, ChangeOrder.Action.PAY, env, changed))
+        .fetch("Mutation.cancelOrder", (args, source, env) -> change(store, args, ChangeOrder.Action.CANCEL, env, changed))
         .subscription("Subscription.orderStatus", Addresses.ORDERS_STATUS, "orderId", "id");
+  }
+
+  private static Future<Object> change(OrderStore store, JsonObject args, ChangeOrder.Action action,
+      dev.gantry.codecs.Envelope env, Consumer<Order> changed) {
+    if (!(args.getValue("id") instanceof String id)) {
+      return Future.failedFuture(new ServiceException(Failure.BAD_REQUEST, "id: is required"));
+    }
+    return store.change(new ChangeOrder(id, action), env).onSuccess(changed::accept).map(Order::toJson);
   }
 
   /** The input with each item's productId (a GraphQL ID, so a string) as the number the service takes. */
