@@ -116,9 +116,21 @@ public final class Gantry {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config);
     PrometheusMeterRegistry registry = NodeMetrics.registry();
-    VertxOptions options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
+    HazelcastClusterManager cluster;
+    VertxOptions options;
+    try {
+      cluster = ClusterSetup.clusterManager(config, registry);
+      options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    if (!(cluster instanceof dev.gantry.runtime.seal.SealedClusterManager)) {
+      boolean loopback = config.clusterHost().startsWith("127.") || config.clusterHost().equals("::1")
+          || config.clusterHost().equals("localhost");
+      LOG.atLevel(loopback ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log("cluster state is not sealed: any process that reaches the cluster port and knows the cluster name "
+          + "can read and change routes and service records (set cluster.key-file; see README, Mesh)");
+    }
     VertxBuilder builder = Vertx.builder().withClusterManager(cluster)
         .withMetrics(new MicrometerMetricsFactory(registry));
     if (openTelemetry != null) {
