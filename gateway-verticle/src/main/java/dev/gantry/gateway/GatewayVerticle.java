@@ -89,7 +89,8 @@ public final class GatewayVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(16));
     node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
     state = new ProxyState(vertx, healthClient, options.zone(), registry, node);
-    SpecStore store = new SpecStore(vertx, this::apply);
+    SpecStore store = new SpecStore(vertx, this::apply,
+        () -> specVersion == 0 ? null : new SpecStore.Versioned(specVersion, state.spec()));
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));

@@ -7,6 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,6 +18,7 @@ import java.util.function.UnaryOperator;
  * {@link Addresses#GATEWAY_SPEC_CHANGED}, so nodes can ignore stale or repeated announcements.
  */
 public final class SpecStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SpecStore.class);
   static final String MAP = "gantry.gateway.spec";
   static final String KEY = "current";
   static final String LOCK = "gantry.gateway.spec.lock";
@@ -32,14 +36,20 @@ public final class SpecStore {
 
   private final Vertx vertx;
   private final Consumer<Versioned> applyHere;
+  private final Supplier<Versioned> held;
 
   /**
    * @param applyHere applies a change this store made to this node before the change is announced,
    *                  so that whoever made it (an admin API call) reads its own write at once
+   * @param held      the spec this node runs (version 0 before the first): a change starts from it
+   *                  when the cluster's copy is missing, unreadable or older — a copy that does not
+   *                  open under the cluster key, or an old sealed copy written back, never becomes
+   *                  the base of the next change
    */
-  public SpecStore(Vertx vertx, Consumer<Versioned> applyHere) {
+  public SpecStore(Vertx vertx, Consumer<Versioned> applyHere, Supplier<Versioned> held) {
     this.vertx = vertx;
     this.applyHere = applyHere;
+    this.held = held;
   }
 
   /**
@@ -73,8 +83,15 @@ public final class SpecStore {
   /** Applies a change (which may throw to refuse it), stores and announces the result. */
   public Future<Versioned> update(UnaryOperator<GatewaySpec> change) {
     return locked(map -> map.get(KEY).compose(current -> {
-      Versioned now = current == null ? new Versioned(0, GatewaySpec.EMPTY)
+      Versioned stored = current == null ? new Versioned(0, GatewaySpec.EMPTY)
           : Versioned.fromJson(new JsonObject(current));
+      Versioned mine = held.get();
+      Versioned now = stored;
+      if (mine != null && mine.version() > stored.version()) {
+        LOG.warn("the cluster's spec is {} (version {}) while this node runs version {}: changing this node's",
+            current == null ? "missing or unreadable" : "older", stored.version(), mine.version());
+        now = mine;
+      }
       Versioned next;
       try {
         next = new Versioned(now.version() + 1, change.apply(now.spec()));
