@@ -63,6 +63,7 @@ public final class ConfigLoader {
       Setting.string("bridge.token", "", "Token a bridge client's first frame must carry (header token)."),
       Setting.string("bridge.token-file", "", "File holding the bridge token, instead of bridge.token."),
       Setting.list("bridge.services", List.of(), List.of(), "Service names bridge clients may register."),
+      Setting.list("bridge.calls", List.of(), List.of(), "Services bridge clients may call (gantry.http.<name>)."),
       Setting.integer("bridge.max-frame-bytes", 1 << 20, 64, 64L << 20, "Largest frame a bridge client may send."),
       Setting.formatted("pg.url", "", "^postgres(ql)?://.+", "a postgresql:// URL",
           "Postgres URL; empty starts an embedded Postgres."),
@@ -286,13 +287,16 @@ public final class ConfigLoader {
       throw new ConfigException("config: bridge.token: at least 16 characters, got " + token.get().length());
     }
     List<String> services = (List<String>) v.get("bridge.services");
-    for (String service : services) {
-      if (!service.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
-        throw new ConfigException("config: bridge.services: expected service names (a-z, 0-9, -), got \"" + service + "\"");
+    List<String> calls = (List<String>) v.get("bridge.calls");
+    for (String listKey : List.of("bridge.services", "bridge.calls")) {
+      for (String service : (List<String>) v.get(listKey)) {
+        if (!service.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+          throw new ConfigException("config: " + listKey + ": expected service names (a-z, 0-9, -), got \"" + service + "\"");
+        }
       }
     }
     return new MeshConfig(key, keyFile, tls, new MeshConfig.Bridge(bridgeOn, (String) v.get("bridge.host"),
-        ((Long) v.get("bridge.port")).intValue(), token, tokenFile, services,
+        ((Long) v.get("bridge.port")).intValue(), token, tokenFile, services, calls,
         ((Long) v.get("bridge.max-frame-bytes")).intValue()));
   }
 

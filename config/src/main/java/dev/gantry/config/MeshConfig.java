@@ -24,18 +24,20 @@ public record MeshConfig(
 
   /**
    * The TCP bridge: off unless {@code enabled}; a client's first frame must carry the token;
-   * {@code services} lists the service names bridge clients may register.
+   * {@code services} lists the service names bridge clients may register, {@code calls} the
+   * services they may call.
    */
   public record Bridge(boolean enabled, String host, int port, Optional<String> token, Optional<Path> tokenFile,
-      List<String> services, int maxFrameBytes) {
+      List<String> services, List<String> calls, int maxFrameBytes) {
     public Bridge {
       services = List.copyOf(services);
+      calls = List.copyOf(calls);
     }
   }
 
   public static MeshConfig none() {
     return new MeshConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-        new Bridge(false, "127.0.0.1", 7001, Optional.empty(), Optional.empty(), List.of(), 1 << 20));
+        new Bridge(false, "127.0.0.1", 7001, Optional.empty(), Optional.empty(), List.of(), List.of(), 1 << 20));
   }
 
   public boolean sealed() {
@@ -57,6 +59,6 @@ public record MeshConfig(
     return new JsonObject().put("enabled", bridge.enabled() ? "on" : "off").put("host", bridge.host())
         .put("port", bridge.port()).put("token", bridge.token().isPresent() ? "****" : "")
         .put("token-file", bridge.tokenFile().map(Path::toString).orElse(""))
-        .put("services", new JsonArray(bridge.services())).put("max-frame-bytes", bridge.maxFrameBytes());
+        .put("services", new JsonArray(bridge.services())).put("calls", new JsonArray(bridge.calls())).put("max-frame-bytes", bridge.maxFrameBytes());
   }
 }

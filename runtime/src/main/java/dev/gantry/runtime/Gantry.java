@@ -11,6 +11,7 @@ import dev.gantry.gateway.edge.EdgeOptions;
 import dev.gantry.gateway.spec.GatewaySpec;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
+import dev.gantry.runtime.bridge.BridgeServer;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.runtime.cluster.MemberLoss;
@@ -71,6 +72,8 @@ public final class Gantry {
   private final String nodeId;
   private OpenTelemetrySdk ownedTracing;
   private final NodeDirectory directory;
+  private BridgeServer bridge;
+  private int bridgePort = -1;
 
   private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
@@ -214,7 +217,7 @@ public final class Gantry {
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });
-    }).compose(g -> g.directory.publish().map(g)).onSuccess(g -> {
+    }).compose(g -> g.directory.publish().map(g)).compose(g -> g.startBridge(registry)).onSuccess(g -> {
       LOG.info(g.readyLine());
       if (g.adminPort() > 0) {
         LOG.info("admin API on http://{}:{}/admin (bearer token from admin.token)", config.adminHost(), g.adminPort());
@@ -262,6 +265,29 @@ public final class Gantry {
         .mapEmpty();
   }
 
+  /** Starts the TCP bridge when {@code bridge.enabled} is on; a failure stops the start. */
+  private Future<Gantry> startBridge(PrometheusMeterRegistry registry) {
+    if (!config.mesh().bridge().enabled()) {
+      return Future.succeededFuture(this);
+    }
+    BridgeServer server;
+    try {
+      server = new BridgeServer(vertx, config.mesh().bridge(), nodeId, config.zone(), registry, BridgeServer.CallGate.ALLOW_ALL);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    return server.start().map(port -> {
+      bridge = server;
+      bridgePort = port;
+      return this;
+    }).recover(e -> server.close().transform(v -> Future.failedFuture(e)));
+  }
+
+  /** The TCP bridge's port, or -1 when it is off. */
+  public int bridgePort() {
+    return bridgePort;
+  }
+
   /** The admin API's port, or -1 when it is off (no token) or this node has no gateway. */
   public int adminPort() {
     return adminPort;
@@ -306,7 +332,8 @@ public final class Gantry {
    * threads (main, a signal handler, a test): the last step closes Vert.x itself.
    */
   public Future<Void> stop() {
-    Future<Void> drained = directory.withdraw()
+    Future<Void> drained = (bridge == null ? Future.<Void>succeededFuture() : bridge.close())
+        .transform(ar -> directory.withdraw())
         .transform(ar -> gatewayDeployment == null ? Future.succeededFuture() : vertx.undeploy(gatewayDeployment))
         .eventually(() -> Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()))
         .eventually(readiness::close)
