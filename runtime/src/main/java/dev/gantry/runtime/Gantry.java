@@ -12,6 +12,9 @@ import dev.gantry.gateway.spec.GatewaySpec;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
 import dev.gantry.runtime.bridge.BridgeServer;
+import dev.gantry.runtime.mesh.MeshPolicyFeed;
+import dev.gantry.runtime.mesh.NodeIdentity;
+import dev.gantry.discovery.MeshGate;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.runtime.cluster.MemberLoss;
@@ -159,7 +162,8 @@ public final class Gantry {
           Future<ResolvedBackends> resolved = config.has(Role.SERVICES) ? new BackendResolver(vertx, config).resolve()
               : new BackendResolver(vertx, config).lookup();
           return resolved
-              .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
+              .compose(backends -> mesh(config, vertx, registry)
+                  .compose(context -> deploy(config, vertx, cluster, backends, registry, seed, context))
                   .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))));
         })
         .onComplete(ar -> {
@@ -182,8 +186,39 @@ public final class Gantry {
     new Thread(() -> vertx.close().onComplete(ar -> then.run()), "gantry-close").start();
   }
 
+  /**
+   * What services on this node are subject to in the mesh: the call policy, kept current from the
+   * cluster's spec, and — in TLS mode — the identities this node's certificate grants (it runs a
+   * gateway only if {@code gateway} is among them, and publishes only the services it names).
+   */
+  private static Future<ServiceContext> mesh(GantryConfig config, Vertx vertx, PrometheusMeterRegistry registry) {
+    MeshGate gate = new MeshGate((from, to) -> registry.counter("gantry_mesh_denied", "side", "callee", "from", from,
+        "to", to).increment());
+    ServiceCatalog catalog = ServiceCatalog.create(vertx); // goes when this Vert.x closes
+    if (config.mesh().tls().isPresent()) {
+      NodeIdentity identity;
+      try {
+        identity = NodeIdentity.of(config.mesh().tls().get().certFile(), config.clusterName());
+      } catch (ConfigException e) {
+        return Future.failedFuture(e);
+      }
+      if (config.has(Role.GATEWAY) && !identity.may("gateway")) {
+        return Future.failedFuture(new ConfigException("config: roles: gateway, but " + identity.refusal("gateway")));
+      }
+      LOG.info("event bus over mutual TLS; this node may run {}", identity.services());
+      catalog = identity.guard(catalog);
+    }
+    ServiceContext context = new ServiceContext(cluster(vertx), config.zone(), catalog, gate);
+    return new MeshPolicyFeed(vertx, gate).start().map(context);
+  }
+
+  private static String cluster(Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId();
+  }
+
   private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
-      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed) {
+      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed,
+      ServiceContext context) {
     String node = cluster.getNodeId();
     boolean serves = config.has(Role.SERVICES); // a gateway-only node's readiness needs no backend
     ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, serves ? backends.pgUrl() : null,
@@ -193,7 +228,6 @@ public final class Gantry {
     List<String> deployments = new ArrayList<>();
     // The catalog's records are withdrawn by the verticles that published them; what is left of
     // the client itself goes when this Vert.x closes.
-    ServiceContext context = new ServiceContext(node, config.zone(), ServiceCatalog.create(vertx));
     Future<Void> servicesUp = config.has(Role.SERVICES)
         ? prepareData(vertx, services).compose(v -> Future.all(
               vertx.deployVerticle(new CatalogVerticle(services, context)),
@@ -217,7 +251,7 @@ public final class Gantry {
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });
-    }).compose(g -> g.directory.publish().map(g)).compose(g -> g.startBridge(registry)).onSuccess(g -> {
+    }).compose(g -> g.directory.publish().map(g)).compose(g -> g.startBridge(registry, context)).onSuccess(g -> {
       LOG.info(g.readyLine());
       if (g.adminPort() > 0) {
         LOG.info("admin API on http://{}:{}/admin (bearer token from admin.token)", config.adminHost(), g.adminPort());
@@ -266,13 +300,13 @@ public final class Gantry {
   }
 
   /** Starts the TCP bridge when {@code bridge.enabled} is on; a failure stops the start. */
-  private Future<Gantry> startBridge(PrometheusMeterRegistry registry) {
+  private Future<Gantry> startBridge(PrometheusMeterRegistry registry, ServiceContext context) {
     if (!config.mesh().bridge().enabled()) {
       return Future.succeededFuture(this);
     }
     BridgeServer server;
     try {
-      server = new BridgeServer(vertx, config.mesh().bridge(), nodeId, config.zone(), registry, BridgeServer.CallGate.ALLOW_ALL);
+      server = new BridgeServer(vertx, config.mesh().bridge(), context, registry);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }

@@ -269,7 +269,7 @@ final class BridgeConnection {
     JsonObject headers = frame.getJsonObject("headers", new JsonObject());
     Envelope envelope = Envelope.start(str(headers.getValue(EnvelopeHeaders.REQUEST_ID)),
         str(headers.getValue(EnvelopeHeaders.TRACEPARENT)), timeout, "bridge:" + caller);
-    new ServiceClient(vertx).<HttpReply>request(address, call, envelope).onComplete(ar -> {
+    new ServiceClient(vertx).<HttpReply>request(address, call, envelope, caller).onComplete(ar -> {
       if (ar.succeeded()) {
         write(new JsonObject().put("type", "message").put("address", replyAddress).put("send", true)
             .put("body", ar.result().body().toJson()));

@@ -2,7 +2,7 @@ package dev.gantry.runtime.bridge;
 
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.MeshConfig;
-import dev.gantry.discovery.ServiceCatalog;
+import dev.gantry.discovery.MeshGate;
 import dev.gantry.services.sdk.ServiceContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,34 +32,22 @@ public final class BridgeServer {
   private final Vertx vertx;
   private final MeshConfig.Bridge options;
   private final byte[] token;
-  private final ServiceCatalog catalog;
   private final ServiceContext context;
   private final MeterRegistry registry;
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
   private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
-  private final CallGate gate;
   private NetServer server;
 
   /**
-   * @param gate who may call whom (the mesh's call policy); consulted for every call a client makes
+   * @param context where registered services run (this node, its zone, the catalog) and the mesh's
+   *                call policy, consulted for every call a client makes
    */
-  public BridgeServer(Vertx vertx, MeshConfig.Bridge options, String nodeId, String zone, MeterRegistry registry,
-      CallGate gate) {
+  public BridgeServer(Vertx vertx, MeshConfig.Bridge options, ServiceContext context, MeterRegistry registry) {
     this.vertx = vertx;
     this.options = options;
     this.token = token(options).getBytes(StandardCharsets.UTF_8);
-    this.catalog = ServiceCatalog.create(vertx);
-    this.context = new ServiceContext(nodeId, zone, catalog);
+    this.context = context;
     this.registry = registry;
-    this.gate = gate;
-  }
-
-  /** Who may call a service address; the mesh's call policy plugs in here. */
-  public interface CallGate {
-    /** Null when {@code caller} may call {@code service}, else why not. */
-    String refuse(String caller, String service);
-
-    CallGate ALLOW_ALL = (caller, service) -> null;
   }
 
   private static String token(MeshConfig.Bridge options) {
@@ -101,10 +89,7 @@ public final class BridgeServer {
   public Future<Void> close() {
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
     return closing.eventually(() -> Future.join(connections.stream().map(BridgeConnection::close).toList()))
-        .eventually(() -> {
-          catalog.close();
-          return Future.succeededFuture();
-        }).mapEmpty();
+.mapEmpty();
   }
 
   // what connections need from their server
@@ -121,8 +106,8 @@ public final class BridgeServer {
     return context;
   }
 
-  CallGate gate() {
-    return gate;
+  MeshGate gate() {
+    return context.gate();
   }
 
   boolean tokenMatches(String offered) {
