@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class PolyglotServiceTest {
   private static final Path CLIENT = Path.of("..", "clients", "python", "example_service.py").toAbsolutePath().normalize();
+  private static final Path NODE_CLIENT = Path.of("..", "clients", "node", "example-service.js").toAbsolutePath().normalize();
   private static final String TOKEN = "polyglot-bridge-token-0123456789";
   private Gantry node;
   private Vertx client;
@@ -79,10 +80,15 @@ class PolyglotServiceTest {
   }
 
   private void startPython(String service) throws Exception {
+    startChild("python3", CLIENT.toString(), service);
+  }
+
+  /** Runs {@code program script} against the bridge; its output lines go to {@link #output}. */
+  private void startChild(String program, String script, String service) throws Exception {
     Path tokenFile = Files.createTempFile("bridge", ".token");
     Files.writeString(tokenFile, TOKEN + "\n");
     tokenFile.toFile().deleteOnExit();
-    python = new ProcessBuilder("python3", CLIENT.toString(), "--port", String.valueOf(node.bridgePort()),
+    python = new ProcessBuilder(program, script, "--port", String.valueOf(node.bridgePort()),
         "--token-file", tokenFile.toString(), "--service", service).redirectErrorStream(true).start();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
@@ -130,5 +136,20 @@ class PolyglotServiceTest {
     python.waitFor(10, TimeUnit.SECONDS);
     Poll.until(client, Duration.ofSeconds(10), "the Python service left the catalog",
         () -> http.get("/shop/prices/abc42").send().await().statusCode() == 503);
+  }
+
+  @Test
+  void aNodeJsServiceRegistersThroughTheBridgeAndAnswersThroughTheGateway() throws Exception {
+    startChild("node", NODE_CLIENT.toString(), "pricing");
+    Poll.until(client, Duration.ofSeconds(30), "the Node.js service registered: " + output,
+        () -> output.stream().anyMatch(l -> l.startsWith("registered pricing on node " + node.nodeId())));
+    WebClient http = WebClient.create(client, new WebClientOptions().setDefaultPort(node.httpPort()));
+    Poll.until(client, Duration.ofSeconds(10), "the gateway routes to the Node.js service",
+        () -> http.get("/shop/prices/xyz").send().await().statusCode() == 200);
+    HttpResponse<Buffer> price = http.get("/shop/prices/xyz").putHeader("X-Request-Id", "js-req-1").send().await();
+    assertEquals(200, price.statusCode(), price.bodyAsString());
+    assertEquals("node", price.bodyAsJsonObject().getString("language"));
+    assertEquals("js-req-1", price.bodyAsJsonObject().getString("requestId"));
+    assertEquals(400, http.get("/shop/prices/x-y").send().await().statusCode());
   }
 }
