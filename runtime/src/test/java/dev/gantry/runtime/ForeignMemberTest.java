@@ -187,4 +187,28 @@ class ForeignMemberTest {
     assertEquals(before, served.get());
     assertEquals(404, http.get("/evil/x").send().await().statusCode());
   }
+
+  @Test
+  void aNodeWithTheKeyButACertificateOfAnotherCaCannotUseTheBus() throws Exception {
+    Path otherDir = dir.resolve("other-ca");
+    ClusterCa other = ClusterCa.in(otherDir, cluster);
+    other.issue("rogue", List.of("127.0.0.1"), List.of("echo"));
+    Map<String, String> flags = TestNodes.base(cluster);
+    flags.put("cluster.join", "127.0.0.1:" + gateway.clusterPort());
+    flags.put("cluster.key-file", dir.resolve("cluster.key").toString()); // the real cluster key
+    flags.put("cluster.tls.cert-file", other.certFileOf("rogue").toString());
+    flags.put("cluster.tls.key-file", other.keyFileOf("rogue").toString());
+    flags.put("cluster.tls.ca-file", other.caFile().toString());
+    Vertx rogue = clustered(TestNodes.config(flags));
+    try {
+      // It reads the maps (it has the key) but cannot reach the members: neither side trusts the other's CA.
+      HttpCall call = new HttpCall("GET", "/rogue", null, Map.of(), Buffer.buffer());
+      int before = served.get();
+      assertThrows(ReplyException.class, () -> rogue.eventBus().request(Addresses.httpServiceOn("echo", "v1", nodeId(services)),
+          call, new DeliveryOptions().setSendTimeout(3_000)).await());
+      assertEquals(before, served.get());
+    } finally {
+      rogue.close().await();
+    }
+  }
 }
