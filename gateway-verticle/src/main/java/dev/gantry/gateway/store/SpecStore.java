@@ -14,8 +14,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * Versioned gateway spec shared by the cluster. The stored document is
- * {@code {"version": n, "spec": {...}}}; every change increments the version and is published on
- * {@link Addresses#GATEWAY_SPEC_CHANGED}, so nodes can ignore stale or repeated announcements.
+ * {@code {"version": n, "spec": {...}}}; every change increments the version and is announced on
+ * {@link Addresses#GATEWAY_SPEC_CHANGED} as {@code {"version": n}} only: a node that has an older
+ * version reads the spec from the store ({@link #current}), where it is sealed under the cluster
+ * key. So an announcement carries nothing worth reading, and a forged one makes nodes read again,
+ * nothing more.
  */
 public final class SpecStore {
   private static final Logger LOG = LoggerFactory.getLogger(SpecStore.class);
@@ -71,7 +74,7 @@ public final class SpecStore {
     }));
     return loaded.onSuccess(v -> {
       if (!seedIsDefault && v.spec().equals(seed)) {
-        vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, v.toJson());
+        vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, announcement(v));
       }
     });
   }
@@ -101,8 +104,23 @@ public final class SpecStore {
       return map.put(KEY, next.toJson().encode()).map(next);
     })).onSuccess(next -> {
       applyHere.accept(next);
-      vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, next.toJson());
+      vertx.eventBus().publish(Addresses.GATEWAY_SPEC_CHANGED, announcement(next));
     });
+  }
+
+  private static JsonObject announcement(Versioned v) {
+    return new JsonObject().put("version", v.version());
+  }
+
+  /** The version an announcement names, or -1 when it is not one. */
+  public static long announced(Object body) {
+    return body instanceof JsonObject json && json.getValue("version") instanceof Number n ? n.longValue() : -1;
+  }
+
+  /** The spec the cluster holds now, or null when there is none (or none that opens). */
+  public Future<Versioned> current() {
+    return vertx.sharedData().<String, String>getAsyncMap(MAP).compose(map -> map.get(KEY))
+        .map(stored -> stored == null ? null : Versioned.fromJson(new JsonObject(stored)));
   }
 
   private <T> Future<T> locked(java.util.function.Function<AsyncMap<String, String>, Future<T>> action) {

@@ -24,7 +24,7 @@ public final class MeshPolicyFeed {
   private final Vertx vertx;
   private final MeshGate gate;
   private long version = -1;
-  private MessageConsumer<JsonObject> changes;
+  private MessageConsumer<Object> changes;
 
   public MeshPolicyFeed(Vertx vertx, MeshGate gate) {
     this.vertx = vertx;
@@ -32,9 +32,14 @@ public final class MeshPolicyFeed {
   }
 
   public Future<Void> start() {
-    changes = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED, m -> take(m.body()));
-    return changes.completion()
-        .compose(v -> vertx.sharedData().<String, Object>getAsyncMap(SPEC_MAP))
+    // An announcement names only the new version; the spec itself is read from the sealed store.
+    changes = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED, m -> read()
+        .onFailure(e -> LOG.warn("mesh call policy: could not read the announced spec: {}", e.getMessage())));
+    return changes.completion().compose(v -> read());
+  }
+
+  private Future<Void> read() {
+    return vertx.sharedData().<String, Object>getAsyncMap(SPEC_MAP)
         .compose(map -> map.get(SPEC_KEY))
         .map(stored -> {
           if (stored != null) {

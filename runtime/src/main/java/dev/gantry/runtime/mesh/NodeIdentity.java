@@ -28,7 +28,7 @@ public final class NodeIdentity {
   private final Path certFile;
 
   private NodeIdentity(Set<String> services, Path certFile) {
-    this.services = Set.copyOf(services);
+    this.services = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(services));
     this.certFile = certFile;
   }
 
