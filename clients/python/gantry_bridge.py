@@ -19,6 +19,7 @@ import itertools
 import json
 import socket
 import struct
+import sys
 import time
 
 REGISTER = "gantry.bridge.register"
@@ -130,8 +131,9 @@ class BridgeClient:
                 frame = self.read_frame()
             except BridgeError:
                 return
-            if frame.get("type") == "err":
-                raise BridgeError(frame.get("message", "error"), frame.get("failureCode"))
+            if frame.get("type") == "err":  # about something we sent; the connection goes on
+                print("bridge: %s" % frame.get("message", "error"), file=sys.stderr, flush=True)
+                continue
             if frame.get("type") != "message" or not frame.get("replyAddress"):
                 continue
             self._answer(frame, handler)
