@@ -184,16 +184,17 @@ class BridgeAttackTest {
       JsonObject registered = raw.read();
       assertEquals(node.nodeId(), registered.getJsonObject("body").getString("node"), registered.encode());
       WebClient http = WebClient.create(client, new WebClientOptions().setDefaultPort(node.httpPort()));
-      Future<HttpResponse<Buffer>> first = http.get("/prices/1").send();
-      // The first request may come before the catalog is refreshed (503): ask until one reaches the client.
+      // One request at a time until one reaches the client: the first may come before the
+      // gateway's catalog (refreshed once a second) lists the service, and gets a 503.
       JsonObject call = null;
-      Future<HttpResponse<Buffer>> pending = first;
+      Future<HttpResponse<Buffer>> pending = null;
       for (int i = 0; i < 40 && call == null; i++) {
-        raw.socket.setSoTimeout(500);
+        pending = http.get("/prices/1").send();
+        raw.socket.setSoTimeout(1_000);
         try {
           call = raw.read();
         } catch (java.net.SocketTimeoutException e) {
-          pending = http.get("/prices/1").send();
+          assertEquals(503, pending.await().statusCode());
         }
       }
       raw.socket.setSoTimeout(10_000);

@@ -16,6 +16,8 @@ import dev.gantry.runtime.cluster.ClusterCa;
 import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.services.sdk.ServiceContext;
 import dev.gantry.services.sdk.ServiceEndpoints;
+import dev.gantry.testkit.Poll;
+import java.time.Duration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -125,8 +127,12 @@ class ForeignMemberTest {
   void aForeignMemberReadsOnlyCiphertextAndWhatItWritesOrSendsIsRefused() throws Exception {
     WebClient http = WebClient.create(client, new WebClientOptions().setDefaultPort(gateway.httpPort()));
     WebClient admin = WebClient.create(client, new WebClientOptions().setDefaultPort(gateway.adminPort()));
+    // The legitimate nodes talk over TLS and read the sealed catalog. The first call also opens
+    // both TLS connections (on a loaded machine that may take longer than one request's deadline).
+    Poll.until(client, Duration.ofSeconds(30), "the gateway reaches the service over TLS",
+        () -> http.get("/echo/hi").send().await().statusCode() == 200);
     HttpResponse<Buffer> ok = http.get("/echo/hi").send().await();
-    assertEquals(200, ok.statusCode(), ok.bodyAsString()); // the legitimate nodes talk over TLS and read the sealed catalog
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
     assertEquals(nodeId(services), ok.getHeader("X-Gantry-Served-By"));
 
     // What the foreign member reads: ciphertext, no route, no service name, no address.

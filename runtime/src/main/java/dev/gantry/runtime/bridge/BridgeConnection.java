@@ -85,6 +85,12 @@ final class BridgeConnection {
     if (closed.get()) {
       return;
     }
+    if (socket.writeQueueFull()) {
+      // A client that sends without reading its answers: stop reading until it catches up, so
+      // what we owe it cannot grow without bound.
+      socket.pause();
+      socket.drainHandler(v -> socket.resume());
+    }
     if (!(frame.getValue("type") instanceof String type)) {
       refuse("bad-frame", "frame without a string \"type\"");
       return;
