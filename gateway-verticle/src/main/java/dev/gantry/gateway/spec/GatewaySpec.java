@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The whole declarative gateway: gateway-wide policies (run before matching), routes and upstream
- * pools, checked against each other.
+ * pools, checked against each other, and the mesh's call policy ({@code mesh:}), which travels with
+ * them so every node of the cluster follows one.
  */
 public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, List<UpstreamSpec> upstreams,
     CallPolicy mesh) {
