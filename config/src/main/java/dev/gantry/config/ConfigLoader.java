@@ -52,7 +52,7 @@ public final class ConfigLoader {
       Setting.list("cluster.join", List.of(), List.of(), "host:port of members to join (TCP-IP)."),
       Setting.string("cluster.key", "",
           "Cluster key sealing what Gantry keeps in Hazelcast: base64 of 32 random bytes; empty leaves it unsealed."),
-      Setting.string("cluster.key-file", "", "File holding the cluster key (base64), instead of cluster.key."),
+      Setting.string("cluster.key-file", "", "File holding the cluster key (base64), instead of cluster.key; several, one a line, while rotating (the first seals)."),
       Setting.string("cluster.tls.cert-file", "", "PEM certificate (chain) this node shows on the event bus; with key-file and ca-file turns on mutual TLS."),
       Setting.string("cluster.tls.key-file", "", "PEM (PKCS#8) private key of cluster.tls.cert-file."),
       Setting.string("cluster.tls.ca-file", "", "PEM cluster CA: the event bus accepts only peers whose certificate it signed."),

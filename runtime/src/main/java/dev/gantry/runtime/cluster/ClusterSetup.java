@@ -19,7 +19,7 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.List;
 import dev.gantry.embedded.FreePort;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -38,26 +38,43 @@ public final class ClusterSetup {
    */
   public static HazelcastClusterManager clusterManager(GantryConfig config, MeterRegistry registry) {
     Config hz = hazelcastConfig(config);
-    Optional<byte[]> key = clusterKey(config.mesh());
-    if (key.isEmpty()) {
+    List<byte[]> keys = clusterKeys(config.mesh());
+    if (keys.isEmpty()) {
       return new HazelcastClusterManager(hz);
     }
-    return new SealedClusterManager(hz, new ClusterSeal(key.get()), new SealRejections(registry));
+    return new SealedClusterManager(hz, new ClusterSeal(keys), new SealRejections(registry));
   }
 
-  static Optional<byte[]> clusterKey(MeshConfig mesh) {
+  /**
+   * The cluster keys, the sealing one first: {@code cluster.key}, or each line of
+   * {@code cluster.key-file} that is not blank or a {@code #} comment — more than one while a key
+   * is being rotated.
+   */
+  static List<byte[]> clusterKeys(MeshConfig mesh) {
     if (mesh.clusterKey().isPresent()) {
-      return Optional.of(ClusterKeys.decode(mesh.clusterKey().get(), "cluster.key"));
+      return List.of(ClusterKeys.decode(mesh.clusterKey().get(), "cluster.key"));
     }
     if (mesh.clusterKeyFile().isEmpty()) {
-      return Optional.empty();
+      return List.of();
     }
     Path file = mesh.clusterKeyFile().get();
+    List<String> lines;
     try {
-      return Optional.of(ClusterKeys.decode(Files.readString(file), "cluster.key-file " + file));
+      lines = Files.readAllLines(file);
     } catch (IOException e) {
       throw new ConfigException("config: cluster.key-file: cannot read " + file + ": " + e.getMessage());
     }
+    List<byte[]> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        keys.add(ClusterKeys.decode(line, "cluster.key-file " + file + " line " + (i + 1)));
+      }
+    }
+    if (keys.isEmpty()) {
+      throw new ConfigException("config: cluster.key-file: " + file + " holds no key");
+    }
+    return keys;
   }
 
   private static Config hazelcastConfig(GantryConfig config) {

@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -22,13 +24,30 @@ public final class ClusterSeal {
   private static final int TAG_BITS = 128;
 
   private final SecretKey key;
+  private final List<SecretKey> openers;
   private final SecureRandom random = new SecureRandom();
 
   public ClusterSeal(byte[] key) {
-    if (key.length != 32) {
-      throw new IllegalArgumentException("a cluster key has 32 bytes, got " + key.length);
+    this(List.of(key));
+  }
+
+  /**
+   * @param keys the key that seals first, then keys that still open (while a key is rotated: every
+   *             node first gets the new key second, then first, then alone)
+   */
+  public ClusterSeal(List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("no cluster key");
     }
-    this.key = new SecretKeySpec(key.clone(), "AES");
+    List<SecretKey> all = new ArrayList<>();
+    for (byte[] k : keys) {
+      if (k.length != 32) {
+        throw new IllegalArgumentException("a cluster key has 32 bytes, got " + k.length);
+      }
+      all.add(new SecretKeySpec(k.clone(), "AES"));
+    }
+    this.key = all.get(0);
+    this.openers = List.copyOf(all);
   }
 
   /** Seals {@code plain} for entry {@code entryKey} of map {@code map}. */
@@ -66,16 +85,20 @@ public final class ClusterSeal {
     if (raw.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new SealException("a sealed value too short to hold a nonce and a tag");
     }
-    try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
-      cipher.updateAAD(associatedData(map, entryKey));
-      return cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);
-    } catch (javax.crypto.AEADBadTagException e) {
-      throw new SealException("fails authentication (another cluster key, another entry, or changed)");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+    byte[] aad = associatedData(map, entryKey);
+    for (SecretKey candidate : openers) {
+      try {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.DECRYPT_MODE, candidate, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
+        cipher.updateAAD(aad);
+        return cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);
+      } catch (javax.crypto.AEADBadTagException e) {
+        // not this key: try the next
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+      }
     }
+    throw new SealException("fails authentication (another cluster key, another entry, or changed)");
   }
 
   /** Length-prefixed, so no map name and key pair can spell another pair's bytes. */

@@ -135,4 +135,16 @@ class ClusterSealTest {
     assertTrue(map.removeIfPresent("k", "v2").await());
     assertNull(map.get("k").await());
   }
+
+  @Test
+  void duringARotationTheNewKeySealsAndBothOpen() {
+    byte[] next = "the next key, thirty-two bytes!!".getBytes(StandardCharsets.US_ASCII);
+    String underOld = seal.seal("routes", "current", "old".getBytes(StandardCharsets.UTF_8));
+    ClusterSeal rotating = new ClusterSeal(List.of(next, KEY));
+    String underNew = rotating.seal("routes", "current", "new".getBytes(StandardCharsets.UTF_8));
+    assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), rotating.open("routes", "current", underOld));
+    assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), new ClusterSeal(List.of(KEY, next)).open("routes", "current", underNew));
+    assertThrows(ClusterSeal.SealException.class, () -> seal.open("routes", "current", underNew));
+    assertThrows(ClusterSeal.SealException.class, () -> new ClusterSeal(next).open("routes", "current", underOld));
+  }
 }
