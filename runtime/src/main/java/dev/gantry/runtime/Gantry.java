@@ -131,11 +131,19 @@ public final class Gantry {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    if (!(cluster instanceof dev.gantry.runtime.seal.SealedClusterManager)) {
-      boolean loopback = config.clusterHost().startsWith("127.") || config.clusterHost().equals("::1")
-          || config.clusterHost().equals("localhost");
-      LOG.atLevel(loopback ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log("cluster state is not sealed: any process that reaches the cluster port and knows the cluster name "
-          + "can read and change routes and service records (set cluster.key-file; see README, Mesh)");
+    // On loopback only processes of this host can reach the cluster: worth a note, not a warning.
+    boolean loopback = config.clusterHost().startsWith("127.") || config.clusterHost().equals("::1")
+        || config.clusterHost().equals("localhost");
+    org.slf4j.event.Level unprotected = loopback ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN;
+    if (cluster instanceof dev.gantry.runtime.seal.SealedClusterManager) {
+      LOG.info("cluster state sealed under the cluster key (AES-256-GCM): members without it read ciphertext");
+    } else {
+      LOG.atLevel(unprotected).log("cluster state is not sealed: any process that reaches the cluster port and knows the "
+          + "cluster name can read and change routes and service records (set cluster.key-file; see README, Mesh)");
+    }
+    if (config.mesh().tls().isEmpty()) {
+      LOG.atLevel(unprotected).log("event bus without TLS: any member of the Hazelcast cluster can send and receive "
+          + "on it (set cluster.tls.*; see README, Mesh)");
     }
     VertxBuilder builder = Vertx.builder().withClusterManager(cluster)
         .withMetrics(new MicrometerMetricsFactory(registry));
