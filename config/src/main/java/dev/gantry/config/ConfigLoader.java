@@ -50,6 +50,21 @@ public final class ConfigLoader {
       Setting.integer("cluster.port", 5701, 0, 65535,
           "Hazelcast member port; 0 picks a free port."),
       Setting.list("cluster.join", List.of(), List.of(), "host:port of members to join (TCP-IP)."),
+      Setting.string("cluster.key", "",
+          "Cluster key sealing what Gantry keeps in Hazelcast: base64 of 32 random bytes; empty leaves it unsealed."),
+      Setting.string("cluster.key-file", "", "File holding the cluster key (base64), instead of cluster.key; several, one a line, while rotating (the first seals)."),
+      Setting.string("cluster.tls.cert-file", "", "PEM certificate (chain) this node shows on the event bus; with key-file and ca-file turns on mutual TLS."),
+      Setting.string("cluster.tls.key-file", "", "PEM (PKCS#8) private key of cluster.tls.cert-file."),
+      Setting.string("cluster.tls.ca-file", "", "PEM cluster CA: the event bus accepts only peers whose certificate it signed."),
+      Setting.formatted("bridge.enabled", "off", "^(on|off)$", "on or off",
+          "TCP event-bus bridge for services written in other languages."),
+      Setting.string("bridge.host", "127.0.0.1", "Interface the TCP bridge listens on."),
+      Setting.integer("bridge.port", 7001, 0, 65535, "TCP bridge port; 0 picks a free one."),
+      Setting.string("bridge.token", "", "Token a bridge client's first frame must carry (header token)."),
+      Setting.string("bridge.token-file", "", "File holding the bridge token, instead of bridge.token."),
+      Setting.list("bridge.services", List.of(), List.of(), "Service names bridge clients may register."),
+      Setting.list("bridge.calls", List.of(), List.of(), "Services bridge clients may call (gantry.http.<name>)."),
+      Setting.integer("bridge.max-frame-bytes", 1 << 20, 64, 64L << 20, "Largest frame a bridge client may send."),
       Setting.formatted("pg.url", "", "^postgres(ql)?://.+", "a postgresql:// URL",
           "Postgres URL; empty starts an embedded Postgres."),
       Setting.integer("pg.pool-size", 8, 1, 200, "Postgres connections per pool."),
@@ -243,7 +258,52 @@ public final class ConfigLoader {
         nonEmpty(v.get("routes.file")).map(Path::of),
         (String) v.get("admin.host"),
         ((Long) v.get("admin.port")).intValue(),
-        nonEmpty(v.get("admin.token")));
+        nonEmpty(v.get("admin.token")),
+        mesh(v));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MeshConfig mesh(Map<String, Object> v) {
+    Optional<String> key = nonEmpty(v.get("cluster.key"));
+    Optional<Path> keyFile = nonEmpty(v.get("cluster.key-file")).map(Path::of);
+    if (key.isPresent() && keyFile.isPresent()) {
+      throw new ConfigException("config: cluster.key and cluster.key-file: give one of them, not both");
+    }
+    key.ifPresent(k -> ClusterKeys.decode(k, "cluster.key"));
+    List<Optional<Path>> tlsFiles = List.of(nonEmpty(v.get("cluster.tls.cert-file")).map(Path::of),
+        nonEmpty(v.get("cluster.tls.key-file")).map(Path::of), nonEmpty(v.get("cluster.tls.ca-file")).map(Path::of));
+    long given = tlsFiles.stream().filter(Optional::isPresent).count();
+    if (given != 0 && given != 3) {
+      throw new ConfigException("config: cluster.tls: cert-file, key-file and ca-file go together; missing "
+          + String.join(", ", java.util.stream.IntStream.range(0, 3).filter(i -> tlsFiles.get(i).isEmpty())
+              .mapToObj(i -> List.of("cluster.tls.cert-file", "cluster.tls.key-file", "cluster.tls.ca-file").get(i)).toList()));
+    }
+    Optional<MeshConfig.ClusterTls> tls = given == 0 ? Optional.empty()
+        : Optional.of(new MeshConfig.ClusterTls(tlsFiles.get(0).get(), tlsFiles.get(1).get(), tlsFiles.get(2).get()));
+    Optional<String> token = nonEmpty(v.get("bridge.token"));
+    Optional<Path> tokenFile = nonEmpty(v.get("bridge.token-file")).map(Path::of);
+    boolean bridgeOn = "on".equals(v.get("bridge.enabled"));
+    if (token.isPresent() && tokenFile.isPresent()) {
+      throw new ConfigException("config: bridge.token and bridge.token-file: give one of them, not both");
+    }
+    if (bridgeOn && token.isEmpty() && tokenFile.isEmpty()) {
+      throw new ConfigException("config: bridge.enabled is on but neither bridge.token nor bridge.token-file is set");
+    }
+    if (token.isPresent() && token.get().length() < 16) {
+      throw new ConfigException("config: bridge.token: at least 16 characters, got " + token.get().length());
+    }
+    List<String> services = (List<String>) v.get("bridge.services");
+    List<String> calls = (List<String>) v.get("bridge.calls");
+    for (String listKey : List.of("bridge.services", "bridge.calls")) {
+      for (String service : (List<String>) v.get(listKey)) {
+        if (!service.matches("^[a-z0-9][a-z0-9-]{0,62}$")) {
+          throw new ConfigException("config: " + listKey + ": expected service names (a-z, 0-9, -), got \"" + service + "\"");
+        }
+      }
+    }
+    return new MeshConfig(key, keyFile, tls, new MeshConfig.Bridge(bridgeOn, (String) v.get("bridge.host"),
+        ((Long) v.get("bridge.port")).intValue(), token, tokenFile, services, calls,
+        ((Long) v.get("bridge.max-frame-bytes")).intValue()));
   }
 
   private static Optional<String> nonEmpty(Object value) {

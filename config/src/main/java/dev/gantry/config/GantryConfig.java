@@ -44,7 +44,8 @@ public record GantryConfig(
     Optional<Path> routesFile,
     String adminHost,
     int adminPort,
-    Optional<String> adminToken) {
+    Optional<String> adminToken,
+    MeshConfig mesh) {
 
   public GantryConfig {
     roles = Set.copyOf(roles);
@@ -62,19 +63,19 @@ public record GantryConfig(
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
         analyticsRebuildMillis, shutdownGraceMillis,
-        logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken);
+        logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, mesh);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("http", new JsonObject().put("host", httpHost).put("port", httpPort)
             .put("max-body-bytes", maxBodyBytes).put("header-timeout-ms", headerTimeoutMillis)
             .put("body-timeout-ms", bodyTimeoutMillis).put("min-body-rate", minBodyRate).put("h2c", h2c ? "on" : "off"))
         .put("data-dir", dataDir.toString())
         .put("roles", new JsonArray(roles.stream().map(Role::id).sorted().toList()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", clusterHost)
-            .put("port", clusterPort).put("join", new JsonArray(clusterJoin)))
+            .put("port", clusterPort).put("join", new JsonArray(clusterJoin)).mergeIn(mesh.clusterJson()))
         .put("pg", new JsonObject().put("url", pgUrl.map(Secrets::redactUrl).orElse(""))
             .put("pool-size", pgPoolSize))
         .put("redis", new JsonObject().put("url", redisUrl.map(Secrets::redactUrl).orElse(""))
@@ -93,5 +94,6 @@ public record GantryConfig(
         .put("routes", new JsonObject().put("file", routesFile.map(Path::toString).orElse("")))
         .put("admin", new JsonObject().put("host", adminHost).put("port", adminPort)
             .put("token", adminToken.isPresent() ? "****" : ""));
+    return json.put("bridge", mesh.bridgeJson());
   }
 }

@@ -1,6 +1,8 @@
 package dev.gantry.discovery;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.codecs.EnvelopeHeaders;
+import io.vertx.core.eventbus.DeliveryOptions;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import io.vertx.core.Future;
@@ -21,11 +23,23 @@ public final class ServiceClient {
   }
 
   public <T> Future<Message<T>> request(String address, Object body, Envelope envelope) {
+    return request(address, body, envelope, null);
+  }
+
+  /**
+   * As {@link #request(String, Object, Envelope)}, naming the caller's identity in the mesh's call
+   * policy ({@link EnvelopeHeaders#CALLER}), so the callee can check it too.
+   */
+  public <T> Future<Message<T>> request(String address, Object body, Envelope envelope, String caller) {
     if (envelope.expired()) {
       return Future.failedFuture(new ServiceException(Failure.TIMEOUT,
           "the request's deadline passed before " + address + " was called"));
     }
-    return vertx.eventBus().<T>request(address, body, envelope.deliveryOptions())
+    DeliveryOptions options = envelope.deliveryOptions();
+    if (caller != null) {
+      options.addHeader(EnvelopeHeaders.CALLER, caller);
+    }
+    return vertx.eventBus().<T>request(address, body, options)
         .recover(failure -> Future.failedFuture(toServiceException(address, failure)));
   }
 

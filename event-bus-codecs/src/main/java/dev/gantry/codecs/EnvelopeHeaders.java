@@ -12,6 +12,12 @@ public final class EnvelopeHeaders {
   public static final String PRINCIPAL = "gantry-principal";
   /** The authenticated principal's claims as JSON ({@link Principal#toJson()}); absent for anonymous. */
   public static final String PRINCIPAL_CLAIMS = "gantry-principal-claims";
+  /**
+   * The caller's identity in the mesh's call policy ({@code gateway}, or a service's name), as the
+   * sending node asserts it: only members of the cluster can send (mutual TLS), but any member can
+   * write any name here.
+   */
+  public static final String CALLER = "gantry-caller";
   /** Set on replies: the node id of the service instance that answered. */
   public static final String SERVED_BY = "gantry-served-by";
 }

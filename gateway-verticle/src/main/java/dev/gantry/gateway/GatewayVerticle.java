@@ -52,7 +52,7 @@ public final class GatewayVerticle extends VerticleBase {
   private ProxyState state;
   private final RecentRequests recent = new RecentRequests();
   private long specVersion;
-  private MessageConsumer<JsonObject> specChanges;
+  private MessageConsumer<Object> specChanges;
   private String pgUrl;
   private String redisUrl;
   private java.nio.file.Path dataDir = java.nio.file.Path.of("gantry-data");
@@ -92,10 +92,18 @@ public final class GatewayVerticle extends VerticleBase {
     state = new ProxyState(vertx, healthClient, options.zone(), registry, node);
     federation = new dev.gantry.gateway.graphql.Federation(vertx);
     state.federation(federation);
-    SpecStore store = new SpecStore(vertx, this::apply);
+    SpecStore store = new SpecStore(vertx, this::apply,
+        () -> specVersion == 0 ? null : new SpecStore.Versioned(specVersion, state.spec()));
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
-    specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
-        m -> apply(SpecStore.Versioned.fromJson(m.body())));
+    specChanges = vertx.eventBus().<Object>consumer(Addresses.GATEWAY_SPEC_CHANGED, m -> {
+      if (SpecStore.announced(m.body()) > specVersion) {
+        store.current().onSuccess(current -> {
+          if (current != null) {
+            apply(current);
+          }
+        }).onFailure(e -> LOG.warn("could not read the announced gateway spec: {}", e.getMessage()));
+      }
+    });
     return specChanges.completion()
         .compose(v -> federation.start())
         .compose(v -> store.load(seed, ReferenceRoutes.with(GatewaySpec.EMPTY)))

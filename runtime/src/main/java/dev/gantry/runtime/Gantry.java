@@ -14,6 +14,10 @@ import dev.gantry.gateway.edge.EdgeOptions;
 import dev.gantry.gateway.spec.GatewaySpec;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
+import dev.gantry.runtime.bridge.BridgeServer;
+import dev.gantry.runtime.mesh.MeshPolicyFeed;
+import dev.gantry.runtime.mesh.NodeIdentity;
+import dev.gantry.discovery.MeshGate;
 import dev.gantry.runtime.backends.ResolvedBackends;
 import dev.gantry.runtime.cluster.ClusterSetup;
 import dev.gantry.runtime.cluster.MemberLoss;
@@ -75,6 +79,8 @@ public final class Gantry {
   private final String nodeId;
   private OpenTelemetrySdk ownedTracing;
   private final NodeDirectory directory;
+  private BridgeServer bridge;
+  private int bridgePort = -1;
 
   private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
@@ -120,9 +126,29 @@ public final class Gantry {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager cluster = ClusterSetup.clusterManager(config);
     PrometheusMeterRegistry registry = NodeMetrics.registry();
-    VertxOptions options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
+    HazelcastClusterManager cluster;
+    VertxOptions options;
+    try {
+      cluster = ClusterSetup.clusterManager(config, registry);
+      options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    // On loopback only processes of this host can reach the cluster: worth a note, not a warning.
+    boolean loopback = config.clusterHost().startsWith("127.") || config.clusterHost().equals("::1")
+        || config.clusterHost().equals("localhost");
+    org.slf4j.event.Level unprotected = loopback ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN;
+    if (cluster instanceof dev.gantry.runtime.seal.SealedClusterManager) {
+      LOG.info("cluster state sealed under the cluster key (AES-256-GCM): members without it read ciphertext");
+    } else {
+      LOG.atLevel(unprotected).log("cluster state is not sealed: any process that reaches the cluster port and knows the "
+          + "cluster name can read and change routes and service records (set cluster.key-file; see README, Mesh)");
+    }
+    if (config.mesh().tls().isEmpty()) {
+      LOG.atLevel(unprotected).log("event bus without TLS: any member of the Hazelcast cluster can send and receive "
+          + "on it (set cluster.tls.*; see README, Mesh)");
+    }
     VertxBuilder builder = Vertx.builder().withClusterManager(cluster)
         .withMetrics(new MicrometerMetricsFactory(registry));
     if (openTelemetry != null) {
@@ -150,7 +176,8 @@ public final class Gantry {
               ? new BackendResolver(vertx, config).resolve()
               : new BackendResolver(vertx, config).lookup();
           return resolved
-              .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
+              .compose(backends -> mesh(config, vertx, registry)
+                  .compose(context -> deploy(config, vertx, cluster, backends, registry, seed, context))
                   .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))));
         })
         .onComplete(ar -> {
@@ -173,8 +200,39 @@ public final class Gantry {
     new Thread(() -> vertx.close().onComplete(ar -> then.run()), "gantry-close").start();
   }
 
+  /**
+   * What services on this node are subject to in the mesh: the call policy, kept current from the
+   * cluster's spec, and — in TLS mode — the identities this node's certificate grants (it runs a
+   * gateway only if {@code gateway} is among them, and publishes only the services it names).
+   */
+  private static Future<ServiceContext> mesh(GantryConfig config, Vertx vertx, PrometheusMeterRegistry registry) {
+    MeshGate gate = new MeshGate((from, to) -> registry.counter("gantry_mesh_denied", "side", "callee", "from", from,
+        "to", to).increment());
+    ServiceCatalog catalog = ServiceCatalog.create(vertx); // goes when this Vert.x closes
+    if (config.mesh().tls().isPresent()) {
+      NodeIdentity identity;
+      try {
+        identity = NodeIdentity.of(config.mesh().tls().get().certFile(), config.clusterName());
+      } catch (ConfigException e) {
+        return Future.failedFuture(e);
+      }
+      if (config.has(Role.GATEWAY) && !identity.may("gateway")) {
+        return Future.failedFuture(new ConfigException("config: roles: gateway, but " + identity.refusal("gateway")));
+      }
+      LOG.info("event bus over mutual TLS; this node may run {}", identity.services());
+      catalog = identity.guard(catalog);
+    }
+    ServiceContext context = new ServiceContext(cluster(vertx), config.zone(), catalog, gate);
+    return new MeshPolicyFeed(vertx, gate).start().map(context);
+  }
+
+  private static String cluster(Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId();
+  }
+
   private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
-      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed) {
+      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed,
+      ServiceContext context) {
     String node = cluster.getNodeId();
     boolean serves = config.has(Role.SERVICES); // a gateway-only node's readiness needs no backend
     ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, serves ? backends.pgUrl() : null,
@@ -184,7 +242,6 @@ public final class Gantry {
     List<String> deployments = new ArrayList<>();
     // The catalog's records are withdrawn by the verticles that published them; what is left of
     // the client itself goes when this Vert.x closes.
-    ServiceContext context = new ServiceContext(node, config.zone(), ServiceCatalog.create(vertx));
     Future<Void> servicesUp = config.has(Role.SERVICES)
         ? prepareData(vertx, services).compose(v -> Future.all(
               vertx.deployVerticle(new CatalogVerticle(services, context)),
@@ -215,7 +272,7 @@ public final class Gantry {
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });
-    }).compose(g -> g.directory.publish().map(g)).onSuccess(g -> {
+    }).compose(g -> g.directory.publish().map(g)).compose(g -> g.startBridge(registry, context)).onSuccess(g -> {
       LOG.info(g.readyLine());
       if (g.adminPort() > 0) {
         LOG.info("admin API on http://{}:{}/admin (bearer token from admin.token)", config.adminHost(), g.adminPort());
@@ -263,6 +320,29 @@ public final class Gantry {
         .mapEmpty();
   }
 
+  /** Starts the TCP bridge when {@code bridge.enabled} is on; a failure stops the start. */
+  private Future<Gantry> startBridge(PrometheusMeterRegistry registry, ServiceContext context) {
+    if (!config.mesh().bridge().enabled()) {
+      return Future.succeededFuture(this);
+    }
+    BridgeServer server;
+    try {
+      server = new BridgeServer(vertx, config.mesh().bridge(), context, registry);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    return server.start().map(port -> {
+      bridge = server;
+      bridgePort = port;
+      return this;
+    }).recover(e -> server.close().transform(v -> Future.failedFuture(e)));
+  }
+
+  /** The TCP bridge's port, or -1 when it is off. */
+  public int bridgePort() {
+    return bridgePort;
+  }
+
   /** The admin API's port, or -1 when it is off (no token) or this node has no gateway. */
   public int adminPort() {
     return adminPort;
@@ -307,7 +387,8 @@ public final class Gantry {
    * threads (main, a signal handler, a test): the last step closes Vert.x itself.
    */
   public Future<Void> stop() {
-    Future<Void> drained = directory.withdraw()
+    Future<Void> drained = (bridge == null ? Future.<Void>succeededFuture() : bridge.close())
+        .transform(ar -> directory.withdraw())
         .transform(ar -> gatewayDeployment == null ? Future.succeededFuture() : vertx.undeploy(gatewayDeployment))
         .eventually(() -> Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()))
         .eventually(readiness::close)

@@ -1,6 +1,7 @@
 package dev.gantry.gateway.admin;
 
 import dev.gantry.codecs.Failure;
+import dev.gantry.discovery.CallPolicy;
 import dev.gantry.codecs.SharedMaps;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.problem.ProblemResponder;
@@ -237,6 +238,17 @@ public final class AdminApi {
       route(spec, ctx.pathParam("id"));
       return spec.withoutRoute(ctx.pathParam("id"));
     }, next -> null));
+
+    router.get("/admin/mesh").handler(ctx -> ctx.json(current.get().mesh().toJson()));
+    router.put("/admin/mesh").handler(ctx -> {
+      CallPolicy mesh;
+      try {
+        mesh = CallPolicy.fromJson(body(ctx), "mesh");
+      } catch (IllegalArgumentException e) {
+        throw new ServiceException(Failure.UNPROCESSABLE, e.getMessage());
+      }
+      change(ctx, 200, spec -> spec.withMesh(mesh), next -> next.mesh().toJson());
+    });
 
     router.get("/admin/upstreams").handler(ctx -> ctx.json(new JsonObject().put("upstreams",
         new JsonArray(current.get().upstreams().stream().map(UpstreamSpec::source).toList()))));

@@ -31,6 +31,6 @@ public final class ReferenceRoutes {
     Set<String> taken = seed.routes().stream().map(RouteSpec::id).collect(Collectors.toSet());
     List<RouteSpec> routes = new ArrayList<>(seed.routes());
     GatewaySpec.fromYaml(YAML).routes().stream().filter(r -> !taken.contains(r.id())).forEach(routes::add);
-    return new GatewaySpec(seed.policies(), routes, seed.upstreams());
+    return new GatewaySpec(seed.policies(), routes, seed.upstreams(), seed.mesh());
   }
 }

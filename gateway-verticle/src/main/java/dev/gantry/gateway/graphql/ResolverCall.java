@@ -5,6 +5,7 @@ import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.proxy.ProxyState;
+import dev.gantry.gateway.proxy.ServiceCall;
 import dev.gantry.gateway.resilience.Backoff;
 import dev.gantry.gateway.spec.RouteSpec;
 import io.vertx.core.Future;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One GraphQL execution's calls to services: each goes with the request's envelope (its principal
  * and trace) and the route's deadline, through the route's breaker for that service; a read
  * (query or subscription) that finds no instance is retried as the route's retry policy and
- * budget allow, a mutation never is. Counts its calls, for the access log and tests.
+ * budget allow, a mutation never is. The mesh's call policy applies as to any call the gateway
+ * makes (caller {@code gateway}): a refused service is a FORBIDDEN error. Counts its calls, for the access log and tests.
  */
 final class ResolverCall {
   /** Key of this object in the execution's GraphQL context. */
@@ -54,6 +56,12 @@ final class ResolverCall {
   }
 
   private void attempt(String service, String address, JsonObject body, int n, Promise<JsonObject> done) {
+    String refusal = state.spec().mesh().refuse(ServiceCall.IDENTITY, service);
+    if (refusal != null) {
+      state.meshDenied(ServiceCall.IDENTITY, service);
+      done.fail(new ServiceException(Failure.FORBIDDEN, refusal));
+      return;
+    }
     calls.incrementAndGet();
     Envelope bounded = envelope.withDeadline(deadline);
     Future<JsonObject> sent;
@@ -83,7 +91,7 @@ final class ResolverCall {
   }
 
   private Future<JsonObject> call(String address, JsonObject body, Envelope bounded) {
-    return client.<Object>request(address, body, bounded).compose(this::json);
+    return client.<Object>request(address, body, bounded, ServiceCall.IDENTITY).compose(this::json);
   }
 
   private Future<JsonObject> json(Message<Object> reply) {

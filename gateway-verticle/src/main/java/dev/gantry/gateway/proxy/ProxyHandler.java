@@ -71,7 +71,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.forwarder = forwarder;
     Attempts attempts = new Attempts(vertx, state);
     this.upstreams = new UpstreamCall(state, forwarder, attempts);
-    this.services = new ServiceCall(vertx, catalog, attempts);
+    this.services = new ServiceCall(vertx, catalog, attempts, state);
     this.shadows = new ShadowCopier(state, forwarder);
     this.files = new StaticFiles(vertx);
     this.graphql = new GraphqlTarget(vertx, state, state::federation);

@@ -49,6 +49,7 @@ public final class ProxyState {
   private final Map<String, ShadowStats> shadows = new ConcurrentHashMap<>();
 
   private final ProxyMeters meters;
+  private final MeterRegistry registry;
   private final ClientConnections connections = new ClientConnections();
   private final PolicyRuntime runtime;
 
@@ -62,6 +63,7 @@ public final class ProxyState {
     this.vertx = vertx;
     this.client = client;
     this.zone = zone;
+    this.registry = registry;
     this.breakers = new Breakers(vertx, registry);
     this.meters = new ProxyMeters(registry);
     this.runtime = new PolicyRuntime(registry, connections, new dev.gantry.gateway.observe.RecentBlocks(), node);
@@ -117,6 +119,20 @@ public final class ProxyState {
 
   public GatewaySpec spec() {
     return spec;
+  }
+
+  /** This node's zone: service instances and upstream targets in it are preferred. */
+  String zone() {
+    return zone;
+  }
+
+  /**
+   * Counts a call the mesh policy refused on this side ({@code gantry_mesh_denied_total}); the
+   * caller is named only when the policy names it, so made-up identities cannot grow the labels.
+   */
+  public void meshDenied(String caller, String service) {
+    String from = spec.mesh().names(caller) ? caller : "unlisted";
+    registry.counter("gantry_mesh_denied", "side", "caller", "from", from, "to", service).increment();
   }
 
   public RouteTable table() {

@@ -9,6 +9,7 @@ import dev.gantry.codecs.ServiceException;
 import dev.gantry.codecs.http.HttpCall;
 import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.discovery.ServiceCatalog;
+import dev.gantry.discovery.CallPolicy;
 import dev.gantry.discovery.ServiceClient;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.spec.RouteSpec;
@@ -41,10 +42,13 @@ import java.util.function.Supplier;
  * an idempotent one goes to another live instance; so does one the event bus could not deliver.
  * All state is confined to the listener's event loop, where the consumer and requests run.
  */
-final class ServiceCall {
+public final class ServiceCall {
   /** How many departed node ids are remembered; a node that comes back has a new id. */
   static final int DEPARTED_KEPT = 256;
 
+  /** The identity the gateway calls services as, in the mesh's call policy. */
+  public static final String IDENTITY = "gateway";
+  private final ProxyState state;
   private final ServiceCatalog catalog;
   private final ServiceClient services;
   private final Attempts attempts;
@@ -57,7 +61,8 @@ final class ServiceCall {
   });
   private int next;
 
-  ServiceCall(Vertx vertx, ServiceCatalog catalog, Attempts attempts) {
+  ServiceCall(Vertx vertx, ServiceCatalog catalog, Attempts attempts, ProxyState state) {
+    this.state = state;
     this.catalog = catalog;
     this.services = new ServiceClient(vertx);
     this.attempts = attempts;
@@ -98,6 +103,13 @@ final class ServiceCall {
           + target.label() + " before the deadline"));
       return;
     }
+    CallPolicy policy = state.spec().mesh();
+    String refusal = policy.refuse(IDENTITY, target.name());
+    if (refusal != null) {
+      state.meshDenied(IDENTITY, target.name());
+      replied.fail(new ServiceException(Failure.FORBIDDEN, refusal));
+      return;
+    }
     HttpServerRequest req = ex.ctx().request();
     Map<String, String> headers = new LinkedHashMap<>();
     String[] named = HttpForwarder.connectionTokens(req.headers());
@@ -114,7 +126,7 @@ final class ServiceCall {
         return Future.failedFuture(new ServiceException(Failure.UNAVAILABLE, "no instance of service "
             + target.label() + " is published in the cluster"));
       }
-      return sendTo(choose(live, tried), address, call, envelope);
+      return sendTo(choose(found, live, tried, policy.zoneMinHealthyPercent()), address, call, envelope);
     });
     Future<HttpReply> sent = attempts.throughBreaker(ex, send, r -> r.status() >= 500);
     sent.onComplete(ar -> {
@@ -145,10 +157,20 @@ final class ServiceCall {
     });
   }
 
-  /** Round robin over the live instances on nodes not tried yet, or over all of them. */
-  private ServiceRecord choose(List<ServiceRecord> live, Set<String> tried) {
+  /**
+   * Round robin over the live instances on nodes not tried yet (or over all live ones), kept to
+   * this node's zone while at least {@code zoneMinPercent} of the zone's published instances are
+   * among them — as upstream pools do; below that, every zone's.
+   */
+  private ServiceRecord choose(List<ServiceRecord> published, List<ServiceRecord> live, Set<String> tried, int zoneMinPercent) {
     List<ServiceRecord> fresh = live.stream().filter(r -> !tried.contains(r.node())).toList();
     List<ServiceRecord> from = fresh.isEmpty() ? live : fresh;
+    String zone = state.zone();
+    long inZone = published.stream().filter(r -> zone.equals(r.zone())).count();
+    List<ServiceRecord> local = from.stream().filter(r -> zone.equals(r.zone())).toList();
+    if (!local.isEmpty() && local.size() * 100L >= zoneMinPercent * inZone) {
+      from = local;
+    }
     ServiceRecord chosen = from.get(Math.floorMod(next++, from.size()));
     tried.add(chosen.node());
     return chosen;
@@ -164,12 +186,12 @@ final class ServiceCall {
     boolean own = instance.node() != null
         && instance.address().equals(Addresses.httpServiceOn(instance.name(), instance.version(), instance.node()));
     if (!own) {
-      return services.<HttpReply>request(address, call, envelope).map(ServiceCall::withServedBy);
+      return services.<HttpReply>request(address, call, envelope, IDENTITY).map(ServiceCall::withServedBy);
     }
     String node = instance.node();
     Promise<HttpReply> sent = Promise.promise();
     inFlight.computeIfAbsent(node, k -> new HashSet<>()).add(sent);
-    services.<HttpReply>request(instance.address(), call, envelope).map(ServiceCall::withServedBy)
+    services.<HttpReply>request(instance.address(), call, envelope, IDENTITY).map(ServiceCall::withServedBy)
         .onComplete(ar -> {
           if (ar.failed() && ar.cause() instanceof ServiceException se && se.failure() == Failure.UNAVAILABLE) {
             sent.tryFail(new InstanceLost(se)); // not delivered (the node is unreachable) or nobody listens there now

@@ -2,6 +2,7 @@ package dev.gantry.gateway.spec;
 
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.discovery.CallPolicy;
 import dev.gantry.gateway.policy.PolicyRegistry;
 import dev.gantry.gateway.policy.PolicySpec;
 import io.vertx.core.json.JsonArray;
@@ -16,19 +17,26 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The whole declarative gateway: gateway-wide policies (run before matching), routes and upstream
- * pools, checked against each other.
+ * pools, checked against each other, and the mesh's call policy ({@code mesh:}), which travels with
+ * them so every node of the cluster follows one.
  */
-public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
+public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, List<UpstreamSpec> upstreams,
+    CallPolicy mesh) {
   public static final GatewaySpec EMPTY = new GatewaySpec(List.of(), List.of(), List.of());
 
   public GatewaySpec(List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
     this(List.of(), routes, upstreams);
   }
 
+  public GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, List<UpstreamSpec> upstreams) {
+    this(policies, routes, upstreams, CallPolicy.OPEN);
+  }
+
   public GatewaySpec {
     policies = List.copyOf(policies);
     routes = List.copyOf(routes);
     upstreams = List.copyOf(upstreams);
+    mesh = mesh == null ? CallPolicy.OPEN : mesh;
     Set<String> names = new HashSet<>();
     for (int i = 0; i < upstreams.size(); i++) {
       if (!names.add(upstreams.get(i).name())) {
@@ -60,7 +68,17 @@ public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, Lis
   /** Reads a spec whose {@code policies:} may use the types of {@code policyTypes}. */
   public static GatewaySpec fromJson(JsonObject json, PolicyRegistry policyTypes) {
     SpecReader r = SpecReader.of(json, "");
-    r.only(java.util.Set.of("policies", "routes", "upstreams"));
+    r.only(java.util.Set.of("policies", "routes", "upstreams", "mesh"));
+    CallPolicy mesh;
+    try {
+      Object section = r.raw("mesh");
+      if (section != null && !(section instanceof JsonObject)) {
+        throw new IllegalArgumentException("mesh: expected a mapping with default, allow and zone-min-healthy-percent");
+      }
+      mesh = CallPolicy.fromJson((JsonObject) section, "mesh");
+    } catch (IllegalArgumentException e) {
+      throw new ServiceException(Failure.UNPROCESSABLE, e.getMessage());
+    }
     List<PolicySpec> policies = policyTypes.read(r.raw("policies"), "policies", true);
     List<UpstreamSpec> upstreams = new ArrayList<>();
     List<SpecReader> u = r.objects("upstreams");
@@ -73,7 +91,7 @@ public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, Lis
       routes.add(RouteSpec.fromJson(json.getJsonArray("routes").getJsonObject(i), "routes[" + i + "]", policyTypes));
     }
     r.done();
-    return new GatewaySpec(policies, routes, upstreams);
+    return new GatewaySpec(policies, routes, upstreams, mesh);
   }
 
   /** Reads a YAML route file's text. */
@@ -120,26 +138,33 @@ public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, Lis
       policies.forEach(policy -> p.add(policy.source()));
       out.put("policies", p);
     }
+    if (!mesh.equals(CallPolicy.OPEN)) {
+      out.put("mesh", mesh.toJson());
+    }
     return out.put("routes", r).put("upstreams", u);
+  }
+
+  public GatewaySpec withMesh(CallPolicy next) {
+    return new GatewaySpec(policies, routes, upstreams, next);
   }
 
   public GatewaySpec withRoute(RouteSpec route) {
     List<RouteSpec> next = new ArrayList<>(routes.stream().filter(x -> !x.id().equals(route.id())).toList());
     next.add(route);
-    return new GatewaySpec(policies, next, upstreams);
+    return new GatewaySpec(policies, next, upstreams, mesh);
   }
 
   public GatewaySpec withoutRoute(String id) {
-    return new GatewaySpec(policies, routes.stream().filter(x -> !x.id().equals(id)).toList(), upstreams);
+    return new GatewaySpec(policies, routes.stream().filter(x -> !x.id().equals(id)).toList(), upstreams, mesh);
   }
 
   public GatewaySpec withUpstream(UpstreamSpec upstream) {
     List<UpstreamSpec> next = new ArrayList<>(upstreams.stream().filter(x -> !x.name().equals(upstream.name())).toList());
     next.add(upstream);
-    return new GatewaySpec(policies, routes, next);
+    return new GatewaySpec(policies, routes, next, mesh);
   }
 
   public GatewaySpec withoutUpstream(String name) {
-    return new GatewaySpec(policies, routes, upstreams.stream().filter(x -> !x.name().equals(name)).toList());
+    return new GatewaySpec(policies, routes, upstreams.stream().filter(x -> !x.name().equals(name)).toList(), mesh);
   }
 }

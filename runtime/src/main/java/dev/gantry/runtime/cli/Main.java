@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code java -jar gantry.jar [options]}. */
-@Command(name = "gantry", mixinStandardHelpOptions = true, version = "Gantry 0.1.0", subcommands = {TokenCommand.class, AnalyticsCommand.class},
+@Command(name = "gantry", mixinStandardHelpOptions = true, version = "Gantry 0.1.0", subcommands = {TokenCommand.class, AnalyticsCommand.class, ClusterCaCommand.class},
     description = "Runs a Gantry node: gateway, services, or both, in one Hazelcast cluster.%n"
         + "Every option is also a config key (see --config, GANTRY_* env vars, -Dgantry.*).",
     footer = {"%nConfiguration keys (key, env var, default):"})

@@ -48,9 +48,9 @@ public final class ServiceEndpoints {
    */
   public Future<Void> bindHttp(String name, String version, ServiceHandler<HttpCall, HttpReply> handler) {
     String own = Addresses.httpServiceOn(name, version, nodeId);
-    return Future.all(bind(Addresses.httpService(name, null), HttpCall.class, handler),
-            bind(Addresses.httpService(name, version), HttpCall.class, handler),
-            bind(own, HttpCall.class, handler))
+    return Future.all(bind(Addresses.httpService(name, null), HttpCall.class, handler, name),
+            bind(Addresses.httpService(name, version), HttpCall.class, handler, name),
+            bind(own, HttpCall.class, handler, name))
         .compose(v -> context.catalog().publish(new ServiceRecord(name, version, context.zone(), nodeId, own)))
         .onSuccess(registrations::add)
         .mapEmpty();
@@ -59,11 +59,12 @@ public final class ServiceEndpoints {
   /**
    * Binds the resolvers of a GraphQL schema part, then publishes the part in the cluster (the map
    * {@link SharedMaps#GRAPHQL_PARTS}, and {@link Addresses#GRAPHQL_PARTS_CHANGED} to every node) so
-   * gateways compose it into their schema, until {@link #close()}.
+   * gateways compose it into their schema, until {@link #close()}. Its resolvers are the service's
+   * like its HTTP endpoints: the mesh's call policy decides who may call them.
    */
   public Future<Void> bindGraphql(GraphqlPart part) {
     List<Future<Void>> bound = new ArrayList<>();
-    part.handlers().forEach((address, handler) -> bound.add(bind(address, JsonObject.class, handler)));
+    part.handlers().forEach((address, handler) -> bound.add(bind(address, JsonObject.class, handler, part.service())));
     SchemaPart published = new SchemaPart(part.service(), nodeId, part.sdl(), part.bindings(), System.currentTimeMillis());
     return Future.all(bound)
         .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.GRAPHQL_PARTS))
@@ -87,13 +88,28 @@ public final class ServiceEndpoints {
 
   /** Registers {@code handler} on {@code address}; the future completes once the cluster knows it. */
   public <T, R> Future<Void> bind(String address, Class<T> type, ServiceHandler<T, R> handler) {
+    return bind(address, type, handler, null);
+  }
+
+  /**
+   * @param service the service's name when calls are subject to the mesh's call policy (the
+   *                caller named in {@link EnvelopeHeaders#CALLER}, else {@code anonymous}); null when not
+   */
+  private <T, R> Future<Void> bind(String address, Class<T> type, ServiceHandler<T, R> handler, String service) {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
-        message -> serve(address, type, handler, message));
+        message -> serve(address, type, handler, message, service));
     return consumer.completion();
   }
 
   private <T, R> void serve(String address, Class<T> type, ServiceHandler<T, R> handler,
-      Message<Object> message) {
+      Message<Object> message, String service) {
+    if (service != null) {
+      String refusal = context.gate().refuse(message.headers().get(EnvelopeHeaders.CALLER), service);
+      if (refusal != null) {
+        message.fail(Failure.FORBIDDEN.code(), refusal);
+        return;
+      }
+    }
     Envelope envelope;
     try {
       envelope = Envelope.from(message.headers());
