@@ -2,6 +2,10 @@ package dev.gantry.gateway;
 
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.gateway.edge.EdgeGuard;
+import dev.gantry.gateway.edge.Http2Limits;
+import dev.gantry.gateway.tls.ListenerCertificates;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.net.ServerSSLOptions;
 import dev.gantry.gateway.health.HealthRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RequestObserver;
@@ -42,9 +46,14 @@ final class GatewayListener extends VerticleBase {
   private ServiceCatalog catalog;
   private HttpServer server;
   private EdgeGuard guard;
+  private final ListenerCertificates certificates;
+  private final ServerSSLOptions ssl;
 
+  /** @param certificates the listener's TLS, or null for plain HTTP; {@code ssl} what they read at start */
   GatewayListener(GatewayOptions options, int port, HealthChecks readiness, MeterRegistry registry,
-      RecentRequests recent, ProxyState state) {
+      RecentRequests recent, ProxyState state, ListenerCertificates certificates, ServerSSLOptions ssl) {
+    this.certificates = certificates;
+    this.ssl = ssl;
     this.options = options;
     this.port = port;
     this.readiness = readiness;
@@ -75,6 +84,16 @@ final class GatewayListener extends VerticleBase {
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHttp2ClearTextEnabled(options.edge().h2c());
+    Http2Limits h2 = options.edge().http2();
+    serverOptions.setInitialSettings(new Http2Settings()
+            .setMaxConcurrentStreams(h2.maxConcurrentStreams())
+            .setMaxHeaderListSize(h2.maxHeaderListBytes()))
+        .setHttp2RstFloodMaxRstFramePerWindow(h2.maxResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(h2.resetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
+    if (certificates != null) {
+      certificates.apply(ssl, serverOptions);
+    }
     guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, state.connections(), router);
     guard.start();
     server = vertx.createHttpServer(serverOptions)
@@ -86,6 +105,11 @@ final class GatewayListener extends VerticleBase {
   /** The bound port, once started. */
   int actualPort() {
     return server.actualPort();
+  }
+
+  /** The listener's server (for a certificate reload, which reaches every listener sharing the port). */
+  HttpServer server() {
+    return server;
   }
 
   /** Stops accepting and lets in-flight requests finish within the grace period. */

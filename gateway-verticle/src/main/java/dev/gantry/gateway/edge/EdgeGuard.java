@@ -113,8 +113,9 @@ public final class EdgeGuard {
       return;
     }
     // With h2c on, Vert.x calls this only once the first request is decoded: swapping the decoder
-    // then would lose its state, so such a connection is held to one request instead.
-    boolean strict = !serverOptions.isHttp2ClearTextEnabled();
+    // then would lose its state, so such a connection is held to one request instead. Over TLS
+    // the protocol is chosen by ALPN before this is called, so the strict decoder always fits.
+    boolean strict = serverOptions.isSsl() || !serverOptions.isHttp2ClearTextEnabled();
     if (strict) {
       pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(serverOptions));
     }
@@ -149,6 +150,11 @@ public final class EdgeGuard {
   /** Checks a decoded request; hands it on (with its normalised target) or refuses it. */
   public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
+    if (options.hsts() != null && request.isSSL()) {
+      // Set before anything else answers, so refusals carry it too; an upstream's own comes after
+      // it, and a browser heeds only the first (RFC 6797 §8.1).
+      request.response().putHeader("Strict-Transport-Security", options.hsts());
+    }
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     ConnectionWatch watch = http2 ? null : connections.get(request.connection());
     if (watch != null && watch.isClosing()) {
@@ -315,7 +321,7 @@ public final class EdgeGuard {
     Envelope envelope = Envelope.start(null, null, 0, null);
     response.putHeader("X-Request-Id", envelope.requestId());
     observer.refused(request, failure.httpStatus(), detail, start);
-    ProblemResponder.write(response, failure, detail, null, envelope.requestId())
+    ProblemResponder.write(request, failure, detail, null, envelope.requestId())
         .onComplete(ar -> {
           if (http1) {
             request.connection().close();
