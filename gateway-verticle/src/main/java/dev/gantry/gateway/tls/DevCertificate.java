@@ -46,16 +46,27 @@ public final class DevCertificate {
    * certificate whose subject is the first DNS name, with every name and address as a SAN.
    */
   public static Pair create(Path dir, String name, List<String> dnsNames, List<String> addresses) throws IOException {
+    return create(dir, name, dnsNames, addresses, null);
+  }
+
+  /** As above, naming an OCSP responder in the certificate (Authority Information Access) when {@code ocspUrl} is not null. */
+  public static Pair create(Path dir, String name, List<String> dnsNames, List<String> addresses, String ocspUrl)
+      throws IOException {
     Files.createDirectories(dir);
     Path store = dir.resolve(name + "-" + System.nanoTime() + ".p12");
     List<String> san = new ArrayList<>();
     dnsNames.forEach(n -> san.add("dns:" + n));
     addresses.forEach(a -> san.add("ip:" + a));
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    run(List.of(keytool, "-genkeypair", "-alias", "gantry", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-sigalg", "SHA256withECDSA", "-dname", "CN=" + (dnsNames.isEmpty() ? addresses.get(0) : dnsNames.get(0)),
-        "-ext", "SAN=" + String.join(",", san), "-validity", "825", "-storetype", "PKCS12",
+    List<String> command = new ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "gantry", "-keyalg", "EC",
+        "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+        "-dname", "CN=" + (dnsNames.isEmpty() ? addresses.get(0) : dnsNames.get(0)),
+        "-ext", "SAN=" + String.join(",", san), "-validity", "397", "-storetype", "PKCS12",
         "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD));
+    if (ocspUrl != null) {
+      command.addAll(List.of("-ext", "AIA=ocsp:uri:" + ocspUrl));
+    }
+    run(command);
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(store)) {

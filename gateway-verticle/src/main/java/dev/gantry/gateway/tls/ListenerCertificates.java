@@ -32,8 +32,23 @@ public final class ListenerCertificates {
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
+  /** The JDK's switch for refusing renegotiation a TLS 1.2 client starts (a cheap way to make a server work). */
+  public static final String REJECT_CLIENT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
   private final Vertx vertx;
   private final TlsOptions options;
+
+  /**
+   * Refuses client-initiated TLS 1.2 renegotiation, which the JDK allows by default. The JDK reads
+   * the switch once, before its first server handshake, so {@code gantry.jar}'s main calls this
+   * first thing; an application embedding the gateway sets
+   * {@code -Djdk.tls.rejectClientInitiatedRenegotiation=true} itself. Leaves an explicit setting alone.
+   */
+  public static void refuseClientRenegotiation() {
+    if (System.getProperty(REJECT_CLIENT_RENEGOTIATION) == null) {
+      System.setProperty(REJECT_CLIENT_RENEGOTIATION, "true");
+    }
+  }
 
   public ListenerCertificates(Vertx vertx, TlsOptions options) {
     this.vertx = vertx;

@@ -55,6 +55,7 @@ public final class Main implements Callable<Integer> {
   boolean tlsSelfSigned;
 
   public static void main(String[] args) {
+    dev.gantry.gateway.tls.ListenerCertificates.refuseClientRenegotiation(); // before any TLS is set up
     CommandLine cli = new CommandLine(new Main());
     cli.getCommandSpec().usageMessage().footer(footer());
     int code = cli.execute(args);

@@ -1,0 +1,242 @@
+package dev.gantry.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.gateway.edge.EdgeOptions;
+import dev.gantry.gateway.edge.Http2Limits;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * HTTP/2 floods against a listener with h2c on (prior knowledge), sent frame by frame: Rapid Reset
+ * (HEADERS then RST_STREAM, again and again), a header block continued forever, empty CONTINUATION
+ * frames forever, more streams than allowed, a header list over the limit. A flooding connection
+ * is closed with GOAWAY after a bounded number of bytes, and the listener serves others throughout.
+ */
+@ExtendWith(VertxExtension.class)
+class Http2FloodTest {
+  private static final Http2Limits LIMITS = new Http2Limits(20, 8_192, 100, 30);
+  private static final long ENHANCE_YOUR_CALM = 0xB;
+  private static final int REFUSED_STREAM = 0x7;
+  private TestUpstream upstream;
+  private GatewayHarness gw;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    upstream = new TestUpstream(vertx, "up").start();
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+        "{id: public, match: {path: /public/**}, upstream: up}"),
+        new EdgeOptions(10_000, 10_000, 500, true).withHttp2(LIMITS));
+  }
+
+  @AfterEach
+  void stop() {
+    gw.stop();
+    upstream.stop();
+  }
+
+  /**
+   * Reads frames on another thread until the server closes; completes with the GOAWAY's error code
+   * (-1: none). Response HEADERS are decoded in order (HPACK's table is the connection's) into
+   * {@code outcomes}: stream → status, or "reset".
+   */
+  private static CompletableFuture<Long> goAway(RawH2 h2, List<RawH2.Frame> seen,
+      java.util.Map<Integer, String> outcomes) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder decoder =
+        new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false);
+    Thread reader = new Thread(() -> {
+      long code = -1;
+      try {
+        while (true) {
+          RawH2.Frame f = h2.read();
+          synchronized (seen) {
+            seen.add(f);
+          }
+          if (f.type() == RawH2.GOAWAY) {
+            code = f.errorCode();
+          } else if (f.type() == RawH2.RST_STREAM) {
+            outcomes.putIfAbsent(f.stream(), "reset");
+          } else if (f.type() == RawH2.HEADERS) {
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(f.payload());
+            try {
+              CharSequence status = decoder.decodeHeaders(f.stream(), buf).status();
+              if (status != null) {
+                outcomes.putIfAbsent(f.stream(), status.toString());
+              }
+            } catch (Exception e) {
+              outcomes.putIfAbsent(f.stream(), "undecodable");
+            } finally {
+              buf.release();
+            }
+          }
+        }
+      } catch (IOException e) {
+        result.complete(code); // the end of the connection
+      }
+    }, "h2-reader");
+    reader.setDaemon(true);
+    reader.start();
+    return result;
+  }
+
+  private static CompletableFuture<Long> goAway(RawH2 h2, List<RawH2.Frame> seen) {
+    return goAway(h2, seen, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  private void assertStillServes(Vertx vertx) {
+    HttpClient h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    try {
+      int status = h2c.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+          .setPort(gw.gateway.actualPort()).setURI("/public/ok"))
+          .compose(r -> r.send().compose(resp -> resp.body().map(b -> resp.statusCode()))).await();
+      assertEquals(200, status);
+    } finally {
+      h2c.close().await();
+    }
+  }
+
+  @Test
+  void rapidResetClosesTheConnectionWithEnhanceYourCalm(Vertx vertx) throws Exception {
+    try (RawH2 h2 = new RawH2(gw.gateway.actualPort())) {
+      CompletableFuture<Long> closed = goAway(h2, new ArrayList<>());
+      int sent = 0;
+      try {
+        for (int stream = 1; stream < 200_000 && !closed.isDone(); stream += 2) {
+          h2.write(RawH2.HEADERS, RawH2.END_HEADERS, stream, h2.block(stream, RawH2.get("/public/r" + stream)));
+          h2.rst(stream, 0x8); // CANCEL
+          sent++;
+          if (sent % 50 == 0) {
+            h2.flush();
+          }
+        }
+        h2.flush();
+      } catch (IOException e) {
+        // the server closed the connection while we were still writing: what this test wants
+      }
+      assertEquals(ENHANCE_YOUR_CALM, closed.get(20, TimeUnit.SECONDS));
+      assertTrue(sent < 20_000, "the connection was closed only after " + sent + " resets");
+    }
+    assertTrue(upstream.requests.get() <= LIMITS.maxResetsPerWindow() + LIMITS.maxConcurrentStreams(),
+        "streams reached the upstream: " + upstream.requests.get());
+    assertStillServes(vertx);
+  }
+
+  @Test
+  void aHeaderBlockContinuedForeverClosesTheConnection(Vertx vertx) throws Exception {
+    long written = continuation(1_000);
+    assertTrue(written < 256 * 1024, "the server read " + written + " bytes of one header block before closing");
+    assertStillServes(vertx);
+  }
+
+  @Test
+  void emptyContinuationFramesForeverCloseTheConnection(Vertx vertx) throws Exception {
+    long written = continuation(0);
+    assertTrue(written < 4 * 1024 * 1024, "the server read " + written + " bytes of empty frames before closing");
+    assertStillServes(vertx);
+  }
+
+  /** A HEADERS frame without END_HEADERS, then CONTINUATION frames of {@code size} bytes until the server closes. */
+  private long continuation(int size) throws Exception {
+    try (RawH2 h2 = new RawH2(gw.gateway.actualPort())) {
+      CompletableFuture<Long> closed = goAway(h2, new ArrayList<>());
+      long written = 0;
+      byte[] first = h2.block(1, RawH2.get("/public/c"));
+      byte[] more = new byte[size];
+      // each fragment is a literal header field without indexing, new name: harmless bytes to an HPACK decoder
+      for (int i = 0; i < size; i++) {
+        more[i] = (byte) 'a';
+      }
+      try {
+        h2.write(RawH2.HEADERS, 0, 1, first);
+        for (int i = 0; i < 10_000_000 && !closed.isDone(); i++) {
+          h2.write(RawH2.CONTINUATION, 0, 1, more);
+          written += 9 + size;
+          if (i % 64 == 0) {
+            h2.flush();
+          }
+        }
+        h2.flush();
+      } catch (IOException e) {
+        // closed while writing
+      }
+      long code = closed.get(30, TimeUnit.SECONDS);
+      assertTrue(code >= 0, "the connection ended without GOAWAY after " + written + " bytes");
+      return written;
+    }
+  }
+
+  @Test
+  void streamsOverTheLimitAreRefusedAndTheRestServed(Vertx vertx) throws Exception {
+    Promise<Void> release = upstream.holdAnswers();
+    List<RawH2.Frame> seen = new ArrayList<>();
+    try (RawH2 h2 = new RawH2(gw.gateway.actualPort())) {
+      CompletableFuture<Long> closed = goAway(h2, seen);
+      int streams = LIMITS.maxConcurrentStreams() + 5;
+      for (int i = 0; i < streams; i++) {
+        int stream = 1 + 2 * i;
+        h2.write(RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, stream, h2.block(stream, RawH2.get("/public/s" + i)));
+      }
+      h2.flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (refused(seen) < 5 && System.nanoTime() < deadline && !closed.isDone()) {
+        vertx.timer(20, TimeUnit.MILLISECONDS).await();
+      }
+      assertEquals(5, refused(seen), "streams past the limit get RST_STREAM REFUSED_STREAM");
+      release.complete();
+      while (answered(seen) < LIMITS.maxConcurrentStreams() && System.nanoTime() < deadline && !closed.isDone()) {
+        vertx.timer(20, TimeUnit.MILLISECONDS).await();
+      }
+      assertEquals(LIMITS.maxConcurrentStreams(), answered(seen));
+    }
+  }
+
+  private static int refused(List<RawH2.Frame> seen) {
+    synchronized (seen) {
+      return (int) seen.stream().filter(f -> f.type() == RawH2.RST_STREAM && f.errorCode() == REFUSED_STREAM).count();
+    }
+  }
+
+  private static int answered(List<RawH2.Frame> seen) {
+    synchronized (seen) {
+      return (int) seen.stream().filter(f -> f.type() == RawH2.HEADERS).map(RawH2.Frame::stream).distinct().count();
+    }
+  }
+
+  @Test
+  void aHeaderListOverTheLimitIsRefusedAndTheConnectionServesOn(Vertx vertx) throws Exception {
+    java.util.Map<Integer, String> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    try (RawH2 h2 = new RawH2(gw.gateway.actualPort())) {
+      CompletableFuture<Long> closed = goAway(h2, new ArrayList<>(), outcomes);
+      byte[] big = h2.block(1, RawH2.get("/public/big").add("x-big", "v".repeat(9_000)));
+      h2.write(RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, 1, big);
+      h2.write(RawH2.HEADERS, RawH2.END_HEADERS | RawH2.END_STREAM, 3, h2.block(3, RawH2.get("/public/small")));
+      h2.flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (outcomes.get(3) == null && System.nanoTime() < deadline && !closed.isDone()) {
+        vertx.timer(20, TimeUnit.MILLISECONDS).await();
+      }
+      String first = outcomes.get(1);
+      assertTrue("431".equals(first) || "reset".equals(first), "stream 1: " + first + ", all: " + outcomes);
+      assertEquals("200", outcomes.get(3), "all: " + outcomes);
+    }
+    assertTrue(upstream.seen.stream().noneMatch(s -> s.contains("/public/big")));
+  }
+}
