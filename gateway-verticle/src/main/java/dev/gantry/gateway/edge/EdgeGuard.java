@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the request target normalised by {@link RequestTarget}; what it refuses → 400; the
  *       request goes on carrying the normalised path;</li>
  *   <li>malformed HTTP/2 requests (RFC 9113 §8.2, §8.3.1) → RST_STREAM PROTOCOL_ERROR, leaving
- *       the connection's other streams alone;</li>
+ *       the connection's other streams alone; a header block spread over more CONTINUATION frames
+ *       than {@link #maxContinuations} → GOAWAY ENHANCE_YOUR_CALM ({@link Http2ContinuationLimit});</li>
  *   <li>time: a connection gets {@link EdgeOptions#headerTimeoutMillis()} to send each request's
  *       headers and a body must keep the minimum rate, else 408 and close.</li>
  * </ul>
@@ -109,6 +110,7 @@ public final class EdgeGuard {
       Http2ConnectionHandler h2 = pipeline.get(Http2ConnectionHandler.class);
       if (h2 != null) {
         Http2MethodCheck.install(h2);
+        Http2ContinuationLimit.install(h2, maxContinuations(options.http2()));
       }
       return;
     }
@@ -124,6 +126,14 @@ public final class EdgeGuard {
     pipeline.addAfter("httpEncoder", "gantry-exchanges", watch.exchanges());
     connections.put(connection, watch);
     base.channel().closeFuture().addListener(f -> connections.remove(connection));
+  }
+
+  /**
+   * CONTINUATION frames one header block may take: a header list at the limit fits in far fewer
+   * (16 KiB frames by default; a client writing 256-byte fragments still fits), so more is a flood.
+   */
+  static int maxContinuations(Http2Limits limits) {
+    return Math.max(16, limits.maxHeaderListBytes() / 256);
   }
 
   /** A request Netty could not decode (line or headers too long, bad framing, bad syntax). */
