@@ -4,6 +4,7 @@ import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.gateway.edge.EdgeGuard;
 import dev.gantry.gateway.edge.Http2Limits;
 import dev.gantry.gateway.tls.ListenerCertificates;
+import dev.gantry.gateway.upstream.UpstreamClients;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.net.ServerSSLOptions;
 import dev.gantry.gateway.health.HealthRoutes;
@@ -43,6 +44,7 @@ final class GatewayListener extends VerticleBase {
   private final RecentRequests recent;
   private final ProxyState state;
   private HttpClient client;
+  private UpstreamClients upstreamClients;
   private ServiceCatalog catalog;
   private HttpServer server;
   private EdgeGuard guard;
@@ -73,7 +75,8 @@ final class GatewayListener extends VerticleBase {
     router.route().handler(observer);
     // Health answers after the gateway-wide policies (a denied or flooding client must not reach
     // the readiness checks, which query every backend) and only when no route matched.
-    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
+    upstreamClients = new UpstreamClients(vertx, client);
+    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
     new HealthRoutes(readiness).mount(router);
     new ProblemResponder().mount(router);
@@ -124,7 +127,8 @@ final class GatewayListener extends VerticleBase {
       if (catalog != null) {
         catalog.close();
       }
-      return client == null ? Future.succeededFuture() : client.close();
+      return Future.join(client == null ? Future.succeededFuture() : client.close(),
+          upstreamClients == null ? Future.succeededFuture() : upstreamClients.close());
     });
   }
 }

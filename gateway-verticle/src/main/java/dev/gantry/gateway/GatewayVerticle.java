@@ -54,6 +54,7 @@ public final class GatewayVerticle extends VerticleBase {
   private int listeners;
   private HttpServer admin;
   private HttpClient healthClient;
+  private dev.gantry.gateway.upstream.UpstreamClients healthClients;
   private ProxyState state;
   private final RecentRequests recent = new RecentRequests();
   private long specVersion;
@@ -102,7 +103,8 @@ public final class GatewayVerticle extends VerticleBase {
     healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16));
     node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
-    state = new ProxyState(vertx, healthClient, options.zone(), registry, node);
+    healthClients = new dev.gantry.gateway.upstream.UpstreamClients(vertx, healthClient);
+    state = new ProxyState(vertx, healthClients, options.zone(), registry, node);
     SpecStore store = new SpecStore(vertx, this::apply);
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
@@ -253,6 +255,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     return Future.join(admin == null ? Future.succeededFuture() : admin.close(),
         redirect == null ? Future.succeededFuture() : redirect.close(),
-        healthClient == null ? Future.succeededFuture() : healthClient.close());
+        healthClient == null ? Future.succeededFuture() : healthClient.close(),
+        healthClients == null ? Future.succeededFuture() : healthClients.close());
   }
 }

@@ -299,7 +299,7 @@ public final class EdgeGuard {
 
   /** A body to watch: declared (HTTP/1.x), or an HTTP/2 stream not ended with its headers. */
   static boolean hasBody(HttpServerRequest request) {
-    return request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : Framing.hasBody(request);
+    return Framing.hasBody(request);
   }
 
   /** Answers a refused request; HTTP/1.x connections are closed after it (the body is unread). */
