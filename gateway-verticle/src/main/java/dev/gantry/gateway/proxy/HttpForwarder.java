@@ -91,8 +91,8 @@ public final class HttpForwarder {
 
   /**
    * What goes on beside the end-to-end headers: over HTTP/2 the client's Host becomes the
-   * upstream request's {@code :authority}; {@code TE: trailers} goes on when the client sent it
-   * (the gateway relays trailers, so it may say it takes them); and a gRPC deadline goes on as what
+   * upstream request's {@code :authority} and {@code TE: trailers} goes on when the client sent it
+   * (the gateway relays trailers, so it may say it takes them; gRPC servers ask for it); and a gRPC deadline goes on as what
    * is left of it, so the upstream gives up when the gateway does.
    */
   private static void endToEndExtras(HttpServerRequest in, HttpClientRequest request, long timeoutMillis) {
@@ -103,10 +103,10 @@ public final class HttpForwarder {
         request.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
         headers.remove(HttpHeaders.HOST);
       }
-    }
-    String te = in.getHeader("te");
-    if (te != null && te.toLowerCase(Locale.ROOT).contains("trailers")) {
-      headers.set("te", "trailers");
+      String te = in.getHeader("te");
+      if (te != null && te.toLowerCase(Locale.ROOT).contains("trailers")) {
+        headers.set("te", "trailers"); // gRPC servers want it; HTTP/1.1 upstreams never get a client's TE
+      }
     }
     if (headers.contains(GrpcDeadline.HEADER)) {
       headers.set(GrpcDeadline.HEADER, GrpcDeadline.format(timeoutMillis));
