@@ -247,6 +247,26 @@ class EdgeTlsTest {
   }
 
   @Test
+  void aPkcs12StoreServesToo(Vertx vertx) throws Exception {
+    Path store = dir.resolve("store.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "p12", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=p12.test",
+        "-ext", "SAN=dns:p12.test", "-validity", "30", "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-storepass", "s3cret-pass", "-keypass", "s3cret-pass").redirectErrorStream(true).start();
+    keytool.getInputStream().readAllBytes();
+    assertEquals(0, keytool.waitFor());
+    GatewayHarness p12 = GatewayHarness.startTls(vertx, GatewayHarness.routesTo(upstream,
+        "{id: public, match: {path: /public/**}, upstream: up}"), EdgeOptions.defaults(),
+        new TlsOptions().setKeystore(store, "s3cret-pass"));
+    try {
+      assertEquals("CN=p12.test", TlsTestKit.presented(p12.gateway.actualPort(), "p12.test"));
+      assertEquals(200, get(client, p12.gateway.actualPort(), "/public/p12").statusCode());
+    } finally {
+      p12.stop();
+    }
+  }
+
+  @Test
   void theDevCertificateIsMadeOnceAndReused() throws Exception {
     DevCertificate.Pair first = DevCertificate.in(dir.resolve("data"));
     String pem = Files.readString(first.cert());
