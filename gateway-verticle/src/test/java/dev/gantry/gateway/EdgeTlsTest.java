@@ -119,6 +119,24 @@ class EdgeTlsTest {
   }
 
   @Test
+  void aContinuationFloodOverTlsEndsTheConnectionToo() throws Exception {
+    try (RawH2 h2 = RawH2.tls(gw.gateway.actualPort())) {
+      java.util.concurrent.CompletableFuture<Long> closed = Http2FloodTest.goAway(h2, new java.util.ArrayList<>());
+      try {
+        h2.write(RawH2.HEADERS, 0, 1, h2.block(1, RawH2.get("/public/c")));
+        for (int i = 0; i < 10_000 && !closed.isDone(); i++) {
+          h2.write(RawH2.CONTINUATION, 0, 1, new byte[0]);
+        }
+        h2.flush();
+      } catch (java.io.IOException e) {
+        // closed while writing
+      }
+      assertEquals(0xB, closed.get(30, TimeUnit.SECONDS), "GOAWAY ENHANCE_YOUR_CALM");
+    }
+    assertEquals(200, get(client, gw.gateway.actualPort(), "/public/after").statusCode());
+  }
+
+  @Test
   void reloadSwapsTheCertificateWithoutDroppingAnOpenConnection(Vertx vertx) throws Exception {
     int port = gw.gateway.actualPort();
     HttpClientResponse first = get(client, port, "/public/1");

@@ -101,7 +101,7 @@ class Http2FloodTest {
     return result;
   }
 
-  private static CompletableFuture<Long> goAway(RawH2 h2, List<RawH2.Frame> seen) {
+  static CompletableFuture<Long> goAway(RawH2 h2, List<RawH2.Frame> seen) {
     return goAway(h2, seen, new java.util.concurrent.ConcurrentHashMap<>());
   }
 

@@ -38,9 +38,29 @@ final class RawH2 implements AutoCloseable {
   private final DataInputStream in;
   private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
 
-  /** Connects, sends the preface and empty SETTINGS, and acknowledges the server's SETTINGS. */
+  /** Connects in cleartext, sends the preface and empty SETTINGS, and acknowledges the server's SETTINGS. */
   RawH2(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  /** Over TLS, with ALPN h2 (any certificate trusted). */
+  static RawH2 tls(int port) throws Exception {
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, new javax.net.ssl.TrustManager[] {new TlsTestKit.TrustAll()}, new java.security.SecureRandom());
+    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+        .createSocket(new Socket("127.0.0.1", port), "127.0.0.1", port, true);
+    javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+    params.setApplicationProtocols(new String[] {"h2"});
+    ssl.setSSLParameters(params);
+    ssl.startHandshake();
+    if (!"h2".equals(ssl.getApplicationProtocol())) {
+      throw new IOException("ALPN chose " + ssl.getApplicationProtocol());
+    }
+    return new RawH2(ssl);
+  }
+
+  private RawH2(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout(20_000);
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();
