@@ -106,6 +106,15 @@ class EdgeTlsTest {
   }
 
   @Test
+  void aRequestTheDecoderRefusesCarriesHstsToo() {
+    HttpClientResponse r = client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+            .setPort(gw.gateway.actualPort()).setURI("/public/" + "x".repeat(9_000)))
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp))).await();
+    assertEquals(414, r.statusCode());
+    assertEquals("max-age=31536000; includeSubDomains", r.getHeader("Strict-Transport-Security"));
+  }
+
+  @Test
   void alpnNegotiatesHttp2(Vertx vertx) {
     HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
         .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2));

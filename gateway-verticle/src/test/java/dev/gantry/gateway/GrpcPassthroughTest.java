@@ -77,7 +77,8 @@ class GrpcPassthroughTest {
           - {id: limited, match: {path: /limited.Echo/**}, upstream: grpc, rewrite: /echo.Echo,
              policies: [{rate-limit: {limit: 1, window: 1m, key: client-ip, store: local}}]}
           - {id: guarded, match: {path: /guarded.Echo/**}, upstream: grpc, rewrite: /echo.Echo,
-             policies: [{jwt: {issuer: gw, secret: 0123456789abcdef0123456789abcdef}}]}
+             policies: [{jwt: {issuer: gw, secret: 0123456789abcdef0123456789abcdef}},
+                        {authorize: {scopes: [echo:write]}}]}
         """.formatted(grpcUpstream.actualPort());
     gw = GatewayHarness.start(vertx, yaml, new EdgeOptions(10_000, 10_000, 500, true));
     client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
@@ -216,5 +217,23 @@ class GrpcPassthroughTest {
     assertEquals("0", call("/limited.Echo/Unary", Map.of(), "x").status());
     assertEquals("8", call("/limited.Echo/Unary", Map.of(), "x").status(), "rate limited: RESOURCE_EXHAUSTED");
     assertEquals("16", call("/guarded.Echo/Unary", Map.of(), "x").status(), "no token: UNAUTHENTICATED");
+  }
+
+  @Test
+  void aTokenWithoutTheScopeIsPermissionDeniedAndOneWithItPasses() throws Exception {
+    assertEquals("7", call("/guarded.Echo/Unary", Map.of("authorization", "Bearer " + token("echo:read")), "x").status());
+    Call allowed = call("/guarded.Echo/Unary", Map.of("authorization", "Bearer " + token("echo:write")), "hi");
+    assertEquals("0", allowed.status());
+    assertEquals(List.of("echo:hi"), messages(allowed.body()));
+  }
+
+  private static String token(String scope) throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+        new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+        new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("gw").subject("alice").claim("scope", scope)
+            .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(300))).build());
+    jwt.sign(new com.nimbusds.jose.crypto.MACSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+    return jwt.serialize();
   }
 }

@@ -141,6 +141,7 @@ public final class EdgeGuard {
     if (closing(request)) {
       return;
     }
+    hsts(request);
     Throwable cause = request.decoderResult().cause();
     Rejection rejection;
     if (cause instanceof ServiceException e) {
@@ -157,14 +158,20 @@ public final class EdgeGuard {
     refuse(request, rejection, System.nanoTime());
   }
 
+  /**
+   * HSTS on every HTTPS response, set before anything else answers so refusals carry it too; an
+   * upstream's own comes after it, and a browser heeds only the first (RFC 6797 §8.1).
+   */
+  private void hsts(HttpServerRequest request) {
+    if (options.hsts() != null && request.isSSL()) {
+      request.response().putHeader("Strict-Transport-Security", options.hsts());
+    }
+  }
+
   /** Checks a decoded request; hands it on (with its normalised target) or refuses it. */
   public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
-    if (options.hsts() != null && request.isSSL()) {
-      // Set before anything else answers, so refusals carry it too; an upstream's own comes after
-      // it, and a browser heeds only the first (RFC 6797 §8.1).
-      request.response().putHeader("Strict-Transport-Security", options.hsts());
-    }
+    hsts(request);
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     ConnectionWatch watch = http2 ? null : connections.get(request.connection());
     if (watch != null && watch.isClosing()) {
