@@ -106,6 +106,29 @@ class EdgeTlsTest {
   }
 
   @Test
+  void slowHeadersOverTlsGetAn408ThatIsEncryptedToo(Vertx vertx) throws Exception {
+    GatewayHarness quick = GatewayHarness.startTls(vertx, GatewayHarness.routesTo(upstream,
+        "{id: public, match: {path: /public/**}, upstream: up}"), new EdgeOptions(300, 300, 1_000, false),
+        new TlsOptions().setPem(List.of(a.cert()), List.of(a.key())));
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, new javax.net.ssl.TrustManager[] {new TlsTestKit.TrustAll()}, null);
+      int port = quick.gateway.actualPort();
+      try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+          .createSocket(new Socket("127.0.0.1", port), "127.0.0.1", port, true)) {
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        s.getOutputStream().write("GET /public/x HTTP/1.1\r\nHost: a.test\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush(); // and the rest of the headers never comes
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+      }
+    } finally {
+      quick.stop();
+    }
+  }
+
+  @Test
   void aRequestTheDecoderRefusesCarriesHstsToo() {
     HttpClientResponse r = client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
             .setPort(gw.gateway.actualPort()).setURI("/public/" + "x".repeat(9_000)))

@@ -122,7 +122,14 @@ public final class EdgeGuard {
       pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(serverOptions));
     }
     ConnectionWatch watch = new ConnectionWatch(System.currentTimeMillis(), strict);
-    pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
+    // After TLS, when there is TLS: it must see the request's bytes, not the handshake's, and the
+    // 408 it may write must be encrypted like any other answer.
+    io.netty.channel.ChannelHandlerContext tls = pipeline.context(io.netty.handler.ssl.SslHandler.class);
+    if (tls != null) {
+      pipeline.addAfter(tls.name(), "gantry-bytes-seen", watch.bytesSeen());
+    } else {
+      pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
+    }
     pipeline.addAfter("httpEncoder", "gantry-exchanges", watch.exchanges());
     connections.put(connection, watch);
     base.channel().closeFuture().addListener(f -> connections.remove(connection));
