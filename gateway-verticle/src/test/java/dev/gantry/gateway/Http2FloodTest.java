@@ -119,6 +119,26 @@ class Http2FloodTest {
   }
 
   @Test
+  void anHttp2GetGoesUpstreamWithoutABodyAndAPostWithItsOwn(Vertx vertx) {
+    HttpClient h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    try {
+      RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+          .setPort(gw.gateway.actualPort()).setURI("/public/get");
+      assertEquals(200, h2c.request(get).compose(r -> r.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+          .await());
+      assertEquals(null, upstream.lastHeaders.get("transfer-encoding"), "a GET ended with its headers has no body");
+      assertEquals(null, upstream.lastHeaders.get("content-length"));
+      RequestOptions post = new RequestOptions(get).setMethod(HttpMethod.POST).setURI("/public/post");
+      assertEquals(200, h2c.request(post).compose(r -> r.send(io.vertx.core.buffer.Buffer.buffer("0123456789"))
+          .compose(resp -> resp.body().map(b -> resp.statusCode()))).await());
+      assertEquals(10, upstream.bodyBytes.get());
+    } finally {
+      h2c.close().await();
+    }
+  }
+
+  @Test
   void rapidResetClosesTheConnectionWithEnhanceYourCalm(Vertx vertx) throws Exception {
     // five times the allowance of HEADERS + RST_STREAM pairs, then silence: a server that does not
     // count them would keep the connection open, and the read would give up after 20 s

@@ -20,8 +20,29 @@ public final class Framing {
     if (length != null) {
       return !length.equals("0");
     }
-    return request.version() == HttpVersion.HTTP_2 ? !request.isEnded()
+    return request.version() == HttpVersion.HTTP_2 ? http2BodyPending(request)
         : request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+  }
+
+  /**
+   * Whether an HTTP/2 client may still send body bytes on the request's stream. Vert.x hands a
+   * request over before it delivers an END_STREAM that came with the headers, so
+   * {@link HttpServerRequest#isEnded()} is still false for a GET then; Netty's stream state knows
+   * (a stream opened by HEADERS with END_STREAM is born half-closed).
+   */
+  private static boolean http2BodyPending(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return false;
+    }
+    if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      io.netty.handler.codec.http2.Http2ConnectionHandler h2 =
+          base.channel().pipeline().get(io.netty.handler.codec.http2.Http2ConnectionHandler.class);
+      if (h2 != null) {
+        io.netty.handler.codec.http2.Http2Stream stream = h2.connection().stream(request.streamId());
+        return stream != null && stream.state().remoteSideOpen();
+      }
+    }
+    return true;
   }
 
   /**
