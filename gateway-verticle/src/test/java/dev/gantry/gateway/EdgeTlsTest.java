@@ -9,7 +9,6 @@ import dev.gantry.gateway.edge.EdgeOptions;
 import dev.gantry.gateway.tls.DevCertificate;
 import dev.gantry.gateway.tls.TlsOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -18,7 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -324,9 +322,5 @@ class EdgeTlsTest {
     assertEquals(pem, Files.readString(again.cert()));
     assertTrue(pem.startsWith("-----BEGIN CERTIFICATE-----"));
     assertTrue(Files.readString(first.key()).startsWith("-----BEGIN PRIVATE KEY-----"));
-  }
-
-  static JsonObject json(Buffer b) {
-    return b.toJsonObject();
   }
 }
