@@ -58,6 +58,8 @@ try {
   result.status = await page.textContent("#status");
   await page.waitForFunction(() => document.querySelectorAll("#blocks tbody tr").length >= 1, null, WAIT);
   result.blocks = await page.$$eval("#blocks tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
+  await page.waitForFunction(() => document.querySelectorAll("#warehouse tbody tr").length >= 4, null, WAIT);
+  result.warehouse = await page.$$eval("#warehouse tbody tr", trs => trs.map(tr => [...tr.children].map(td => td.textContent)));
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   if (traffic) clearInterval(traffic);

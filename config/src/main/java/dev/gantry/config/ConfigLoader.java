@@ -43,7 +43,7 @@ public final class ConfigLoader {
       Setting.formatted("http.h2c", "off", "^(on|off)$", "on or off",
           "Cleartext HTTP/2 on the gateway port; when on, cleartext HTTP/1.1 connections carry one request each."),
       Setting.string("data-dir", "gantry-data", "Where embedded backends keep their data."),
-      Setting.list("roles", List.of("gateway", "services"), List.of("gateway", "services"),
+      Setting.list("roles", List.of("gateway", "services", "analytics"), List.of("gateway", "services", "analytics"),
           "What this node runs."),
       Setting.string("cluster.name", "gantry", "Hazelcast cluster name; nodes join only their own."),
       Setting.string("cluster.host", "127.0.0.1", "Address this node's cluster and event-bus sockets bind to."),
@@ -64,6 +64,10 @@ public final class ConfigLoader {
           "Gateway listeners (event loops) sharing the HTTP port; 0 for one per CPU core."),
       Setting.integer("outbox.poll-interval-ms", 500, 10, 60_000,
           "How often the outbox relay looks for unsent events."),
+      Setting.integer("orders.idempotency-retention-hours", 24, 1, 8_760,
+          "How long the first answer to an order's Idempotency-Key is kept for retries."),
+      Setting.integer("analytics.rebuild-interval-ms", 60_000, 1_000, 86_400_000,
+          "How often the analytics warehouse rebuilds its SQL models (they are also rebuilt on demand)."),
       Setting.integer("shutdown.grace-ms", 10_000, 0, 14_000,
           "How long in-flight requests may take to finish on SIGTERM."),
       Setting.formatted("log.format", "text", "^(text|json)$", "text or json",
@@ -218,7 +222,7 @@ public final class ConfigLoader {
   private static GantryConfig build(Map<String, Object> v) {
     List<String> roleIds = (List<String>) v.get("roles");
     if (roleIds.isEmpty()) {
-      throw new ConfigException("config: roles: at least one of gateway, services is needed");
+      throw new ConfigException("config: roles: at least one of gateway, services, analytics is needed");
     }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     roleIds.forEach(r -> roles.add(Role.of(r)));
@@ -254,6 +258,8 @@ public final class ConfigLoader {
         (Long) v.get("gateway.request-timeout-ms"),
         ((Long) v.get("gateway.instances")).intValue(),
         (Long) v.get("outbox.poll-interval-ms"),
+        (Long) v.get("orders.idempotency-retention-hours"),
+        (Long) v.get("analytics.rebuild-interval-ms"),
         (Long) v.get("shutdown.grace-ms"),
         (String) v.get("log.format"),
         "on".equals(v.get("log.access")),

@@ -33,6 +33,8 @@ public record GantryConfig(
     long requestTimeoutMillis,
     int gatewayInstances,
     long outboxPollMillis,
+    long idempotencyRetentionHours,
+    long analyticsRebuildMillis,
     long shutdownGraceMillis,
     String logFormat,
     boolean accessLog,
@@ -60,7 +62,8 @@ public record GantryConfig(
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c,
         dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
-        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, shutdownGraceMillis,
+        redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
+        analyticsRebuildMillis, shutdownGraceMillis,
         logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, tls, http2);
   }
 
@@ -82,6 +85,8 @@ public record GantryConfig(
         .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis)
             .put("instances", gatewayInstances))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
+        .put("orders", new JsonObject().put("idempotency-retention-hours", idempotencyRetentionHours))
+        .put("analytics", new JsonObject().put("rebuild-interval-ms", analyticsRebuildMillis))
         .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
         .put("log", new JsonObject().put("format", logFormat).put("access", accessLog ? "on" : "off"))
         .put("tracing", new JsonObject().put("otlp-endpoint", otlpEndpoint.orElse(""))

@@ -3,7 +3,9 @@ package dev.gantry.config;
 /** What a node does. One jar, any mix of roles. */
 public enum Role {
   GATEWAY("gateway"),
-  SERVICES("services");
+  SERVICES("services"),
+  /** The warehouse: Kafka into an embedded DuckDB, SQL models, their queries. */
+  ANALYTICS("analytics");
 
   private final String id;
 

@@ -28,7 +28,7 @@ class ConfigLoaderTest {
   void defaultsStartBothRolesWithEmbeddedBackends() {
     GantryConfig c = ConfigLoader.load(null, Map.of(), Map.of(), Map.of());
     assertEquals(8080, c.httpPort());
-    assertEquals(Set.of(Role.GATEWAY, Role.SERVICES), c.roles());
+    assertEquals(Set.of(Role.GATEWAY, Role.SERVICES, Role.ANALYTICS), c.roles());
     assertEquals(Optional.empty(), c.pgUrl());
     assertEquals(Path.of("gantry-data"), c.dataDir());
   }
@@ -84,7 +84,7 @@ class ConfigLoaderTest {
 
     ConfigException role = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, Map.of(), Map.of("gantry.roles", "gateway,db"), Map.of()));
-    assertEquals("config: roles: expected a list of gateway|services, got \"db\" "
+    assertEquals("config: roles: expected a list of gateway|services|analytics, got \"db\" "
         + "(system property gantry.roles)", role.getMessage());
   }
 

@@ -13,6 +13,8 @@ public final class Addresses {
   public static final String INVENTORY_GET = "gantry.inventory.get";
   public static final String ORDERS_PLACE = "gantry.orders.place";
   public static final String ORDERS_GET = "gantry.orders.get";
+  /** Pays or cancels an order ({@code ChangeOrder}); the reply is the order as it now is. */
+  public static final String ORDERS_CHANGE = "gantry.orders.change";
   /**
    * Where instances of a service take {@code HttpCall}s: every instance listens on the name's
    * address, and also on the name-and-version one so routes can address one version.
@@ -27,6 +29,18 @@ public final class Addresses {
    */
   public static String httpServiceOn(String name, String version, String node) {
     return httpService(name, version) + "@" + node;
+  }
+
+  /** Published (to every node) when a service instance published or withdrew its GraphQL schema part. */
+  public static final String GRAPHQL_PARTS_CHANGED = "gantry.graphql.parts.changed";
+  /** Published (to every node) when a query is removed from the GraphQL allow-list; the body is its hash. */
+  public static final String GRAPHQL_PERSISTED_REMOVED = "gantry.graphql.persisted.removed";
+  /** Published (to every node) when an order's status changes: {"orderId", "status", "at"}. */
+  public static final String ORDERS_STATUS = "gantry.orders.status";
+
+  /** Where a service's instances resolve GraphQL field {@code coordinate} ({@code Type.field}). */
+  public static String graphqlField(String service, String coordinate) {
+    return "gantry.graphql." + service + "." + coordinate;
   }
 
   /** Local (per node): a cluster member left or died; the body is its node id. */

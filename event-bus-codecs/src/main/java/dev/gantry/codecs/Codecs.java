@@ -8,6 +8,7 @@ import dev.gantry.codecs.http.HttpCall;
 import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.codecs.inventory.GetStock;
 import dev.gantry.codecs.inventory.StockLevel;
+import dev.gantry.codecs.orders.ChangeOrder;
 import dev.gantry.codecs.orders.GetOrder;
 import dev.gantry.codecs.orders.Order;
 import dev.gantry.codecs.orders.PlaceOrder;
@@ -27,6 +28,7 @@ public final class Codecs {
       new WireRecordCodec<>(StockLevel.class, StockLevel::fromJson),
       new WireRecordCodec<>(PlaceOrder.class, PlaceOrder::fromJson),
       new WireRecordCodec<>(GetOrder.class, GetOrder::fromJson),
+      new WireRecordCodec<>(ChangeOrder.class, ChangeOrder::fromJson),
       new WireRecordCodec<>(Order.class, Order::fromJson),
       new WireRecordCodec<>(HttpCall.class, HttpCall::fromJson),
       new WireRecordCodec<>(HttpReply.class, HttpReply::fromJson));

@@ -86,7 +86,8 @@ final class GatewayListener extends VerticleBase {
         .setTcpNoDelay(true)
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setHttp2ClearTextEnabled(options.edge().h2c());
+        .setHttp2ClearTextEnabled(options.edge().h2c())
+        .addWebSocketSubProtocol("graphql-transport-ws");
     Http2Limits h2 = options.edge().http2();
     serverOptions.setInitialSettings(new Http2Settings()
             .setMaxConcurrentStreams(h2.maxConcurrentStreams())

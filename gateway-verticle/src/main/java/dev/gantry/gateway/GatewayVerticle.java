@@ -66,6 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
   private TlsOptions tls;
   private CertificateReloader reloader;
   private HttpServer redirect;
+  private dev.gantry.gateway.graphql.Federation federation;
 
   /**
    * @param registry where request and proxy metrics go
@@ -105,11 +106,14 @@ public final class GatewayVerticle extends VerticleBase {
     node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
     healthClients = new dev.gantry.gateway.upstream.UpstreamClients(vertx, healthClient);
     state = new ProxyState(vertx, healthClients, options.zone(), registry, node);
+    federation = new dev.gantry.gateway.graphql.Federation(vertx);
+    state.federation(federation);
     SpecStore store = new SpecStore(vertx, this::apply);
     GatewaySpec seed = ReferenceRoutes.with(options.seed()); // the route file's, and the reference API
     specChanges = vertx.eventBus().consumer(Addresses.GATEWAY_SPEC_CHANGED,
         m -> apply(SpecStore.Versioned.fromJson(m.body())));
     return specChanges.completion()
+        .compose(v -> federation.start())
         .compose(v -> store.load(seed, ReferenceRoutes.with(GatewaySpec.EMPTY)))
         .compose(current -> {
           if (!options.seed().routes().isEmpty() && !current.spec().equals(seed)) {
@@ -206,6 +210,7 @@ public final class GatewayVerticle extends VerticleBase {
           .withConsole(console.result(), () -> RouteStats.read(registry).put("recentFailures", recent.failures())
               .put("recentBlocks", state.recentBlocks().list()))
           .withApiKeys(() -> dev.gantry.gateway.auth.ApiKeyType.store(node))
+          .withGraphql(federation)
           // the dev key is made on first use (file I/O: off the event loop), never by a node that needs none
           .withJwks(() -> vertx.executeBlocking(() -> node.<DevKeys>keep(DevKeys.class.getName(),
               () -> DevKeys.in(dataDir)).publicKeys().toString()));
@@ -252,6 +257,9 @@ public final class GatewayVerticle extends VerticleBase {
     }
     if (reloader != null) {
       reloader.stop();
+    }
+    if (federation != null) {
+      federation.close();
     }
     return Future.join(admin == null ? Future.succeededFuture() : admin.close(),
         redirect == null ? Future.succeededFuture() : redirect.close(),

@@ -1,5 +1,8 @@
 package dev.gantry.runtime;
 
+import dev.gantry.analytics.AnalyticsOptions;
+import dev.gantry.analytics.AnalyticsVerticle;
+import dev.gantry.analytics.model.ModelSet;
 import dev.gantry.codecs.Codecs;
 import dev.gantry.config.ConfigException;
 import dev.gantry.config.GantryConfig;
@@ -26,6 +29,7 @@ import dev.gantry.runtime.tracing.Tracing;
 import dev.gantry.services.catalog.CatalogVerticle;
 import dev.gantry.services.inventory.InventoryVerticle;
 import dev.gantry.services.inventory.StockSeeder;
+import dev.gantry.services.orders.OrdersOptions;
 import dev.gantry.services.orders.OrdersVerticle;
 import dev.gantry.services.schema.SchemaMigrator;
 import dev.gantry.services.sdk.ServiceBackends;
@@ -145,7 +149,9 @@ public final class Gantry {
           MemberLoss.watch(vertx, cluster, ServiceCatalog.create(vertx));
           // A node without the services role starts no backend and needs none to be reachable; its
           // policies use the cluster's Redis and Postgres when another node published them.
-          Future<ResolvedBackends> resolved = config.has(Role.SERVICES) ? new BackendResolver(vertx, config).resolve()
+          // The warehouse needs Kafka as the services do: it starts the embedded backends when none are shared.
+          Future<ResolvedBackends> resolved = config.has(Role.SERVICES) || config.has(Role.ANALYTICS)
+              ? new BackendResolver(vertx, config).resolve()
               : new BackendResolver(vertx, config).lookup();
           return resolved
               .compose(backends -> deploy(config, vertx, cluster, backends, registry, seed)
@@ -187,11 +193,18 @@ public final class Gantry {
         ? prepareData(vertx, services).compose(v -> Future.all(
               vertx.deployVerticle(new CatalogVerticle(services, context)),
               vertx.deployVerticle(new InventoryVerticle(services, context)),
-              vertx.deployVerticle(new OrdersVerticle(services, context, config.outboxPollMillis())))
+              vertx.deployVerticle(new OrdersVerticle(services, context, new OrdersOptions(config.outboxPollMillis(),
+                  java.time.Duration.ofHours(config.idempotencyRetentionHours())))))
             .onSuccess(all -> all.<String>list().forEach(deployments::add))
             .mapEmpty())
         : Future.succeededFuture();
-    return servicesUp.compose(v -> {
+    Future<Void> analyticsUp = servicesUp.compose(v -> !config.has(Role.ANALYTICS) ? Future.<Void>succeededFuture()
+        : vertx.deployVerticle(new AnalyticsVerticle(new AnalyticsOptions(backends.kafkaBootstrap(),
+                AnalyticsOptions.DEFAULT_TOPIC, AnalyticsOptions.directoryIn(config.dataDir()),
+                config.analyticsRebuildMillis(), AnalyticsOptions.DEFAULT_MAX_BATCH_RECORDS), context,
+                ModelSet.builtIn(), registry))
+            .onSuccess(deployments::add).mapEmpty());
+    return analyticsUp.compose(v -> {
       if (!config.has(Role.GATEWAY)) {
         return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
             deployments, null, -1, -1));

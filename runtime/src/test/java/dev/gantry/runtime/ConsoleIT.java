@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin console in a real browser: headless Chromium (Debian's) driven by Playwright
  * (playwright-core from npm) logs in, sees both cluster members, and watches the requests/s chart
- * rise from idle while traffic runs, and finds the WAF's blocks in their panel. The screenshot is kept at
- * target/console.png.
+ * rise from idle while traffic runs, finds the WAF's blocks in their panel and the warehouse's
+ * models in theirs. The screenshot is kept at target/console.png.
  */
 class ConsoleIT {
   static final String PLAYWRIGHT = "playwright-core@1.65.1";
@@ -72,6 +72,10 @@ class ConsoleIT {
       JsonArray block = result.getJsonArray("blocks").getJsonArray(0);
       assertEquals(List.of("blocked", "941100", "xss", "args:q"), block.getList().subList(1, 5), output);
       assertEquals("api.products", block.getString(6), output);
+      JsonArray warehouse = result.getJsonArray("warehouse");
+      assertEquals(List.of("daily_revenue", "order_funnel", "orders", "top_products_daily"),
+          warehouse.stream().map(r -> ((JsonArray) r).getString(0)).toList(), output);
+      assertEquals("ok", warehouse.getJsonArray(1).getString(2), "the warehouse panel shows each model's last build: " + output);
       assertTrue(Files.size(screenshot) > 10_000, "a screenshot was saved");
     } finally {
       vertx.close().await();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The shaded jar as a user runs it: {@code java -jar gantry.jar}, in a child JVM. */
 class GantryJarIT {
   static final Pattern READY = Pattern.compile(
-      "Gantry ready on http://127\\.0\\.0\\.1:(\\d+) \\(roles: gateway,services; node (\\S+); cluster (\\S+), (\\d+) members\\)");
+      "Gantry ready on http://127\\.0\\.0\\.1:(\\d+) \\(roles: analytics,gateway,services; node (\\S+); cluster (\\S+), (\\d+) members\\)");
   @TempDir Path dir;
 
   private static Path jar() {

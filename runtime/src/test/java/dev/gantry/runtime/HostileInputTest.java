@@ -31,7 +31,7 @@ class HostileInputTest {
       "^", "`", "\u0001", "\u007f", "\u00e9", "\u00ff", "products", "orders", "inventory", "x".repeat(300),
       "%u002e", "%252e", "..;", "*", "$", "!", "(", ")", ","};
   private static final String[] BASES = {"/api/products", "/api/products/", "/api/inventory/", "/api/orders/",
-      "/api/orders", "/proxied/", "/api/", "/"};
+      "/api/orders", "/proxied/", "/api/", "/", "/graphql", "/graphql/", "/graphql/ui/"};
   private static final String[] TYPES = {"application/json", "multipart/form-data; boundary=XyZ",
       "application/x-www-form-urlencoded", "text/plain", "application/json; charset=utf-16", "application/xml",
       "", "application/json;;;", "multipart/form-data", "\u00e9/\u00e9"};
@@ -39,7 +39,10 @@ class HostileInputTest {
       "{\"items\":\"x\"}", "{\"items\":[{\"productId\":1e999,\"quantity\":1}]}", "--XyZ\r\nContent-Disposition: form-data; "
       + "name=\"f\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n", "a=1&b=%%",
       "{\"items\":[{\"productId\":-5,\"quantity\":99999999999}]}", "\u00ff\u00fe\u0000{", "[".repeat(5000),
-      "{\"items\":[{\"productId\":3,\"quantity\":1,\"extra\":{\"a\":[1,2,{}]}}]}", ""};
+      "{\"items\":[{\"productId\":3,\"quantity\":1,\"extra\":{\"a\":[1,2,{}]}}]}", "",
+      "{\"query\":\"{ product(id: \\\"1\\\") { name } }\"}", "{\"query\":\"{ products(first: 1e9) { edges { node { id } } } }\"}",
+      "{\"query\":\"" + "{".repeat(3000) + "\"}", "{\"query\":\"mutation { placeOrder(input: {items: []}) { id } }\"}",
+      "{\"query\":null,\"extensions\":{\"persistedQuery\":{\"version\":1,\"sha256Hash\":\"zz\"}}}"};
 
   @TempDir static Path dir;
   private static Gantry node;

@@ -58,6 +58,9 @@ class OutboxRelayTest {
     Pool pool = backends.pgPool(vertx);
     try {
       SchemaMigrator.migrate(vertx, pool).await();
+      io.vertx.redis.client.Redis redis = backends.redis(vertx);
+      dev.gantry.services.inventory.StockSeeder.seed(pool, io.vertx.redis.client.RedisAPI.api(redis)).await();
+      redis.close().await();
       vertx.deployVerticle(new OrdersVerticle(backends, new ServiceContext("node-a", "default",
           ServiceCatalog.create(vertx)), 100)).await();
 
@@ -93,7 +96,7 @@ class OutboxRelayTest {
       JsonObject value = new JsonObject(record.value());
       assertEquals("order.placed", value.getString("type"));
       assertEquals(during.id(), value.getJsonObject("order").getString("id"));
-      assertEquals(Long.toString(outboxRow(pool, during.id()).getLong("id")), header(record, "gantry-event-id"));
+      assertEquals(outboxRow(pool, during.id()).getUUID("event_id").toString(), header(record, "gantry-event-id"));
       assertEquals("req-outbox-2", header(record, "gantry-request-id"));
       assertTrue(header(record, "traceparent").startsWith("00-0af7651916cd43dd8448eb211c80319c-"),
           header(record, "traceparent"));
@@ -117,7 +120,7 @@ class OutboxRelayTest {
   }
 
   private static Row outboxRow(Pool pool, String orderId) {
-    return pool.preparedQuery("SELECT id, attempts, sent_at FROM outbox WHERE record_key = $1")
+    return pool.preparedQuery("SELECT id, event_id, attempts, sent_at FROM outbox WHERE record_key = $1")
         .execute(Tuple.of(orderId)).await().iterator().next();
   }
 }

@@ -22,7 +22,7 @@ class SchemaMigratorTest {
         kit.kafkaBootstrap());
     Pool pool = backends.pgPool(vertx);
     try {
-      assertEquals(3, SchemaMigrator.migrate(vertx, pool).await());
+      assertEquals(4, SchemaMigrator.migrate(vertx, pool).await());
       assertEquals(0, SchemaMigrator.migrate(vertx, pool).await());
       assertEquals(12L, pool.query("SELECT count(*) FROM products").execute().await()
           .iterator().next().getLong(0));
@@ -55,9 +55,9 @@ class SchemaMigratorTest {
       }
       io.vertx.core.Future.join(runs).await();
       java.util.List<Integer> applied = runs.stream().map(io.vertx.core.Future::result).sorted().toList();
-      assertEquals(java.util.List.of(0, 0, 0, 3), applied, "one node applied all three, the others none");
+      assertEquals(java.util.List.of(0, 0, 0, 4), applied, "one node applied all four, the others none");
       Pool pool = pools.get(0);
-      assertEquals(3L, pool.query("SELECT count(*) FROM gantry_schema_history").execute().await().iterator().next().getLong(0));
+      assertEquals(4L, pool.query("SELECT count(*) FROM gantry_schema_history").execute().await().iterator().next().getLong(0));
       assertEquals(12L, pool.query("SELECT count(*) FROM products").execute().await().iterator().next().getLong(0),
           "the seed ran once");
     } finally {

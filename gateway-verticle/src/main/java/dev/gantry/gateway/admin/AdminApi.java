@@ -40,6 +40,7 @@ public final class AdminApi {
   private Supplier<JsonObject> stats;
   private Supplier<io.vertx.core.Future<String>> jwks;
   private Supplier<dev.gantry.gateway.auth.ApiKeyStore> apiKeys;
+  private dev.gantry.gateway.graphql.Federation federation;
 
   public AdminApi(String token, SpecStore store, Supplier<GatewaySpec> current, Supplier<JsonObject> status,
       Buffer openApi, Supplier<String> metrics) {
@@ -78,6 +79,23 @@ public final class AdminApi {
   public AdminApi withApiKeys(Supplier<dev.gantry.gateway.auth.ApiKeyStore> store) {
     this.apiKeys = store;
     return this;
+  }
+
+  /**
+   * Adds {@code GET /admin/graphql} (the composed schema's SDL, version, parts and refusals) and the
+   * GraphQL allow-list: {@code POST /admin/graphql/persisted} with {@code {"query": …}} (answers its
+   * {@code sha256Hash}), {@code GET /admin/graphql/persisted}, {@code DELETE /admin/graphql/persisted/{hash}}.
+   */
+  public AdminApi withGraphql(dev.gantry.gateway.graphql.Federation federation) {
+    this.federation = federation;
+    return this;
+  }
+
+  private dev.gantry.gateway.graphql.Federation federation() {
+    if (federation == null) {
+      throw new ServiceException(Failure.NOT_FOUND, "no GraphQL on this node");
+    }
+    return federation;
   }
 
   private dev.gantry.gateway.auth.ApiKeyStore keyStore() {
@@ -153,6 +171,36 @@ public final class AdminApi {
             ctx.fail(new ServiceException(Failure.NOT_FOUND, "id: no API key " + ctx.pathParam("id")));
           }
         }).onFailure(ctx::fail));
+    router.get("/admin/graphql").handler(ctx -> ctx.json(federation().status()));
+    router.post("/admin/graphql/persisted").handler(ctx -> {
+      JsonObject body = body(ctx);
+      SpecReader read = SpecReader.of(body, "");
+      read.only(java.util.Set.of("query"));
+      String query = read.string("query");
+      if (query.isBlank() || query.length() > 1 << 20) {
+        throw SpecReader.invalid("query", "a GraphQL document of 1 byte to 1 MiB");
+      }
+      federation().persisted().allow(query)
+          .onSuccess(hash -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("sha256Hash", hash).encode()))
+          .onFailure(ctx::fail);
+    });
+    router.get("/admin/graphql/persisted").handler(ctx -> federation().persisted().list()
+        .onSuccess(all -> ctx.json(new JsonObject().put("persisted", all))).onFailure(ctx::fail));
+    router.delete("/admin/graphql/persisted/:hash").handler(ctx -> {
+      String hash = ctx.pathParam("hash");
+      if (!hash.matches("[0-9a-f]{64}")) {
+        throw SpecReader.invalid("hash", "64 lower-case hex digits");
+      }
+      federation().persisted().disallow(hash).onSuccess(found -> {
+        vertx.eventBus().publish(dev.gantry.codecs.Addresses.GRAPHQL_PERSISTED_REMOVED, hash);
+        if (found) {
+          ctx.response().setStatusCode(204).end();
+        } else {
+          ctx.fail(new ServiceException(Failure.NOT_FOUND, "hash: no persisted query " + hash));
+        }
+      }).onFailure(ctx::fail);
+    });
     router.get("/admin/stats").handler(ctx -> {
       if (stats == null) {
         throw new ServiceException(Failure.NOT_FOUND, "no statistics on this node");

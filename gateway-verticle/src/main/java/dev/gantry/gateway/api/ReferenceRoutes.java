@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * The reference API as ordinary {@code service:} routes, seeded into the route table beside the
  * route file's: {@code /api/products/**} to the catalog, {@code /api/inventory/**} to inventory,
- * {@code /api/orders/**} to orders. Being routes, they get the same policies, metrics and
+ * {@code /api/orders/**} to orders, {@code /api/analytics/**} to the warehouse, and {@code /graphql} serving the
+ * schema the services publish. Being routes, they get the same policies, metrics and
  * resilience as any other, and can be changed or removed through the admin API like any other.
  */
 public final class ReferenceRoutes {
@@ -19,6 +20,8 @@ public final class ReferenceRoutes {
         - {id: api.products, match: {path: /api/products/**}, service: catalog, rewrite: /products}
         - {id: api.inventory, match: {path: /api/inventory/**}, service: inventory, rewrite: /stock}
         - {id: api.orders, match: {path: /api/orders/**}, service: orders, rewrite: /orders}
+        - {id: api.analytics, match: {path: /api/analytics/**}, service: analytics, rewrite: /analytics}
+        - {id: api.graphql, match: {path: /graphql/**}, graphql: {}}
       """;
 
   private ReferenceRoutes() {}

@@ -5,6 +5,7 @@ import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.files.StaticFiles;
+import dev.gantry.gateway.graphql.GraphqlTarget;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.policy.PolicyChain;
@@ -60,6 +61,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private final ServiceCall services;
   private final ShadowCopier shadows;
   private final StaticFiles files;
+  private final GraphqlTarget graphql;
+  private final AggregateTarget aggregate;
 
   public ProxyHandler(Vertx vertx, ProxyState state, HttpForwarder forwarder, ServiceCatalog catalog,
       long defaultTimeoutMillis, long defaultMaxBodyBytes) {
@@ -71,6 +74,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.services = new ServiceCall(vertx, catalog, attempts);
     this.shadows = new ShadowCopier(state, forwarder);
     this.files = new StaticFiles(vertx);
+    this.graphql = new GraphqlTarget(vertx, state, state::federation);
+    this.aggregate = new AggregateTarget(vertx, state, forwarder, catalog);
     this.defaultTimeoutMillis = defaultTimeoutMillis;
     this.defaultMaxBodyBytes = defaultMaxBodyBytes;
   }
@@ -142,6 +147,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
           + route.id() + " does not allow it"));
     }
     PolicyChain policies = match.route().chain();
+    TargetSpec only = route.targets().size() == 1 ? route.targets().get(0) : null;
+    if (only != null && only.kind() == TargetSpec.Kind.GRAPHQL && HttpForwarder.isUpgrade(req)) {
+      // graphql-transport-ws: the route's policies run at connection_init, over its payload's credentials
+      return graphql.upgrade(exchange, route, only.graphql(), policies);
+    }
     if (HttpForwarder.isUpgrade(req)) {
       return policies.runBeforeUpgrade(exchange, ex -> target(ctx, exchange, match, true));
     }
@@ -185,6 +195,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         req.resume(); // nothing to read: let the request end (a body left unread closes the connection)
       }
       return files.serve(req, match.upstreamPath(req.path()), target.files());
+    }
+    if (target.kind() == TargetSpec.Kind.GRAPHQL) {
+      return graphql.serve(exchange, route, target.graphql(), match.route().pattern().remainder(req.path()), deadline, maxBody);
+    }
+    if (target.kind() == TargetSpec.Kind.AGGREGATE) {
+      if (!Framing.hasBody(req)) {
+        req.resume();
+      }
+      return aggregate.serve(exchange, match, target.aggregate(), deadline);
     }
     if (upgrade && target.kind() == TargetSpec.Kind.UPSTREAM) {
       tunnel(ctx, route, target, uri, deadline - now);

@@ -151,6 +151,17 @@ public final class ProxyState {
     return shadows.computeIfAbsent(routeId, ShadowStats::new);
   }
 
+  private volatile dev.gantry.gateway.graphql.Federation federation;
+
+  /** The node's GraphQL schema, for routes whose target is {@code graphql:}; null until the gateway sets it. */
+  public dev.gantry.gateway.graphql.Federation federation() {
+    return federation;
+  }
+
+  public void federation(dev.gantry.gateway.graphql.Federation federation) {
+    this.federation = federation;
+  }
+
   public JsonObject status() {
     JsonArray upstreams = new JsonArray();
     pools.values().forEach(p -> upstreams.add(p.status()));

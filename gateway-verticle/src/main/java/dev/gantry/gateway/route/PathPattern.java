@@ -156,6 +156,11 @@ public final class PathPattern {
     return location;
   }
 
+  /** What a matching path has below a prefix pattern's literal ({@code /ui/} of {@code /graphql/ui/}); "" for the others. */
+  public String remainder(String path) {
+    return kind == Kind.PREFIX && path.length() >= literal.length() ? path.substring(literal.length()) : "";
+  }
+
   /** Placeholder names, in order (for validating rewrites). */
   public List<String> parameters() {
     List<String> names = new ArrayList<>();

@@ -19,7 +19,7 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
     HeaderOps responseHeaders, long maxBodyBytes, long timeoutMillis, RetrySpec retry,
     BreakerSpec breaker, List<PolicySpec> policies, JsonObject source) {
 
-  static final java.util.Set<String> FIELDS = java.util.Set.of("id", "priority", "match", "upstream", "service", "static",
+  static final java.util.Set<String> FIELDS = java.util.Set.of("id", "priority", "match", "upstream", "service", "static", "graphql", "aggregate",
       "version", "split", "pin", "shadow", "rewrite", "request-headers", "response-headers", "max-body-bytes",
       "timeout-ms", "retry", "breaker", "name", "weight", "policies");
 
@@ -51,14 +51,14 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
         throw SpecReader.invalid(r.path("split"), "target names must differ (set name:)");
       }
     }
-    if (r.has("upstream") || r.has("service") || r.has("static")) {
+    if (r.has("upstream") || r.has("service") || r.has("static") || r.has("graphql") || r.has("aggregate")) {
       if (!targets.isEmpty()) {
-        throw SpecReader.invalid(r.path("split"), "give either split or a single upstream/service/static");
+        throw SpecReader.invalid(r.path("split"), "give either split or a single upstream/service/static/graphql/aggregate");
       }
       targets.add(TargetSpec.read(r, false));
     }
     if (targets.isEmpty()) {
-      throw SpecReader.invalid(r.path("upstream"), "a target is required: upstream, service, static or split");
+      throw SpecReader.invalid(r.path("upstream"), "a target is required: upstream, service, static, graphql, aggregate or split");
     }
     SpecReader pin = r.object("pin");
     String pinHeader = pin == null ? null : pin.string("header", null);
@@ -78,6 +78,19 @@ public record RouteSpec(String id, int priority, MatchSpec match, List<TargetSpe
         RetrySpec.read(r.object("retry")), BreakerSpec.read(r.object("breaker")),
         policyTypes.read(r.raw("policies"), r.path("policies"), false), json.copy());
     r.done();
+    for (TargetSpec target : targets) {
+      if (target.aggregate() != null) {
+        java.util.List<String> declared = dev.gantry.gateway.route.PathPattern.compile(spec.match().path()).parameters();
+        for (int i = 0; i < target.aggregate().parts().size(); i++) {
+          for (String name : target.aggregate().parts().get(i).pathParameters()) {
+            if (!declared.contains(name)) {
+              throw SpecReader.invalid(r.path("aggregate") + ".parts[" + i + "].path", "{" + name
+                  + "} is not a parameter of the route's path " + spec.match().path());
+            }
+          }
+        }
+      }
+    }
     return spec;
   }
 }

@@ -5,16 +5,42 @@ package dev.gantry.gateway.spec;
  * version of it), or a directory of files ({@code files}, for {@link Kind#STATIC} only).
  * {@code label} names the target for pinning and in statistics.
  */
-public record TargetSpec(Kind kind, String name, String version, int weight, String label, StaticSpec files) {
-  public enum Kind { UPSTREAM, SERVICE, STATIC }
+public record TargetSpec(Kind kind, String name, String version, int weight, String label, StaticSpec files,
+    GraphqlSpec graphql, AggregateSpec aggregate) {
+  public enum Kind { UPSTREAM, SERVICE, STATIC, GRAPHQL, AGGREGATE }
+
+  public TargetSpec(Kind kind, String name, String version, int weight, String label, StaticSpec files) {
+    this(kind, name, version, weight, label, files, null, null);
+  }
 
   static TargetSpec read(SpecReader r, boolean weighted) {
     boolean upstream = r.has("upstream");
     boolean service = r.has("service");
     boolean files = r.has("static");
-    if ((upstream ? 1 : 0) + (service ? 1 : 0) + (files ? 1 : 0) != 1) {
-      throw SpecReader.invalid(r.path("upstream"), files ? "exactly one of upstream, service or static is required"
-          : "exactly one of upstream or service is required");
+    boolean graphql = r.has("graphql");
+    boolean aggregate = r.has("aggregate");
+    if ((upstream ? 1 : 0) + (service ? 1 : 0) + (files ? 1 : 0) + (graphql ? 1 : 0) + (aggregate ? 1 : 0) != 1) {
+      throw SpecReader.invalid(r.path("upstream"), "exactly one of upstream, service, static, graphql or aggregate is required");
+    }
+    if (graphql) {
+      Object raw = r.raw("graphql");
+      SpecReader g = Boolean.TRUE.equals(raw) ? SpecReader.of(new io.vertx.core.json.JsonObject(), r.path("graphql"))
+          : r.object("graphql");
+      if (g == null) {
+        throw SpecReader.invalid(r.path("graphql"), "must be true or an object, as in {max-depth: 12}");
+      }
+      int weight = weighted ? (int) r.integer("weight", 1, 0, 1_000_000) : 1;
+      return new TargetSpec(Kind.GRAPHQL, "graphql", null, weight, r.string("name", "graphql"), null,
+          GraphqlSpec.read(g), null);
+    }
+    if (aggregate) {
+      SpecReader a = r.object("aggregate");
+      if (a == null) {
+        throw SpecReader.invalid(r.path("aggregate"), "must be an object, as in {parts: [...]}");
+      }
+      int weight = weighted ? (int) r.integer("weight", 1, 0, 1_000_000) : 1;
+      return new TargetSpec(Kind.AGGREGATE, "aggregate", null, weight, r.string("name", "aggregate"), null, null,
+          AggregateSpec.read(a));
     }
     if (files) {
       SpecReader dir = r.object("static");

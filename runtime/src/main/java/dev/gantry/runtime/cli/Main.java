@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code java -jar gantry.jar [options]}. */
-@Command(name = "gantry", mixinStandardHelpOptions = true, version = "Gantry 0.1.0", subcommands = TokenCommand.class,
+@Command(name = "gantry", mixinStandardHelpOptions = true, version = "Gantry 0.1.0", subcommands = {TokenCommand.class, AnalyticsCommand.class},
     description = "Runs a Gantry node: gateway, services, or both, in one Hazelcast cluster.%n"
         + "Every option is also a config key (see --config, GANTRY_* env vars, -Dgantry.*).",
     footer = {"%nConfiguration keys (key, env var, default):"})
@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory of embedded backends (default ./gantry-data).")
   String dataDir;
 
-  @Option(names = "--roles", paramLabel = "ROLES", description = "gateway,services (default both).")
+  @Option(names = "--roles", paramLabel = "ROLES", description = "gateway,services,analytics (default all three).")
   String roles;
 
   @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name (default gantry).")

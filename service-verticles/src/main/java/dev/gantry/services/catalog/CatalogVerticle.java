@@ -33,7 +33,9 @@ public final class CatalogVerticle extends VerticleBase {
     return Future.all(
         endpoints.bind(Addresses.CATALOG_LIST, ListProducts.class, (q, env) -> store.page(q)),
         endpoints.bind(Addresses.CATALOG_GET, GetProduct.class, (q, env) -> store.find(q.id())),
-        endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)));
+        endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)))
+        .compose(v -> vertx.fileSystem().readFile("graphql/catalog.graphqls"))
+        .compose(sdl -> endpoints.bindGraphql(CatalogGraph.part(sdl.toString(), store)));
   }
 
   @Override

@@ -51,6 +51,23 @@ final class ProductStore {
         });
   }
 
+  /** The products of {@code ids}, in their order; null for an id that names none. */
+  Future<List<Product>> findMany(List<Long> ids) {
+    List<Long> known = ids.stream().filter(java.util.Objects::nonNull).distinct().toList();
+    if (known.isEmpty()) {
+      return Future.succeededFuture(java.util.Collections.nCopies(ids.size(), null));
+    }
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM products WHERE id = ANY($1)")
+        .execute(Tuple.of(known.toArray(new Long[0])))
+        .map(rows -> {
+          java.util.Map<Long, Product> byId = new java.util.HashMap<>();
+          rows.forEach(row -> byId.put(row.getLong("id"), product(row)));
+          List<Product> found = new ArrayList<>(ids.size());
+          ids.forEach(id -> found.add(id == null ? null : byId.get(id)));
+          return found;
+        });
+  }
+
   static Product product(Row row) {
     return new Product(row.getLong("id"), row.getString("sku"), row.getString("name"),
         row.getString("description"), row.getLong("price_cents"), row.getString("currency"));

@@ -7,6 +7,7 @@ import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.codecs.inventory.StockLevel;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
+import java.util.List;
 
 /** Inventory as an HTTP-shaped service, for routes with {@code service: inventory}: {@code GET /stock/{productId}}. */
 final class InventoryHttp {
@@ -35,6 +36,22 @@ final class InventoryHttp {
         throw new ServiceException(Failure.NOT_FOUND, "productId: product " + productId + " has no stock record");
       }
       return new StockLevel(productId, value.toLong());
+    });
+  }
+
+  /** Units available of each product, in their order; null for one without a stock record. */
+  Future<List<Long>> levels(List<Long> productIds) {
+    if (productIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<String> keys = productIds.stream().map(id -> StockKeys.stock(id == null ? 0 : id)).toList();
+    return redis.mget(keys).map(values -> {
+      List<Long> levels = new java.util.ArrayList<>(productIds.size());
+      for (int i = 0; i < productIds.size(); i++) {
+        var value = values.get(i);
+        levels.add(productIds.get(i) == null || value == null ? null : value.toLong());
+      }
+      return levels;
     });
   }
 

@@ -34,7 +34,9 @@ public final class InventoryVerticle extends VerticleBase {
     endpoints = new ServiceEndpoints(vertx, context);
     return Future.all(
         endpoints.bind(Addresses.INVENTORY_GET, GetStock.class, (q, env) -> http.stock(q.productId())),
-        endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)));
+        endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)))
+        .compose(v -> vertx.fileSystem().readFile("graphql/inventory.graphqls"))
+        .compose(sdl -> endpoints.bindGraphql(InventoryGraph.part(sdl.toString(), http)));
   }
 
   @Override

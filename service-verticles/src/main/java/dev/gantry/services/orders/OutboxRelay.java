@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Publishes unsent outbox rows to Kafka and marks them sent, at least once: a row is marked only
  * after Kafka acknowledged it, and rows stay locked ({@code FOR UPDATE SKIP LOCKED}) while in
  * flight, so relays on several nodes never publish the same row at the same time. While Kafka is
- * down rows wait; nothing is lost. Each record carries its outbox id as {@code gantry-event-id}
+ * down rows wait; nothing is lost. Each record carries its event's UUID as {@code gantry-event-id}
  * so consumers can drop duplicates.
  */
 public final class OutboxRelay {
@@ -81,7 +81,7 @@ public final class OutboxRelay {
   }
 
   private Future<Integer> relayBatch(SqlConnection conn) {
-    return conn.preparedQuery("SELECT id, topic, record_key, payload::text AS payload, "
+    return conn.preparedQuery("SELECT id, event_id, topic, record_key, payload::text AS payload, "
             + "headers FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
         .execute(Tuple.of(BATCH))
         .compose(rows -> {
@@ -91,7 +91,7 @@ public final class OutboxRelay {
             long id = row.getLong("id");
             KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(
                 row.getString("topic"), row.getString("record_key"), row.getString("payload"));
-            record.addHeader("gantry-event-id", Long.toString(id));
+            record.addHeader("gantry-event-id", row.getUUID("event_id").toString());
             JsonObject headers = (JsonObject) row.getValue("headers");
             headers.forEach(h -> record.addHeader(h.getKey(), String.valueOf(h.getValue())));
             ids.add(id);

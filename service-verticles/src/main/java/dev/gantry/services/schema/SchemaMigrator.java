@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaMigrator {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
-  static final List<String> FILES = List.of("V1__catalog.sql", "V2__orders.sql", "V3__seed_products.sql");
+  static final List<String> FILES = List.of("V1__catalog.sql", "V2__orders.sql", "V3__seed_products.sql",
+      "V4__order_lifecycle.sql");
   private static final long LOCK_KEY = 0x6A4E7279L;
 
   record Migration(int version, String description, String sql, String checksum) {}

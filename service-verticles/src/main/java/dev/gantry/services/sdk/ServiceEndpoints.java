@@ -6,6 +6,8 @@ import dev.gantry.codecs.EnvelopeContext;
 import dev.gantry.codecs.EnvelopeHeaders;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
+import dev.gantry.codecs.SharedMaps;
+import dev.gantry.codecs.graphql.SchemaPart;
 import dev.gantry.codecs.http.HttpCall;
 import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.discovery.ServiceRecord;
@@ -16,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ public final class ServiceEndpoints {
   private final ServiceContext context;
   private final String nodeId;
   private final List<String> registrations = new ArrayList<>();
+  private final List<String> graphqlParts = new ArrayList<>();
 
   public ServiceEndpoints(Vertx vertx, ServiceContext context) {
     this.vertx = vertx;
@@ -52,9 +56,33 @@ public final class ServiceEndpoints {
         .mapEmpty();
   }
 
-  /** Withdraws this instance's catalog records. Consumers go with the verticle. */
+  /**
+   * Binds the resolvers of a GraphQL schema part, then publishes the part in the cluster (the map
+   * {@link SharedMaps#GRAPHQL_PARTS}, and {@link Addresses#GRAPHQL_PARTS_CHANGED} to every node) so
+   * gateways compose it into their schema, until {@link #close()}.
+   */
+  public Future<Void> bindGraphql(GraphqlPart part) {
+    List<Future<Void>> bound = new ArrayList<>();
+    part.handlers().forEach((address, handler) -> bound.add(bind(address, JsonObject.class, handler)));
+    SchemaPart published = new SchemaPart(part.service(), nodeId, part.sdl(), part.bindings(), System.currentTimeMillis());
+    return Future.all(bound)
+        .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.GRAPHQL_PARTS))
+        .compose(map -> map.put(published.id(), published.toJson()))
+        .onSuccess(v -> {
+          graphqlParts.add(published.id());
+          vertx.eventBus().publish(Addresses.GRAPHQL_PARTS_CHANGED, published.id());
+        });
+  }
+
+  /** Withdraws this instance's catalog records and GraphQL parts. Consumers go with the verticle. */
   public Future<Void> close() {
-    return Future.join(registrations.stream().map(r -> context.catalog().unpublish(r)).toList()).mapEmpty();
+    List<Future<?>> withdrawn = new ArrayList<>(registrations.stream().map(r -> context.catalog().unpublish(r)).toList());
+    if (!graphqlParts.isEmpty()) {
+      withdrawn.add(vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.GRAPHQL_PARTS)
+          .compose(map -> Future.join(graphqlParts.stream().map(map::remove).toList()))
+          .onSuccess(v -> graphqlParts.forEach(id -> vertx.eventBus().publish(Addresses.GRAPHQL_PARTS_CHANGED, id))));
+    }
+    return Future.join(withdrawn).mapEmpty();
   }
 
   /** Registers {@code handler} on {@code address}; the future completes once the cluster knows it. */
