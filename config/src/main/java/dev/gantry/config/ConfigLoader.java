@@ -97,7 +97,32 @@ public final class ConfigLoader {
       Setting.string("routes.file", "", "YAML route file seeding the cluster's route table."),
       Setting.string("admin.host", "127.0.0.1", "Interface of the admin API listener."),
       Setting.integer("admin.port", 9090, 0, 65535, "Admin API port; 0 picks a free one."),
-      Setting.string("admin.token", "", "Bearer token of the admin API; empty leaves the admin API off."));
+      Setting.string("admin.token", "", "Bearer token of the admin API; empty leaves the admin API off."),
+      Setting.list("tls.cert", List.of(), List.of(),
+          "PEM certificate chain files of the gateway listener (TLS on); several are chosen by SNI."),
+      Setting.list("tls.key", List.of(), List.of(), "PEM private key files, one per tls.cert file, in the same order."),
+      Setting.string("tls.keystore", "", "A PKCS#12 store with the listener's keys and chains (instead of tls.cert/tls.key)."),
+      Setting.string("tls.keystore-password", "", "Password of tls.keystore."),
+      Setting.formatted("tls.self-signed", "off", "^(on|off)$", "on or off",
+          "Make a dev certificate for localhost under the data dir and serve HTTPS with it."),
+      Setting.formatted("tls.h2", "on", "^(on|off)$", "on or off", "Offer HTTP/2 (ALPN h2) beside HTTP/1.1 over TLS."),
+      Setting.integer("tls.redirect-port", -1, -1, 65535,
+          "Plain HTTP listener that answers 308 to the HTTPS URL; -1 none, 0 a free port."),
+      Setting.integer("tls.hsts-max-age-seconds", 0, 0, 63_072_000,
+          "Strict-Transport-Security max-age on HTTPS responses; 0 sends none."),
+      Setting.formatted("tls.hsts-include-subdomains", "off", "^(on|off)$", "on or off",
+          "Adds includeSubDomains to Strict-Transport-Security."),
+      Setting.integer("tls.reload-check-ms", 2_000, 100, 3_600_000,
+          "How often the certificate files are checked; a change is loaded without a restart."),
+      Setting.formatted("tls.ocsp-stapling", "off", "^(on|off)$", "on or off",
+          "Staple OCSP responses (the JDK fetches them from the responder the certificate names)."),
+      Setting.integer("http2.max-concurrent-streams", 100, 1, 10_000,
+          "HTTP/2 streams a client connection may have open at once."),
+      Setting.integer("http2.max-header-list-bytes", 16_384, 1_024, 1_048_576,
+          "Largest decoded HTTP/2 header list; a larger one (however many CONTINUATION frames) closes the connection."),
+      Setting.integer("http2.max-resets-per-window", 200, 1, 1_000_000,
+          "HTTP/2 stream resets per window before the connection is closed (Rapid Reset, CVE-2023-44487)."),
+      Setting.integer("http2.reset-window-seconds", 30, 1, 3_600, "The window of http2.max-resets-per-window."));
 
   private ConfigLoader() {}
 
@@ -225,6 +250,7 @@ public final class ConfigLoader {
         throw new ConfigException("config: cluster.join: expected host:port, got \"" + member + "\"");
       }
     }
+    TlsConfig tls = tls(v);
     return new GantryConfig(
         (String) v.get("http.host"),
         ((Long) v.get("http.port")).intValue(),
@@ -259,7 +285,63 @@ public final class ConfigLoader {
         (String) v.get("admin.host"),
         ((Long) v.get("admin.port")).intValue(),
         nonEmpty(v.get("admin.token")),
-        mesh(v));
+        mesh(v),
+        tls,
+        new Http2Config(((Long) v.get("http2.max-concurrent-streams")).intValue(),
+            ((Long) v.get("http2.max-header-list-bytes")).intValue(),
+            ((Long) v.get("http2.max-resets-per-window")).intValue(),
+            ((Long) v.get("http2.reset-window-seconds")).intValue()));
+  }
+
+  /** The tls.* keys, checked together: which certificate source, readable files, what needs TLS on. */
+  @SuppressWarnings("unchecked")
+  private static TlsConfig tls(Map<String, Object> v) {
+    List<Path> certs = ((List<String>) v.get("tls.cert")).stream().map(Path::of).toList();
+    List<Path> keys = ((List<String>) v.get("tls.key")).stream().map(Path::of).toList();
+    Optional<Path> keystore = nonEmpty(v.get("tls.keystore")).map(Path::of);
+    boolean selfSigned = "on".equals(v.get("tls.self-signed"));
+    if (certs.size() != keys.size()) {
+      throw new ConfigException("config: tls.key: expected one key file per tls.cert file, got " + certs.size()
+          + " certificate" + (certs.size() == 1 ? "" : "s") + " and " + keys.size() + " key" + (keys.size() == 1 ? "" : "s"));
+    }
+    if (keystore.isPresent() && !certs.isEmpty()) {
+      throw new ConfigException("config: tls.keystore: give either tls.cert and tls.key or tls.keystore, not both");
+    }
+    if (selfSigned && (keystore.isPresent() || !certs.isEmpty())) {
+      throw new ConfigException("config: tls.self-signed: on makes its own certificate; remove tls.cert, tls.key "
+          + "and tls.keystore, or turn it off");
+    }
+    if (keystore.isEmpty() && !((String) v.get("tls.keystore-password")).isEmpty()) {
+      throw new ConfigException("config: tls.keystore-password: given without tls.keystore");
+    }
+    readable("tls.cert", certs);
+    readable("tls.key", keys);
+    readable("tls.keystore", keystore.stream().toList());
+    TlsConfig tls = new TlsConfig(certs, keys, keystore, (String) v.get("tls.keystore-password"), selfSigned,
+        "on".equals(v.get("tls.h2")), ((Long) v.get("tls.redirect-port")).intValue(),
+        (Long) v.get("tls.hsts-max-age-seconds"), "on".equals(v.get("tls.hsts-include-subdomains")),
+        (Long) v.get("tls.reload-check-ms"), "on".equals(v.get("tls.ocsp-stapling")));
+    if (!tls.enabled()) {
+      for (String key : List.of("tls.redirect-port", "tls.hsts-max-age-seconds")) {
+        if (((Long) v.get(key)) > (key.equals("tls.redirect-port") ? -1 : 0)) {
+          throw new ConfigException("config: " + key + ": needs TLS on (tls.cert and tls.key, tls.keystore or "
+              + "tls.self-signed)");
+        }
+      }
+    }
+    int httpPort = ((Long) v.get("http.port")).intValue();
+    if (tls.redirectPort() > 0 && tls.redirectPort() == httpPort) {
+      throw new ConfigException("config: tls.redirect-port: must differ from http.port (" + httpPort + ")");
+    }
+    return tls;
+  }
+
+  private static void readable(String key, List<Path> files) {
+    for (Path file : files) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new ConfigException("config: " + key + ": cannot read " + file);
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

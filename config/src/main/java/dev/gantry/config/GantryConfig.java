@@ -45,7 +45,9 @@ public record GantryConfig(
     String adminHost,
     int adminPort,
     Optional<String> adminToken,
-    MeshConfig mesh) {
+    MeshConfig mesh,
+    TlsConfig tls,
+    Http2Config http2) {
 
   public GantryConfig {
     roles = Set.copyOf(roles);
@@ -63,7 +65,7 @@ public record GantryConfig(
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
         analyticsRebuildMillis, shutdownGraceMillis,
-        logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, mesh);
+        logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, mesh, tls, http2);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
@@ -93,7 +95,20 @@ public record GantryConfig(
         .put("node", new JsonObject().put("zone", zone))
         .put("routes", new JsonObject().put("file", routesFile.map(Path::toString).orElse("")))
         .put("admin", new JsonObject().put("host", adminHost).put("port", adminPort)
-            .put("token", adminToken.isPresent() ? "****" : ""));
+            .put("token", adminToken.isPresent() ? "****" : ""))
+        .put("tls", new JsonObject()
+            .put("cert", new JsonArray(tls.certs().stream().map(Path::toString).toList()))
+            .put("key", new JsonArray(tls.keys().stream().map(Path::toString).toList()))
+            .put("keystore", tls.keystore().map(Path::toString).orElse(""))
+            .put("keystore-password", tls.keystorePassword().isEmpty() ? "" : "****")
+            .put("self-signed", tls.selfSigned() ? "on" : "off").put("h2", tls.h2() ? "on" : "off")
+            .put("redirect-port", tls.redirectPort()).put("hsts-max-age-seconds", tls.hstsMaxAgeSeconds())
+            .put("hsts-include-subdomains", tls.hstsIncludeSubdomains() ? "on" : "off")
+            .put("reload-check-ms", tls.reloadCheckMillis()).put("ocsp-stapling", tls.ocspStapling() ? "on" : "off"))
+        .put("http2", new JsonObject().put("max-concurrent-streams", http2.maxConcurrentStreams())
+            .put("max-header-list-bytes", http2.maxHeaderListBytes())
+            .put("max-resets-per-window", http2.maxResetsPerWindow())
+            .put("reset-window-seconds", http2.resetWindowSeconds()));
     return json.put("bridge", mesh.bridgeJson());
   }
 }

@@ -110,4 +110,45 @@ class ConfigLoaderTest {
     assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702"), c.clusterJoin());
     assertEquals("postgresql://u:****@h:5432/db", c.toJson().getJsonObject("pg").getString("url"));
   }
+
+  @Test
+  void tlsTakesPemPairsFromAnyLayerAndRedactsTheKeystorePassword() throws IOException {
+    Path cert = Files.writeString(dir.resolve("a.pem"), "cert");
+    Path key = Files.writeString(dir.resolve("a.key"), "key");
+    Path file = yaml("tls:\n  cert: [" + cert + "]\n  key: [" + key + "]\n  redirect-port: 8081\n"
+        + "  hsts-max-age-seconds: 600\nhttp2:\n  max-concurrent-streams: 50\n");
+    GantryConfig c = ConfigLoader.load(file, Map.of(), Map.of(), Map.of());
+    assertTrue(c.tls().enabled());
+    assertEquals(List.of(cert), c.tls().certs());
+    assertEquals(8081, c.tls().redirectPort());
+    assertEquals(50, c.http2().maxConcurrentStreams());
+    Path store = Files.writeString(dir.resolve("s.p12"), "store");
+    GantryConfig p12 = ConfigLoader.load(null, Map.of("GANTRY_TLS_KEYSTORE", store.toString(),
+        "GANTRY_TLS_KEYSTORE_PASSWORD", "hunter2"), Map.of(), Map.of());
+    assertFalse(p12.toJson().encode().contains("hunter2"));
+    assertTrue(ConfigLoader.load(null, Map.of(), Map.of(), Map.of("tls.self-signed", "on")).tls().enabled());
+    assertFalse(ConfigLoader.load(null, Map.of(), Map.of(), Map.of()).tls().enabled());
+  }
+
+  @Test
+  void tlsMistakesNameTheKey() throws IOException {
+    Path cert = Files.writeString(dir.resolve("a.pem"), "cert");
+    assertEquals("config: tls.key: expected one key file per tls.cert file, got 1 certificate and 0 keys",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_TLS_CERT", cert.toString()),
+            Map.of(), Map.of())).getMessage());
+    assertEquals("config: tls.cert: cannot read " + dir.resolve("missing.pem"),
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_TLS_CERT",
+            dir.resolve("missing.pem").toString(), "GANTRY_TLS_KEY", cert.toString()), Map.of(), Map.of())).getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_TLS_REDIRECT_PORT", "80"),
+        Map.of(), Map.of())).getMessage().startsWith("config: tls.redirect-port: needs TLS on"));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_TLS_SELF_SIGNED", "on",
+        "GANTRY_TLS_CERT", cert.toString(), "GANTRY_TLS_KEY", cert.toString()), Map.of(), Map.of()))
+        .getMessage().startsWith("config: tls.self-signed:"));
+    assertEquals("config: tls.self-signed: expected on or off, got \"yes\" (env GANTRY_TLS_SELF_SIGNED)",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_TLS_SELF_SIGNED", "yes"),
+            Map.of(), Map.of())).getMessage());
+    assertEquals("config: http2.max-concurrent-streams: expected an integer from 1 to 10000, got 0 (env GANTRY_HTTP2_MAX_CONCURRENT_STREAMS)",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_HTTP2_MAX_CONCURRENT_STREAMS", "0"),
+            Map.of(), Map.of())).getMessage());
+  }
 }

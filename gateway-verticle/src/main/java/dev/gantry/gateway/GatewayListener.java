@@ -2,6 +2,11 @@ package dev.gantry.gateway;
 
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.gateway.edge.EdgeGuard;
+import dev.gantry.gateway.edge.Http2Limits;
+import dev.gantry.gateway.tls.ListenerCertificates;
+import dev.gantry.gateway.upstream.UpstreamClients;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.net.ServerSSLOptions;
 import dev.gantry.gateway.health.HealthRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RequestObserver;
@@ -39,12 +44,18 @@ final class GatewayListener extends VerticleBase {
   private final RecentRequests recent;
   private final ProxyState state;
   private HttpClient client;
+  private UpstreamClients upstreamClients;
   private ServiceCatalog catalog;
   private HttpServer server;
   private EdgeGuard guard;
+  private final ListenerCertificates certificates;
+  private final ServerSSLOptions ssl;
 
+  /** @param certificates the listener's TLS, or null for plain HTTP; {@code ssl} what they read at start */
   GatewayListener(GatewayOptions options, int port, HealthChecks readiness, MeterRegistry registry,
-      RecentRequests recent, ProxyState state) {
+      RecentRequests recent, ProxyState state, ListenerCertificates certificates, ServerSSLOptions ssl) {
+    this.certificates = certificates;
+    this.ssl = ssl;
     this.options = options;
     this.port = port;
     this.readiness = readiness;
@@ -64,7 +75,8 @@ final class GatewayListener extends VerticleBase {
     router.route().handler(observer);
     // Health answers after the gateway-wide policies (a denied or flooding client must not reach
     // the readiness checks, which query every backend) and only when no route matched.
-    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(client), catalog,
+    upstreamClients = new UpstreamClients(vertx, client);
+    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
     new HealthRoutes(readiness).mount(router);
     new ProblemResponder().mount(router);
@@ -76,6 +88,16 @@ final class GatewayListener extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHttp2ClearTextEnabled(options.edge().h2c())
         .addWebSocketSubProtocol("graphql-transport-ws");
+    Http2Limits h2 = options.edge().http2();
+    serverOptions.setInitialSettings(new Http2Settings()
+            .setMaxConcurrentStreams(h2.maxConcurrentStreams())
+            .setMaxHeaderListSize(h2.maxHeaderListBytes()))
+        .setHttp2RstFloodMaxRstFramePerWindow(h2.maxResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(h2.resetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
+    if (certificates != null) {
+      certificates.apply(ssl, serverOptions);
+    }
     guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, state.connections(), router);
     guard.start();
     server = vertx.createHttpServer(serverOptions)
@@ -87,6 +109,11 @@ final class GatewayListener extends VerticleBase {
   /** The bound port, once started. */
   int actualPort() {
     return server.actualPort();
+  }
+
+  /** The listener's server (for a certificate reload, which reaches every listener sharing the port). */
+  HttpServer server() {
+    return server;
   }
 
   /** Stops accepting and lets in-flight requests finish within the grace period. */
@@ -101,7 +128,8 @@ final class GatewayListener extends VerticleBase {
       if (catalog != null) {
         catalog.close();
       }
-      return client == null ? Future.succeededFuture() : client.close();
+      return Future.join(client == null ? Future.succeededFuture() : client.close(),
+          upstreamClients == null ? Future.succeededFuture() : upstreamClients.close());
     });
   }
 }

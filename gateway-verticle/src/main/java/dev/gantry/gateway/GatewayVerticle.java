@@ -4,6 +4,11 @@ import dev.gantry.codecs.Addresses;
 import dev.gantry.gateway.admin.AdminApi;
 import dev.gantry.gateway.api.ReferenceRoutes;
 import dev.gantry.gateway.auth.DevKeys;
+import dev.gantry.gateway.edge.HttpsRedirect;
+import dev.gantry.gateway.tls.CertificateReloader;
+import dev.gantry.gateway.tls.ListenerCertificates;
+import dev.gantry.gateway.tls.TlsOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RouteStats;
 import dev.gantry.gateway.proxy.ProxyState;
@@ -49,6 +54,7 @@ public final class GatewayVerticle extends VerticleBase {
   private int listeners;
   private HttpServer admin;
   private HttpClient healthClient;
+  private dev.gantry.gateway.upstream.UpstreamClients healthClients;
   private ProxyState state;
   private final RecentRequests recent = new RecentRequests();
   private long specVersion;
@@ -57,6 +63,9 @@ public final class GatewayVerticle extends VerticleBase {
   private String redisUrl;
   private java.nio.file.Path dataDir = java.nio.file.Path.of("gantry-data");
   private dev.gantry.gateway.policy.NodeResources node;
+  private TlsOptions tls;
+  private CertificateReloader reloader;
+  private HttpServer redirect;
   private dev.gantry.gateway.graphql.Federation federation;
 
   /**
@@ -83,13 +92,20 @@ public final class GatewayVerticle extends VerticleBase {
     return this;
   }
 
+  /** TLS on the gateway's listener (null: plain HTTP). */
+  public GatewayVerticle withTls(TlsOptions tls) {
+    this.tls = tls;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     // Active health checks only; requests go through each listener's own client.
     healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(16));
     node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
-    state = new ProxyState(vertx, healthClient, options.zone(), registry, node);
+    healthClients = new dev.gantry.gateway.upstream.UpstreamClients(vertx, healthClient);
+    state = new ProxyState(vertx, healthClients, options.zone(), registry, node);
     federation = new dev.gantry.gateway.graphql.Federation(vertx);
     state.federation(federation);
     SpecStore store = new SpecStore(vertx, this::apply,
@@ -134,24 +150,49 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private Future<?> listen() {
     int count = options.instances() > 0 ? options.instances() : Runtime.getRuntime().availableProcessors();
-    return listen(count, 3).onSuccess(v -> {
+    ListenerCertificates certificates = tls == null ? null : new ListenerCertificates(vertx, tls);
+    Future<ServerSSLOptions> ssl = certificates == null ? Future.succeededFuture() : certificates.read();
+    return ssl.compose(read -> listen(count, 3, certificates, read)).compose(first -> {
       listeners = count;
-      LOG.info("gateway listening on {}:{} with {} event loop{}", options.host(), port, count, count == 1 ? "" : "s");
+      LOG.info("gateway listening on {}:{} with {} event loop{}{}", options.host(), port, count, count == 1 ? "" : "s",
+          tls == null ? "" : " (TLS" + (tls.h2() ? ", ALPN h2 and http/1.1)" : ", http/1.1)"));
+      if (certificates == null) {
+        return Future.succeededFuture();
+      }
+      reloader = new CertificateReloader(vertx, certificates, first.server());
+      return Future.all(reloader.start(), listenRedirect());
     });
   }
 
-  private Future<String> listen(int count, int triesLeft) {
+  /** The plain listener that only redirects to HTTPS, when asked for. */
+  private Future<?> listenRedirect() {
+    if (tls.redirectPort() < 0) {
+      return Future.succeededFuture();
+    }
+    redirect = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(tls.redirectPort())
+        .setIdleTimeout(options.edge().headerTimeoutMillis() > 1_000 ? (int) (options.edge().headerTimeoutMillis() / 1_000) : 1));
+    return redirect.requestHandler(new HttpsRedirect(port)).listen()
+        .onSuccess(s -> LOG.info("redirecting plain HTTP on {}:{} to HTTPS", options.host(), s.actualPort()));
+  }
+
+  private Future<GatewayListener> listen(int count, int triesLeft, ListenerCertificates certificates,
+      ServerSSLOptions ssl) {
     Future<Integer> wanted = options.port() == 0 && count > 1
         ? vertx.executeBlocking(() -> freePort(options.host())) : Future.succeededFuture(options.port());
     List<GatewayListener> started = new CopyOnWriteArrayList<>();
     return wanted.compose(chosen -> vertx.deployVerticle(() -> {
-      GatewayListener listener = new GatewayListener(options, chosen, readiness, registry, recent, state);
+      GatewayOptions own = tls == null ? options : options.withEdge(options.edge().withHsts(tls.hstsHeader()));
+      GatewayListener listener = new GatewayListener(own, chosen, readiness, registry, recent, state,
+          certificates, ssl);
       started.add(listener);
       return listener;
     }, new DeploymentOptions().setInstances(count)))
-        .onSuccess(id -> port = started.get(0).actualPort())
+        .map(id -> {
+          port = started.get(0).actualPort();
+          return started.get(0);
+        })
         .recover(e -> options.port() == 0 && count > 1 && triesLeft > 1 && addressInUse(e)
-            ? listen(count, triesLeft - 1) : Future.failedFuture(e));
+            ? listen(count, triesLeft - 1, certificates, ssl) : Future.failedFuture(e));
   }
 
   /** NIO reports a taken port as a BindException, the native transport as an IOException. */
@@ -191,6 +232,26 @@ public final class GatewayVerticle extends VerticleBase {
     return port;
   }
 
+  /** Whether the gateway listener speaks TLS. */
+  public boolean isTls() {
+    return tls != null;
+  }
+
+  /** The plain listener redirecting to HTTPS: its port, or -1 when there is none. */
+  public int redirectPort() {
+    return redirect == null ? -1 : redirect.actualPort();
+  }
+
+  /** Certificate reloads done since start (0 without TLS). */
+  public long certificateReloads() {
+    return reloader == null ? 0 : reloader.reloads();
+  }
+
+  /** Certificate changes that could not be loaded (the previous ones kept serving). */
+  public long certificateReloadFailures() {
+    return reloader == null ? 0 : reloader.failures();
+  }
+
   /** The admin listener's port, or -1 when it is off. */
   public int adminPort() {
     return admin == null ? -1 : admin.actualPort();
@@ -202,10 +263,15 @@ public final class GatewayVerticle extends VerticleBase {
     if (state != null) {
       state.close();
     }
+    if (reloader != null) {
+      reloader.stop();
+    }
     if (federation != null) {
       federation.close();
     }
     return Future.join(admin == null ? Future.succeededFuture() : admin.close(),
-        healthClient == null ? Future.succeededFuture() : healthClient.close());
+        redirect == null ? Future.succeededFuture() : redirect.close(),
+        healthClient == null ? Future.succeededFuture() : healthClient.close(),
+        healthClients == null ? Future.succeededFuture() : healthClients.close());
   }
 }

@@ -89,7 +89,7 @@ class AdminApiTest {
     HttpResponse<Buffer> pattern = put("/admin/routes/one", new JsonObject("{\"match\":{\"path\":\"/a/x{id}\"},\"upstream\":\"a\"}"));
     assertEquals(422, pattern.statusCode(), pattern.bodyAsString());
     HttpResponse<Buffer> badUpstream = put("/admin/upstreams/a", new JsonObject("{\"targets\":[{\"url\":\"ftp://x\"}]}"));
-    assertEquals("upstream.targets[0].url: must be http://host:port, got ftp://x", badUpstream.bodyAsJsonObject().getString("detail"));
+    assertEquals("upstream.targets[0].url: must be http://host:port or https://host:port, got ftp://x", badUpstream.bodyAsJsonObject().getString("detail"));
     assertEquals(400, gw.admin.put("/admin/routes/one").bearerTokenAuthentication(TOKEN)
         .sendBuffer(Buffer.buffer("{nope")).await().statusCode());
 

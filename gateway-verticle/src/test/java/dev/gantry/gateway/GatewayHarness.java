@@ -65,6 +65,11 @@ final class GatewayHarness {
     return start(vertx, yaml, GatewayOptions.defaults(), g -> g.withBackends(pgUrl, redisUrl, dataDir));
   }
 
+  /** A gateway whose listener speaks TLS (the harness's own clients stay plain: bring a TLS client). */
+  static GatewayHarness startTls(Vertx vertx, String yaml, EdgeOptions edge, dev.gantry.gateway.tls.TlsOptions tls) {
+    return start(vertx, yaml, GatewayOptions.defaults().withEdge(edge), g -> g.withTls(tls));
+  }
+
   private static GatewayHarness start(Vertx vertx, String yaml, GatewayOptions options) {
     return start(vertx, yaml, options, g -> g);
   }

@@ -11,6 +11,10 @@ import dev.gantry.embedded.EmbeddedBackend;
 import dev.gantry.gateway.GatewayOptions;
 import dev.gantry.gateway.GatewayVerticle;
 import dev.gantry.gateway.edge.EdgeOptions;
+import dev.gantry.gateway.edge.Http2Limits;
+import dev.gantry.gateway.tls.DevCertificate;
+import dev.gantry.gateway.tls.TlsOptions;
+import dev.gantry.config.TlsConfig;
 import dev.gantry.gateway.spec.GatewaySpec;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.runtime.backends.BackendResolver;
@@ -262,13 +266,18 @@ public final class Gantry {
         return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
             deployments, null, -1, -1));
       }
-      return Future.succeededFuture(seed).compose(routes -> {
+      return listenerTls(vertx, config).compose(tls -> {
+        GatewaySpec routes = seed;
+        dev.gantry.config.Http2Config h2 = config.http2();
         GatewayVerticle gateway = new GatewayVerticle(new GatewayOptions(config.httpHost(),
             config.httpPort(), config.requestTimeoutMillis(), config.maxBodyBytes(),
             config.shutdownGraceMillis(), config.zone(), routes, config.adminHost(), config.adminPort(),
             config.adminToken().orElse(null), config.gatewayInstances(), new EdgeOptions(config.headerTimeoutMillis(),
-            config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c())), readiness.healthChecks(), registry, registry::scrape)
-            .withBackends(backends.pgUrl(), backends.redisUrl(), config.dataDir().toAbsolutePath());
+            config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c()).withHttp2(new Http2Limits(
+            h2.maxConcurrentStreams(), h2.maxHeaderListBytes(), h2.maxResetsPerWindow(), h2.resetWindowSeconds()))),
+            readiness.healthChecks(), registry, registry::scrape)
+            .withBackends(backends.pgUrl(), backends.redisUrl(), config.dataDir().toAbsolutePath())
+            .withTls(tls);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
             readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
       });
@@ -281,6 +290,32 @@ public final class Gantry {
       }
     })
         .onFailure(e -> readiness.close());
+  }
+
+  /**
+   * The gateway listener's TLS from {@code tls.*}, or null when it is off. The self-signed dev
+   * certificate is made (once, under the data dir) on a worker: keytool runs as a child process.
+   */
+  private static Future<TlsOptions> listenerTls(Vertx vertx, GantryConfig config) {
+    TlsConfig c = config.tls();
+    if (!c.enabled()) {
+      return Future.succeededFuture();
+    }
+    Future<TlsOptions> source;
+    if (c.selfSigned()) {
+      source = vertx.executeBlocking(() -> {
+        DevCertificate.Pair pair = DevCertificate.in(config.dataDir().toAbsolutePath());
+        LOG.info("serving HTTPS with the self-signed dev certificate {} (trust it with curl --cacert {})",
+            pair.cert(), pair.cert());
+        return new TlsOptions().setPem(java.util.List.of(pair.cert()), java.util.List.of(pair.key()));
+      });
+    } else if (c.keystore().isPresent()) {
+      source = Future.succeededFuture(new TlsOptions().setKeystore(c.keystore().get(), c.keystorePassword()));
+    } else {
+      source = Future.succeededFuture(new TlsOptions().setPem(c.certs(), c.keys()));
+    }
+    return source.map(tls -> tls.setH2(c.h2()).setRedirectPort(c.redirectPort())
+        .setHsts(c.hstsMaxAgeSeconds(), c.hstsIncludeSubdomains()).setReloadCheckMillis(c.reloadCheckMillis()));
   }
 
   /**
@@ -350,7 +385,8 @@ public final class Gantry {
 
   public String readyLine() {
     String roles = config.roles().stream().map(Role::id).sorted().collect(Collectors.joining(","));
-    String where = httpPort > 0 ? " on http://" + displayHost() + ":" + httpPort : "";
+    String scheme = config.tls().enabled() ? "https://" : "http://";
+    String where = httpPort > 0 ? " on " + scheme + displayHost() + ":" + httpPort : "";
     return "Gantry ready" + where + " (roles: " + roles + "; node " + cluster.getNodeId()
         + "; cluster " + config.clusterName() + ", " + cluster.getNodes().size() + " members)";
   }

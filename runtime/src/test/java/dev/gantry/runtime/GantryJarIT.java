@@ -360,6 +360,48 @@ class GantryJarIT {
   }
 
   @Test
+  void tlsSelfSignedServesHttpsWithItsDevCertificateAndTheReadyLineSaysSo() throws Exception {
+    Path data = dir.resolve("tls-data");
+    Process process = gantry("--roles", "gateway", "--http-port", "0", "--cluster-port", "0",
+        "--cluster-name", "jar-tls", "--data-dir", data.toString(), "--tls-self-signed").start();
+    try {
+      Matcher ready = awaitLine(process, Pattern.compile("Gantry ready on https://127\\.0\\.0\\.1:(\\d+) \\(roles: gateway;"));
+      // the client trusts the dev certificate the node made under its data dir, and nothing else
+      java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      trust.load(null, null);
+      try (java.io.InputStream pem = Files.newInputStream(data.resolve("tls/dev-cert.pem"))) {
+        trust.setCertificateEntry("dev", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      HttpResponse<String> live = HttpClient.newBuilder().sslContext(context).build().send(HttpRequest.newBuilder(
+          URI.create("https://localhost:" + ready.group(1) + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, live.statusCode(), live.body());
+      assertEquals(HttpClient.Version.HTTP_2, live.version(), "ALPN chose h2");
+      process.destroy();
+      assertTrue(process.waitFor(15, TimeUnit.SECONDS));
+      assertEquals(0, process.exitValue());
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTlsSettingThatCannotWorkStopsStartupNamingTheKey() throws Exception {
+    ProcessBuilder builder = gantry("--cluster-port", "0", "--tls-self-signed");
+    builder.environment().put("GANTRY_TLS_KEYSTORE", dir.resolve("missing.p12").toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue(), output);
+    assertTrue(output.startsWith("config: tls.self-signed: on makes its own certificate"), output);
+  }
+
+  @Test
   void aRouteFileWithAnUnknownFieldStopsStartupAtOnceNamingTheField() throws Exception {
     Path routes = dir.resolve("routes.yaml");
     Files.writeString(routes, """

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the request target normalised by {@link RequestTarget}; what it refuses → 400; the
  *       request goes on carrying the normalised path;</li>
  *   <li>malformed HTTP/2 requests (RFC 9113 §8.2, §8.3.1) → RST_STREAM PROTOCOL_ERROR, leaving
- *       the connection's other streams alone;</li>
+ *       the connection's other streams alone; a header block spread over more CONTINUATION frames
+ *       than {@link #maxContinuations} → GOAWAY ENHANCE_YOUR_CALM ({@link Http2ContinuationLimit});</li>
  *   <li>time: a connection gets {@link EdgeOptions#headerTimeoutMillis()} to send each request's
  *       headers and a body must keep the minimum rate, else 408 and close.</li>
  * </ul>
@@ -109,20 +110,37 @@ public final class EdgeGuard {
       Http2ConnectionHandler h2 = pipeline.get(Http2ConnectionHandler.class);
       if (h2 != null) {
         Http2MethodCheck.install(h2);
+        Http2ContinuationLimit.install(h2, maxContinuations(options.http2()));
       }
       return;
     }
     // With h2c on, Vert.x calls this only once the first request is decoded: swapping the decoder
-    // then would lose its state, so such a connection is held to one request instead.
-    boolean strict = !serverOptions.isHttp2ClearTextEnabled();
+    // then would lose its state, so such a connection is held to one request instead. Over TLS
+    // the protocol is chosen by ALPN before this is called, so the strict decoder always fits.
+    boolean strict = serverOptions.isSsl() || !serverOptions.isHttp2ClearTextEnabled();
     if (strict) {
       pipeline.replace("httpDecoder", "httpDecoder", new StrictRequestDecoder(serverOptions));
     }
     ConnectionWatch watch = new ConnectionWatch(System.currentTimeMillis(), strict);
-    pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
+    // After TLS, when there is TLS: it must see the request's bytes, not the handshake's, and the
+    // 408 it may write must be encrypted like any other answer.
+    io.netty.channel.ChannelHandlerContext tls = pipeline.context(io.netty.handler.ssl.SslHandler.class);
+    if (tls != null) {
+      pipeline.addAfter(tls.name(), "gantry-bytes-seen", watch.bytesSeen());
+    } else {
+      pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
+    }
     pipeline.addAfter("httpEncoder", "gantry-exchanges", watch.exchanges());
     connections.put(connection, watch);
     base.channel().closeFuture().addListener(f -> connections.remove(connection));
+  }
+
+  /**
+   * CONTINUATION frames one header block may take: a header list at the limit fits in far fewer
+   * (16 KiB frames by default; a client writing 256-byte fragments still fits), so more is a flood.
+   */
+  static int maxContinuations(Http2Limits limits) {
+    return Math.max(16, limits.maxHeaderListBytes() / 256);
   }
 
   /** A request Netty could not decode (line or headers too long, bad framing, bad syntax). */
@@ -130,6 +148,7 @@ public final class EdgeGuard {
     if (closing(request)) {
       return;
     }
+    hsts(request);
     Throwable cause = request.decoderResult().cause();
     Rejection rejection;
     if (cause instanceof ServiceException e) {
@@ -146,9 +165,20 @@ public final class EdgeGuard {
     refuse(request, rejection, System.nanoTime());
   }
 
+  /**
+   * HSTS on every HTTPS response, set before anything else answers so refusals carry it too; an
+   * upstream's own comes after it, and a browser heeds only the first (RFC 6797 §8.1).
+   */
+  private void hsts(HttpServerRequest request) {
+    if (options.hsts() != null && request.isSSL()) {
+      request.response().putHeader("Strict-Transport-Security", options.hsts());
+    }
+  }
+
   /** Checks a decoded request; hands it on (with its normalised target) or refuses it. */
   public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
+    hsts(request);
     boolean http2 = request.version() == HttpVersion.HTTP_2;
     ConnectionWatch watch = http2 ? null : connections.get(request.connection());
     if (watch != null && watch.isClosing()) {
@@ -283,7 +313,7 @@ public final class EdgeGuard {
 
   /** A body to watch: declared (HTTP/1.x), or an HTTP/2 stream not ended with its headers. */
   static boolean hasBody(HttpServerRequest request) {
-    return request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : Framing.hasBody(request);
+    return Framing.hasBody(request);
   }
 
   /** Answers a refused request; HTTP/1.x connections are closed after it (the body is unread). */
@@ -315,7 +345,7 @@ public final class EdgeGuard {
     Envelope envelope = Envelope.start(null, null, 0, null);
     response.putHeader("X-Request-Id", envelope.requestId());
     observer.refused(request, failure.httpStatus(), detail, start);
-    ProblemResponder.write(response, failure, detail, null, envelope.requestId())
+    ProblemResponder.write(request, failure, detail, null, envelope.requestId())
         .onComplete(ar -> {
           if (http1) {
             request.connection().close();

@@ -1,7 +1,8 @@
 package dev.gantry.gateway.edge;
 
 /**
- * Client-side time limits of the gateway's listeners, separate from any upstream's.
+ * Client-side limits of the gateway's listeners, separate from any upstream's: time limits,
+ * cleartext HTTP/2, HTTP/2's own limits and, on HTTPS, the HSTS header.
  *
  * @param headerTimeoutMillis how long a connection may take to send a request's headers, from its
  *                            opening or the end of the previous response (HAProxy's
@@ -15,8 +16,12 @@ package dev.gantry.gateway.edge;
  *                            default: Vert.x sets up a cleartext HTTP/1.x connection only after
  *                            decoding its first request when h2c is on, too late for the strict
  *                            decoder, so such connections then carry one request each
+ * @param http2               HTTP/2 limits (streams, header list, resets)
+ * @param hsts                the {@code Strict-Transport-Security} value every HTTPS response
+ *                            carries, or null
  */
-public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate, boolean h2c) {
+public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate, boolean h2c,
+    Http2Limits http2, String hsts) {
   public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_MIN_BODY_RATE = 500;
@@ -25,6 +30,20 @@ public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long
     if (headerTimeoutMillis < 1 || bodyTimeoutMillis < 1 || minBodyRate < 1) {
       throw new IllegalArgumentException("edge limits must be positive");
     }
+    java.util.Objects.requireNonNull(http2, "http2");
+  }
+
+  /** Time limits and h2c, with the default HTTP/2 limits and no HSTS. */
+  public EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate, boolean h2c) {
+    this(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, Http2Limits.defaults(), null);
+  }
+
+  public EdgeOptions withHttp2(Http2Limits limits) {
+    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, limits, hsts);
+  }
+
+  public EdgeOptions withHsts(String value) {
+    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, http2, value);
   }
 
   public static EdgeOptions defaults() {

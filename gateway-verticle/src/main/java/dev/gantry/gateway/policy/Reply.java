@@ -78,7 +78,7 @@ public interface Reply {
     @Override
     public Future<?> writeTo(HttpServerResponse response, RouteExchange exchange) {
       Reply.set(headers, response.headers());
-      return ProblemResponder.write(response, failure, detail, exchange.request().path(),
+      return ProblemResponder.write(exchange.request(), failure, detail, exchange.request().path(),
           exchange.envelope() == null ? null : exchange.envelope().requestId());
     }
   }

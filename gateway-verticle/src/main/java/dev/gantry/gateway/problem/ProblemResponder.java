@@ -67,18 +67,24 @@ public final class ProblemResponder {
       ctx.addEndHandler(ar -> request.connection().close());
     }
     Envelope envelope = RequestEnvelopeHandler.of(ctx);
-    write(ctx.response(), failure, detail, ctx.request().path(), envelope == null ? null : envelope.requestId());
+    write(request, failure, detail, request.path(), envelope == null ? null : envelope.requestId());
   }
 
 
   /**
-   * Ends {@code response} with a problem body.
+   * Ends the request's response with a problem body; a gRPC request ({@code content-type:
+   * application/grpc…}) gets the failure as a gRPC status instead (see {@link GrpcStatus}), since a
+   * gRPC client reads {@code grpc-status}, never an HTTP status or a JSON body.
    *
    * @param instance  the request path the problem is about, or null
    * @param requestId the request's id, or null
    */
-  public static Future<Void> write(HttpServerResponse response, Failure failure, String detail, String instance,
+  public static Future<Void> write(HttpServerRequest request, Failure failure, String detail, String instance,
       String requestId) {
+    HttpServerResponse response = request.response();
+    if (GrpcStatus.isGrpc(request)) {
+      return GrpcStatus.write(response, failure, detail, requestId);
+    }
     JsonObject body = failure.problem(detail, instance);
     if (requestId != null) {
       body.put("requestId", requestId);

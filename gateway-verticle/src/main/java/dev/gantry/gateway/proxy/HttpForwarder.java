@@ -8,11 +8,11 @@ import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.spec.HeaderOps;
 import dev.gantry.gateway.upstream.Endpoint;
+import dev.gantry.gateway.upstream.UpstreamClients;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -36,10 +36,22 @@ public final class HttpForwarder {
   public static final String PRINCIPAL_HEADER = "Gantry-Principal";
   private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
   private static final String[] NO_TOKENS = {};
-  private final HttpClient client;
+  private final UpstreamClients clients;
 
-  public HttpForwarder(HttpClient client) {
-    this.client = client;
+  public HttpForwarder(UpstreamClients clients) {
+    this.clients = clients;
+  }
+
+  /** Where a request to {@code endpoint} goes: its address, and the name its TLS asks for and checks. */
+  private static RequestOptions target(Endpoint endpoint) {
+    String serverName = endpoint.transport().serverName();
+    RequestOptions options = new RequestOptions();
+    if (serverName != null) {
+      // connect to the address, but send this name as SNI and verify the certificate against it
+      return options.setServer(SocketAddress.inetSocketAddress(endpoint.port(), endpoint.host()))
+          .setHost(serverName).setPort(endpoint.port());
+    }
+    return options.setHost(endpoint.host()).setPort(endpoint.port());
   }
 
   /**
@@ -50,16 +62,15 @@ public final class HttpForwarder {
    */
   public Future<HttpClientResponse> send(HttpServerRequest in, Envelope envelope, Endpoint endpoint, String uri,
       Buffer body, long timeoutMillis, HeaderOps ops, long maxBodyBytes) {
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = target(endpoint)
         .setMethod(in.method())
-        .setHost(endpoint.host())
-        .setPort(endpoint.port())
         .setURI(uri)
         .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)))
         .setIdleTimeout(Math.max(1, timeoutMillis));
-    return client.request(options).compose(request -> {
+    return clients.of(endpoint.transport()).request(options).compose(request -> {
       upstreamHeaders(in, envelope, request.headers());
       apply(ops, request.headers());
+      endToEndExtras(in, request, timeoutMillis);
       if (body != null) {
         return request.send(body);
       }
@@ -76,6 +87,30 @@ public final class HttpForwarder {
       response.pause();
       return response;
     });
+  }
+
+  /**
+   * What goes on beside the end-to-end headers: over HTTP/2 the client's Host becomes the
+   * upstream request's {@code :authority} and {@code TE: trailers} goes on when the client sent it
+   * (the gateway relays trailers, so it may say it takes them; gRPC servers ask for it); and a gRPC deadline goes on as what
+   * is left of it, so the upstream gives up when the gateway does.
+   */
+  private static void endToEndExtras(HttpServerRequest in, HttpClientRequest request, long timeoutMillis) {
+    MultiMap headers = request.headers();
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      String host = headers.get(HttpHeaders.HOST);
+      if (host != null) {
+        request.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
+        headers.remove(HttpHeaders.HOST);
+      }
+      String te = in.getHeader("te");
+      if (te != null && te.toLowerCase(Locale.ROOT).contains("trailers")) {
+        headers.set("te", "trailers"); // gRPC servers want it; HTTP/1.1 upstreams never get a client's TE
+      }
+    }
+    if (headers.contains(GrpcDeadline.HEADER)) {
+      headers.set(GrpcDeadline.HEADER, GrpcDeadline.format(timeoutMillis));
+    }
   }
 
   /** Streams a body of unknown length, stopping (413) as soon as it passes the route's limit. */
@@ -122,9 +157,9 @@ public final class HttpForwarder {
    */
   public Future<Void> upgrade(HttpServerRequest in, Envelope envelope, Endpoint endpoint, String uri,
       long connectTimeoutMillis) {
-    RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(endpoint.host())
-        .setPort(endpoint.port()).setURI(uri).setConnectTimeout(Math.max(1, connectTimeoutMillis));
-    return client.request(options).compose(request -> {
+    RequestOptions options = target(endpoint).setMethod(in.method()).setURI(uri)
+        .setConnectTimeout(Math.max(1, connectTimeoutMillis));
+    return clients.of(endpoint.transport()).request(options).compose(request -> {
       upstreamHeaders(in, envelope, request.headers());
       request.headers().set(HttpHeaders.CONNECTION, in.getHeader(HttpHeaders.CONNECTION));
       request.headers().set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
@@ -366,7 +401,14 @@ public final class HttpForwarder {
       out.reset();
       done.tryFail(e);
     });
-    upstream.endHandler(v -> out.end().onComplete(ar -> done.tryComplete(copy)));
+    upstream.endHandler(v -> {
+      // trailers (gRPC's status travels in them) follow the body, as HTTP/2 trailers or chunked ones
+      MultiMap trailers = upstream.trailers();
+      if (trailers != null && !trailers.isEmpty()) {
+        trailers.forEach(t -> out.trailers().add(t.getKey(), t.getValue()));
+      }
+      out.end().onComplete(ar -> done.tryComplete(copy));
+    });
     upstream.resume();
     out.closeHandler(v -> {
       if (!out.ended()) {

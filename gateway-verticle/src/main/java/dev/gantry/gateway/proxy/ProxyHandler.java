@@ -171,7 +171,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
           "body: larger than the " + maxBody + " bytes route " + route.id() + " accepts"));
     }
     long now = System.currentTimeMillis();
-    long deadline = now + (route.timeoutMillis() > 0 ? route.timeoutMillis() : defaultTimeoutMillis);
+    long routeDeadline = now + (route.timeoutMillis() > 0 ? route.timeoutMillis() : defaultTimeoutMillis);
+    long grpcTimeout;
+    try {
+      grpcTimeout = GrpcDeadline.millis(req.getHeader(GrpcDeadline.HEADER));
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    // a gRPC client's own deadline, when it is the shorter
+    long deadline = grpcTimeout > 0 ? Math.min(routeDeadline, now + grpcTimeout) : routeDeadline;
     boolean idempotent = IDEMPOTENT.contains(req.method());
     boolean retryable = route.retry().attempts() > 0 && (idempotent || route.retry().nonIdempotent());
     ShadowSpec shadow = route.shadow();

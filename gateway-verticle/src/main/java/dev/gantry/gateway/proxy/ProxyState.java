@@ -14,10 +14,10 @@ import dev.gantry.gateway.spec.RetrySpec;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.UpstreamSpec;
 import dev.gantry.gateway.upstream.HealthChecker;
+import dev.gantry.gateway.upstream.UpstreamClients;
 import dev.gantry.gateway.upstream.UpstreamPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class ProxyState {
   private final Vertx vertx;
-  private final HttpClient client;
+  private final UpstreamClients client;
   private final String zone;
   private final Breakers breakers;
   private volatile GatewaySpec spec = GatewaySpec.EMPTY;
@@ -53,12 +53,12 @@ public final class ProxyState {
   private final ClientConnections connections = new ClientConnections();
   private final PolicyRuntime runtime;
 
-  public ProxyState(Vertx vertx, HttpClient client, String zone, MeterRegistry registry) {
+  public ProxyState(Vertx vertx, UpstreamClients client, String zone, MeterRegistry registry) {
     this(vertx, client, zone, registry, dev.gantry.gateway.policy.NodeResources.detached());
   }
 
   /** @param node what policies may use of this node: Redis, Postgres, state kept across specs */
-  public ProxyState(Vertx vertx, HttpClient client, String zone, MeterRegistry registry,
+  public ProxyState(Vertx vertx, UpstreamClients client, String zone, MeterRegistry registry,
       dev.gantry.gateway.policy.NodeResources node) {
     this.vertx = vertx;
     this.client = client;

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Endpoint {
   private final UpstreamSpec.Target target;
+  private final UpstreamSpec.Transport transport;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean healthy = true;
   private int healthStreak;
@@ -22,7 +23,17 @@ public final class Endpoint {
   long roundRobinWeight; // guarded by the RoundRobin balancer's lock
 
   Endpoint(UpstreamSpec.Target target) {
+    this(target, UpstreamSpec.Transport.PLAIN);
+  }
+
+  Endpoint(UpstreamSpec.Target target, UpstreamSpec.Transport transport) {
     this.target = target;
+    this.transport = transport;
+  }
+
+  /** How its pool speaks to it (protocol, TLS). */
+  public UpstreamSpec.Transport transport() {
+    return transport;
   }
 
   public UpstreamSpec.Target target() {

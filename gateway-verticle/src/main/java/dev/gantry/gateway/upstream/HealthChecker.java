@@ -2,7 +2,6 @@ package dev.gantry.gateway.upstream;
 
 import dev.gantry.gateway.spec.UpstreamSpec;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import org.slf4j.Logger;
@@ -12,11 +11,11 @@ import org.slf4j.LoggerFactory;
 public final class HealthChecker {
   private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
   private final Vertx vertx;
-  private final HttpClient client;
+  private final UpstreamClients client;
   private final UpstreamPool pool;
   private long timer = -1;
 
-  public HealthChecker(Vertx vertx, HttpClient client, UpstreamPool pool) {
+  public HealthChecker(Vertx vertx, UpstreamClients client, UpstreamPool pool) {
     this.vertx = vertx;
     this.client = client;
     this.pool = pool;
@@ -34,7 +33,10 @@ public final class HealthChecker {
   }
 
   private void check(Endpoint e, UpstreamSpec.HealthCheck spec) {
-    client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(e.host()).setPort(e.port())
+    RequestOptions target = e.transport().serverName() == null ? new RequestOptions().setHost(e.host())
+        : new RequestOptions().setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(e.port(), e.host()))
+            .setHost(e.transport().serverName());
+    client.of(e.transport()).request(target.setMethod(HttpMethod.GET).setPort(e.port())
             .setURI(spec.path()).setConnectTimeout(spec.timeoutMillis()).setIdleTimeout(spec.timeoutMillis())
             .putHeader("User-Agent", "gantry-health-check"))
         .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))

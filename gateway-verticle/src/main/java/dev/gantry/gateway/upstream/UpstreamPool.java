@@ -27,7 +27,7 @@ public final class UpstreamPool {
   public UpstreamPool(UpstreamSpec spec, String localZone) {
     this.spec = spec;
     this.localZone = localZone;
-    this.endpoints = spec.targets().stream().map(Endpoint::new).toList();
+    this.endpoints = spec.targets().stream().map(t -> new Endpoint(t, spec.transport())).toList();
     this.balancer = Balancer.of(spec.algorithm(), endpoints);
   }
 

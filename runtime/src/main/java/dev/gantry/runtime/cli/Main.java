@@ -51,7 +51,11 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--join", paramLabel = "HOST:PORT,...", description = "Cluster members to join.")
   String join;
 
+  @Option(names = "--tls-self-signed", description = "Serve HTTPS with a dev certificate made under the data dir (tls.self-signed).")
+  boolean tlsSelfSigned;
+
   public static void main(String[] args) {
+    dev.gantry.gateway.tls.ListenerCertificates.refuseClientRenegotiation(); // before any TLS is set up
     CommandLine cli = new CommandLine(new Main());
     cli.getCommandSpec().usageMessage().footer(footer());
     int code = cli.execute(args);
@@ -79,6 +83,10 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     LogFormat.apply(config.logFormat(), config.accessLog());
+    if (config.tls().ocspStapling()) {
+      // The JDK's TLS reads this once, when its first server context is made: before anything starts.
+      System.setProperty("jdk.tls.server.enableStatusRequestExtension", "true");
+    }
     Gantry gantry;
     try {
       gantry = Gantry.start(config).await(10, TimeUnit.MINUTES);
@@ -116,6 +124,9 @@ public final class Main implements Callable<Integer> {
     put(flags, "cluster.port", clusterPort);
     put(flags, "cluster.join", join);
     put(flags, "routes.file", routes);
+    if (tlsSelfSigned) {
+      flags.put("tls.self-signed", "on");
+    }
     return flags;
   }
 
