@@ -13,6 +13,7 @@ import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
 import graphql.validation.ValidationError;
 import graphql.validation.Validator;
+import graphql.validation.rules.NoFragmentCycles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -106,7 +107,8 @@ final class Operations {
       return Future.failedFuture(new Refused(503, "SCHEMA_UNAVAILABLE",
           "no service has published a GraphQL schema yet", Map.of()));
     }
-    return query(request, spec).map(text -> {
+    // compose, so that nothing below throws to the caller: every refusal is the future's failure
+    return Future.<Void>succeededFuture().compose(v -> query(request, spec)).map(text -> {
       GraphqlRequest r = request.withQuery(text);
       Document document = document(served, text, spec);
       OperationDefinition operation = operation(document, r.operationName());
@@ -195,7 +197,12 @@ final class Operations {
     } catch (InvalidSyntaxException e) {
       throw new Refused(400, List.of(e.toInvalidSyntaxError()));
     }
-    List<ValidationError> errors = new Validator().validateDocument(served.composition().schema(), document, Locale.ENGLISH);
+    ValidationError cycle = FragmentCycles.first(document);
+    if (cycle != null) {
+      throw new Refused(400, List.of(cycle));
+    }
+    List<ValidationError> errors = new Validator().validateDocument(served.composition().schema(), document,
+        rule -> rule != NoFragmentCycles.class, Locale.ENGLISH);
     if (!errors.isEmpty()) {
       throw new Refused(400, List.copyOf(errors.size() > 20 ? errors.subList(0, 20) : errors));
     }
