@@ -192,6 +192,8 @@ final class TransportWs {
       if (ar.failed()) {
         running.remove(id);
         error(id, ar.cause() instanceof Operations.Refused r ? r.toJson()
+            : ar.cause() instanceof dev.gantry.codecs.ServiceException se ? new JsonArray().add(new JsonObject()
+                .put("message", se.getMessage()).put("extensions", new JsonObject().put("code", GraphqlErrors.code(se.failure()))))
             : new JsonArray().add(new JsonObject().put("message", "internal error")));
         return;
       }
