@@ -81,6 +81,7 @@ class GraphqlAttackTest {
         routes:
           - {id: attack.graphql, match: {path: /attack/**}, graphql: {max-subscriptions: 40}}
           - {id: dev.graphql, match: {path: /dev/**}, graphql: {introspection: true, graphiql: true}}
+          - {id: big.graphql, match: {path: /big/**}, graphql: {max-query-bytes: 131072}}
           - id: echo-page
             match: {path: '/echo-page/{id}'}
             aggregate:
@@ -251,6 +252,18 @@ class GraphqlAttackTest {
       assertTrue(millis < 5_000, what + " took " + millis + " ms");
     });
     System.out.println("validation-heavy queries of 16 KB:\n" + report);
+  }
+
+  @Test
+  void aLongChainOfFragmentsIsRefusedBeforeItCanOverflowTheStack() {
+    StringBuilder chain = new StringBuilder("{product(id:1){...a0}}");
+    int i = 0;
+    for (; chain.length() < 120_000; i++) {
+      chain.append("fragment a").append(i).append(" on Product{...a").append(i + 1).append('}');
+    }
+    chain.append("fragment a").append(i).append(" on Product{name}");
+    JsonObject body = assertClientError(post("/big", chain.toString(), GRAPHQL_RESPONSE), i + " fragments in a chain");
+    assertEquals("MAX_FRAGMENT_NESTING_EXCEEDED", code(body), body.encode());
   }
 
   private static String fill(String head, String unit, String tail, int limit) {
@@ -460,6 +473,7 @@ class GraphqlAttackTest {
     JsonObject page = r.bodyAsJsonObject();
     assertEquals(504, page.getJsonObject("failed").getJsonObject("endless").getInteger("status"), page.encode());
     assertEquals(502, page.getJsonObject("failed").getJsonObject("huge").getInteger("status"), page.encode());
+    assertTrue(page.getJsonObject("failed").getJsonObject("huge").getString("detail").contains("larger than"), page.encode());
     assertEquals("GT-001", page.getJsonObject("product").getString("sku"));
     long until = System.currentTimeMillis() + 10_000;
     while (trickleOpen.get() > 0) {

@@ -197,9 +197,9 @@ final class Operations {
     } catch (InvalidSyntaxException e) {
       throw new Refused(400, List.of(e.toInvalidSyntaxError()));
     }
-    ValidationError cycle = FragmentCycles.first(document);
-    if (cycle != null) {
-      throw new Refused(400, List.of(cycle));
+    Refused spreads = FragmentSpreads.check(document);
+    if (spreads != null) {
+      throw spreads;
     }
     List<ValidationError> errors = new Validator().validateDocument(served.composition().schema(), document,
         rule -> rule != NoFragmentCycles.class, Locale.ENGLISH);

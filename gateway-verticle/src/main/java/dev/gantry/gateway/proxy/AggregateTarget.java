@@ -152,7 +152,8 @@ final class AggregateTarget {
             pool.succeeded(endpoint);
           }
         })
-        .recover(e -> Future.succeededFuture(Answer.failed(502, "upstream " + part.upstream() + ": " + e.getMessage())));
+        .recover(e -> Future.succeededFuture(Answer.failed(e instanceof ServiceException se ? se.failure().httpStatus() : 502,
+            "upstream " + part.upstream() + ": " + e.getMessage())));
   }
 
   private static Answer answer(int status, Buffer body) {
@@ -215,8 +216,8 @@ final class AggregateTarget {
     response.handler(chunk -> {
       if (held.length() + chunk.length() > MAX_PART_BYTES) {
         response.handler(null);
-        response.request().reset();
         done.tryFail(new ServiceException(Failure.BAD_GATEWAY, "answer larger than " + MAX_PART_BYTES + " bytes"));
+        response.request().reset(); // after failing: the reset's own exception must not be the reason given
         return;
       }
       held.appendBuffer(chunk);

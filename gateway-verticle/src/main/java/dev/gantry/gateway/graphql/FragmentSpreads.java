@@ -18,20 +18,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The "no fragment cycles" validation rule in time linear in the document. graphql-java's own
- * rule ({@code NoFragmentCycles}) walks every path through the fragments: 16 KB of fragments that
- * each spread the next twice took it 8 s of CPU, so {@link Operations} runs this one instead.
+ * A document's fragment spreads, checked before graphql-java validates it, in time linear in the
+ * document and without recursion: no cycle (graphql-java's own rule, {@code NoFragmentCycles},
+ * walks every path through the fragments: 16 KB of fragments each spreading the next twice took it
+ * 8 s of CPU, so {@link Operations} runs this instead), and fragments nested at most
+ * {@value #MAX_NESTING} deep (graphql-java's validation, our limits and execution recurse through
+ * spreads: a chain of 2,000 fragments, 64 KB of text, overflowed the stack).
  */
-final class FragmentCycles {
-  private FragmentCycles() {}
+final class FragmentSpreads {
+  static final int MAX_NESTING = 64;
 
-  /** The first cycle among the document's fragments as a validation error, or null when there is none. */
-  static ValidationError first(Document document) {
+  private FragmentSpreads() {}
+
+  /** The first cycle or too deep a nesting among the document's fragments, as a request error, or null. */
+  static Operations.Refused check(Document document) {
     Map<String, FragmentDefinition> fragments = new LinkedHashMap<>();
     document.getDefinitionsOfType(FragmentDefinition.class).forEach(f -> fragments.putIfAbsent(f.getName(), f));
     Map<String, List<String>> spreads = new HashMap<>();
     fragments.forEach((name, f) -> spreads.put(name, spreadsOf(f.getSelectionSet())));
     Map<String, Boolean> done = new HashMap<>(); // false: on the current path, true: no cycle through it
+    Map<String, Integer> nesting = new HashMap<>(); // of a fragment done: its longest chain of spreads
     for (String start : fragments.keySet()) {
       if (done.containsKey(start)) {
         continue;
@@ -48,6 +54,11 @@ final class FragmentCycles {
         List<String> out = spreads.get(at);
         if (i >= out.size()) {
           done.put(at, true);
+          int deepest = 0;
+          for (String to : out) {
+            deepest = Math.max(deepest, nesting.getOrDefault(to, 0));
+          }
+          nesting.put(at, deepest + 1);
           path.pop();
           continue;
         }
@@ -58,18 +69,28 @@ final class FragmentCycles {
         }
         Boolean state = done.get(to);
         if (state == null) {
+          if (path.size() >= MAX_NESTING) {
+            return tooDeep(to);
+          }
           done.put(to, false);
           path.push(to);
           next.push(0);
+        } else if (state && nesting.get(to) + path.size() > MAX_NESTING) {
+          return tooDeep(to);
         } else if (!state) {
-          return ValidationError.newValidationError().validationErrorType(ValidationErrorType.FragmentCycle)
-              .sourceLocation(fragments.get(to).getSourceLocation())
+          return new Operations.Refused(400, List.of(ValidationError.newValidationError()
+              .validationErrorType(ValidationErrorType.FragmentCycle).sourceLocation(fragments.get(to).getSourceLocation())
               .description("Fragment " + to + " spreads itself (through " + at + "): fragment cycles are not allowed")
-              .build();
+              .build()));
         }
       }
     }
     return null;
+  }
+
+  private static Operations.Refused tooDeep(String through) {
+    return new Operations.Refused(400, "MAX_FRAGMENT_NESTING_EXCEEDED", "fragments nested more than " + MAX_NESTING
+        + " deep (through " + through + ")", Map.of("limit", "fragment-nesting", "max", MAX_NESTING));
   }
 
   private static List<String> spreadsOf(SelectionSet root) {
