@@ -29,11 +29,14 @@ import org.dataloader.DataLoaderRegistry;
  * Turns a GraphQL request into an operation ready to run, refusing what should not run — an
  * unknown persisted query, a query over the size limit, one that does not parse or validate, one
  * over the route's limits — then runs it. Parsed and validated documents are remembered per
- * schema version (an LRU of {@value #DOCUMENTS} per listener), so a repeated query costs its
+ * schema version (an LRU of at most {@value #DOCUMENTS} documents and {@value #DOCUMENT_CHARS}
+ * characters of query text per listener: a parsed document holds about 15 times its text, so 500
+ * distinct 16 KB queries held 120 MiB before the text was counted), so a repeated query costs its
  * limits check only.
  */
 final class Operations {
   static final int DOCUMENTS = 500;
+  static final int DOCUMENT_CHARS = 1 << 20;
 
   /** An operation that may run. */
   record Prepared(Federation.Served served, Document document, OperationDefinition operation, GraphqlRequest request) {
@@ -85,12 +88,8 @@ final class Operations {
   }
 
   private final Federation federation;
-  private final Map<String, Document> documents = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Document> eldest) {
-      return size() > DOCUMENTS;
-    }
-  };
+  private final Map<String, Document> documents = new LinkedHashMap<>(64, 0.75f, true);
+  private long documentChars;
 
   Operations(Federation federation) {
     this.federation = federation;
@@ -207,7 +206,14 @@ final class Operations {
       throw new Refused(400, List.copyOf(errors.size() > 20 ? errors.subList(0, 20) : errors));
     }
     synchronized (documents) {
-      documents.put(key, document);
+      if (documents.put(key, document) == null) {
+        documentChars += key.length();
+      }
+      for (var eldest = documents.entrySet().iterator(); eldest.hasNext()
+          && (documents.size() > DOCUMENTS || documentChars > DOCUMENT_CHARS); ) {
+        documentChars -= eldest.next().getKey().length();
+        eldest.remove();
+      }
     }
     return document;
   }
