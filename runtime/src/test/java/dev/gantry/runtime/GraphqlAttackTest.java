@@ -189,6 +189,76 @@ class GraphqlAttackTest {
   }
 
   @Test
+  void aHugeOrderIsRefusedByTheBodyLimitOrTheServiceNeverRun() {
+    String mutation = "mutation($in: PlaceOrderInput!) { placeOrder(input: $in) { id } }";
+    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < 20_000; i++) {
+      items.add(new JsonObject().put("productId", "1").put("quantity", 1));
+    }
+    HttpResponse<Buffer> many = postJson("/attack", new JsonObject().put("query", mutation)
+        .put("variables", new JsonObject().put("in", new JsonObject().put("items", items))), JSON);
+    assertEquals(200, many.statusCode(), "within the body limit the request runs");
+    JsonObject body = many.bodyAsJsonObject();
+    assertEquals("BAD_USER_INPUT", code(body), body.encode().substring(0, Math.min(400, body.encode().length())));
+    assertTrue(body.getJsonObject("data") == null || body.getJsonObject("data").getValue("placeOrder") == null);
+    StringBuilder million = new StringBuilder("{\"query\": \"" + mutation.replace("\"", "\\\"")
+        + "\", \"variables\": {\"in\": {\"items\": [");
+    for (int i = 0; i < 1_000_000; i++) {
+      million.append(i == 0 ? "" : ",").append("{\"productId\":\"1\",\"quantity\":1}");
+    }
+    million.append("]}}}");
+    HttpResponse<Buffer> tooBig;
+    try {
+      tooBig = client.post("/attack").putHeader("Content-Type", JSON).sendStream(new io.vertx.core.streams.ReadStream<Buffer>() { // chunked: no Content-Length to refuse up front
+          private final Buffer all = Buffer.buffer(million.toString());
+          private io.vertx.core.Handler<Buffer> handler;
+          private io.vertx.core.Handler<Void> end;
+          private boolean started;
+
+          public io.vertx.core.streams.ReadStream<Buffer> exceptionHandler(io.vertx.core.Handler<Throwable> h) {
+            return this;
+          }
+
+          public io.vertx.core.streams.ReadStream<Buffer> handler(io.vertx.core.Handler<Buffer> h) {
+            handler = h;
+            return this;
+          }
+
+          public io.vertx.core.streams.ReadStream<Buffer> pause() {
+            return this;
+          }
+
+          public io.vertx.core.streams.ReadStream<Buffer> resume() {
+            return fetch(Long.MAX_VALUE);
+          }
+
+          public io.vertx.core.streams.ReadStream<Buffer> fetch(long amount) {
+            if (!started && handler != null) {
+              started = true;
+              vertx.runOnContext(v -> {
+                for (int at = 0; at < all.length(); at += 64 * 1024) {
+                  handler.handle(all.getBuffer(at, Math.min(all.length(), at + 64 * 1024)));
+                }
+                if (end != null) {
+                  end.handle(null);
+                }
+              });
+            }
+            return this;
+          }
+
+          public io.vertx.core.streams.ReadStream<Buffer> endHandler(io.vertx.core.Handler<Void> h) {
+            end = h;
+            return this;
+          }
+        }).await();
+    } catch (io.vertx.core.http.StreamResetException | io.vertx.core.VertxException e) {
+      return; // the gateway answered 413 and closed the connection before the client had written it all
+    }
+    assertEquals(413, tooBig.statusCode(), "a chunked body over the route's limit");
+  }
+
+  @Test
   void aPersistedHashOfTheWrongShapeIsABadRequestOverHttpAndOverTheWebSocket() throws Exception {
     String hash = PersistedQueries.hash("{ __typename }");
     for (String wrong : List.of(hash.toUpperCase(java.util.Locale.ROOT), hash.substring(1), "z".repeat(64))) {
