@@ -252,7 +252,7 @@ class GraphqlAttackTest {
             return this;
           }
         }).await();
-    } catch (io.vertx.core.http.StreamResetException | io.vertx.core.VertxException e) {
+    } catch (io.vertx.core.VertxException e) {
       return; // the gateway answered 413 and closed the connection before the client had written it all
     }
     assertEquals(413, tooBig.statusCode(), "a chunked body over the route's limit");
