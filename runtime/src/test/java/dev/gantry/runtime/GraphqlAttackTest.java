@@ -483,6 +483,17 @@ class GraphqlAttackTest {
     ws.send(new JsonObject().put("type", "subscribe").put("id", "slow").put("payload", new JsonObject()
         .put("query", "subscription { orderStatus(id: \"slow\") { orderId status } }")));
     awaitSubscribers(1);
+    JsonObject first = null;
+    long until = System.currentTimeMillis() + 30_000;
+    while (first == null && System.currentTimeMillis() < until) { // the feed's consumer registers after its first subscriber
+      node.vertx().eventBus().publish(Addresses.ORDERS_STATUS, new JsonObject().put("orderId", "slow").put("status", "first"));
+      first = ws.received.poll(200, TimeUnit.MILLISECONDS);
+    }
+    assertNotNull(first, "an event within 30 s");
+    assertEquals("next", first.getString("type"), first.encode());
+    while (ws.received.poll(300, TimeUnit.MILLISECONDS) != null) {
+      // events published while waiting for the first
+    }
     ws.socket.pause();
     String big = "s".repeat(32 * 1024);
     int published = 2_000;

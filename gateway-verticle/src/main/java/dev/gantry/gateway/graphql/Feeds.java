@@ -70,10 +70,14 @@ final class Feeds {
   private final class Feed {
     final Set<Sink> sinks = new CopyOnWriteArraySet<>();
     private volatile MessageConsumer<Object> consumer;
+    private volatile boolean stopped;
 
+    /** Called inside the map's compute: the registration is queued on home, before any stop's. */
     Feed(String address) {
       home.runOnContext(v -> {
-        if (feeds.get(address) == this) {
+        // Not "feeds.get(address) == this": on home's thread that can run before the compute that
+        // creates this feed has stored it, and the feed then never got its consumer (no events, ever).
+        if (!stopped) {
           consumer = vertx.eventBus().consumer(address, m -> {
             if (m.body() instanceof JsonObject event) {
               sinks.forEach(s -> s.offer(event));
@@ -84,6 +88,7 @@ final class Feeds {
     }
 
     void stop() {
+      stopped = true;
       home.runOnContext(v -> {
         if (consumer != null) {
           consumer.unregister();
