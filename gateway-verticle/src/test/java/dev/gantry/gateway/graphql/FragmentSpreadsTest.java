@@ -64,6 +64,22 @@ class FragmentSpreadsTest {
   }
 
   @Test
+  void fieldsNestedTooDeepThroughFragmentsAreRefused() {
+    StringBuilder text = new StringBuilder("{ product(id: 1) { ...F0 } }");
+    int depth = 20; // 60 fragments of 20 fields each: 1,200 levels, within the fragment nesting limit
+    for (int i = 0; i < 60; i++) {
+      text.append(" fragment F").append(i).append(" on Product { ").append("r { ".repeat(depth))
+          .append(i < 59 ? "...F" + (i + 1) : "name").append(" }".repeat(depth)).append(" }");
+    }
+    Operations.Refused refused = FragmentSpreads.check(parse(text.toString()));
+    assertNotNull(refused);
+    assertEquals("MAX_FRAGMENT_NESTING_EXCEEDED", refused.code);
+    assertTrue(refused.getMessage().startsWith("fields nested more than 1000 deep through fragments"), refused.getMessage());
+    assertNull(FragmentSpreads.check(parse(text.toString().replace("r { ".repeat(depth), "r { ".repeat(10))
+        .replace(" }".repeat(depth), " }".repeat(10)))), "60 fragments of 10 fields each");
+  }
+
+  @Test
   void aMegabyteChainSpreadTwiceALevelIsCheckedWithoutRecursion() {
     String text = chain(20_000, true); // about a megabyte, the most max-query-bytes allows
     Document document = parse(text);
