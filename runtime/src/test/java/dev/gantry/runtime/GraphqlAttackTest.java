@@ -52,6 +52,7 @@ class GraphqlAttackTest {
   private static HttpServer trickle;
   private static final ConcurrentLinkedQueue<String> echoed = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger trickleOpen = new AtomicInteger();
+  private static Path routes;
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,7 +74,7 @@ class GraphqlAttackTest {
         trickleOpen.decrementAndGet();
       });
     }).listen(0, "127.0.0.1").await();
-    Path routes = Files.createTempFile("routes", ".yaml");
+    routes = Files.createTempFile("routes", ".yaml");
     Files.writeString(routes, """
         upstreams:
           - {name: echo, targets: [{url: 'http://127.0.0.1:%d'}]}
@@ -115,6 +116,7 @@ class GraphqlAttackTest {
   static void stop() throws Exception {
     TestNodes.stop(node);
     vertx.close().await();
+    Files.deleteIfExists(routes);
   }
 
   static HttpResponse<Buffer> post(String path, String query, String accept) {
