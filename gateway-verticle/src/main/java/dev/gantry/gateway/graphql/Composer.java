@@ -1,5 +1,6 @@
 package dev.gantry.gateway.graphql;
 
+import dev.gantry.codecs.Addresses;
 import dev.gantry.codecs.graphql.FieldBinding;
 import dev.gantry.codecs.graphql.SchemaPart;
 import graphql.language.FieldDefinition;
@@ -36,7 +37,10 @@ import java.util.function.Function;
  * <p>Rules a part must keep, else it is refused naming the rule: its SDL parses; it defines no
  * type another accepted part defines (root types included); every field it binds is one it
  * declares; every root field and every field it adds to another's type has a resolver; a
- * subscription binding is on {@code Subscription}.
+ * subscription binding is on {@code Subscription}; a field is resolved at the part's own address
+ * ({@code gantry.graphql.<service>.<Type.field>}, so a part cannot route its fields into another
+ * service's resolvers) and a subscription's events come from under {@code gantry.<service>.}
+ * (so a part cannot expose another service's or the gateway's own events).
  */
 public final class Composer {
   static final Set<String> ROOTS = Set.of("Query", "Mutation", "Subscription");
@@ -67,7 +71,8 @@ public final class Composer {
       try {
         parsed.put(part.service(), Parsed.of(part));
       } catch (RuntimeException e) {
-        refused.put(part.service(), "its SDL does not parse: " + message(e));
+        // the rules below throw IllegalArgumentException naming themselves; anything else is the parser's
+        refused.put(part.service(), e instanceof IllegalArgumentException ? message(e) : "its SDL does not parse: " + message(e));
       }
     }
     waiting.removeIf(p -> !parsed.containsKey(p.service()));
@@ -143,6 +148,15 @@ public final class Composer {
         Set<String> fields = declared.get(b.type());
         if (fields == null || !fields.contains(b.field())) {
           throw new IllegalArgumentException(part.service() + " binds " + b.coordinate() + ", a field its SDL does not declare");
+        }
+        String own = "gantry." + part.service() + ".";
+        boolean ownAddress = b.kind() == FieldBinding.Kind.SUBSCRIBE
+            ? b.address().startsWith(own) && !part.service().equals("graphql") && !part.service().equals("http")
+            : b.address().equals(Addresses.graphqlField(part.service(), b.coordinate()));
+        if (!ownAddress) {
+          throw new IllegalArgumentException(part.service() + " binds " + b.coordinate() + " to " + b.address()
+              + ": a part resolves its fields at its own addresses (" + Addresses.graphqlField(part.service(), b.coordinate())
+              + ") and publishes events under " + own);
         }
         if (b.kind() == FieldBinding.Kind.SUBSCRIBE != b.type().equals("Subscription")) {
           throw new IllegalArgumentException(part.service() + " binds " + b.coordinate() + " as " + b.kind()

@@ -38,19 +38,11 @@ final class Feeds {
       Context context = vertx.getOrCreateContext();
       Sink sink = new Sink(subscriber, context, address, key, wanted);
       subscriber.onSubscribe(sink);
-      Feed[] created = new Feed[1];
       feeds.compute(address, (a, feed) -> {
-        Feed f = feed;
-        if (f == null) {
-          f = new Feed(a);
-          created[0] = f;
-        }
+        Feed f = feed == null ? new Feed(a) : feed;
         f.sinks.add(sink);
         return f;
       });
-      if (created[0] != null) {
-        created[0].start(); // after compute: the feed is in the map when its registration runs
-      }
     };
   }
 
@@ -78,17 +70,14 @@ final class Feeds {
   private final class Feed {
     final Set<Sink> sinks = new CopyOnWriteArraySet<>();
     private volatile MessageConsumer<Object> consumer;
+    private volatile boolean stopped;
 
-    private final String address;
-
+    /** Called inside the map's compute: the registration is queued on home, before any stop's. */
     Feed(String address) {
-      this.address = address;
-    }
-
-    /** Registers the consumer on the home context, unless the feed was stopped meanwhile. */
-    void start() {
       home.runOnContext(v -> {
-        if (feeds.get(address) == this) {
+        // Not "feeds.get(address) == this": on home's thread that can run before the compute that
+        // creates this feed has stored it, and the feed then never got its consumer (no events, ever).
+        if (!stopped) {
           consumer = vertx.eventBus().consumer(address, m -> {
             if (m.body() instanceof JsonObject event) {
               sinks.forEach(s -> s.offer(event));
@@ -99,6 +88,7 @@ final class Feeds {
     }
 
     void stop() {
+      stopped = true;
       home.runOnContext(v -> {
         if (consumer != null) {
           consumer.unregister();

@@ -12,6 +12,10 @@ import java.util.Map;
  * Anything of the wrong shape is the client's error (400), named.
  */
 record GraphqlRequest(String query, String operationName, Map<String, Object> variables, JsonObject extensions) {
+  GraphqlRequest {
+    persistedHash(extensions); // a malformed persisted query is refused with the rest of the request's shape
+  }
+
   static GraphqlRequest fromJson(JsonObject json) {
     return new GraphqlRequest(string(json.getValue("query"), "query"), string(json.getValue("operationName"), "operationName"),
         object(json.getValue("variables"), "variables"), extensions(json.getValue("extensions")));
@@ -84,6 +88,10 @@ record GraphqlRequest(String query, String operationName, Map<String, Object> va
 
   /** The APQ hash the request names ({@code extensions.persistedQuery.sha256Hash}), or null. */
   String persistedHash() {
+    return persistedHash(extensions);
+  }
+
+  private static String persistedHash(JsonObject extensions) {
     Object pq = extensions.getValue("persistedQuery");
     if (pq == null) {
       return null;

@@ -13,6 +13,7 @@ import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
 import graphql.validation.ValidationError;
 import graphql.validation.Validator;
+import graphql.validation.rules.NoFragmentCycles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,11 +29,14 @@ import org.dataloader.DataLoaderRegistry;
  * Turns a GraphQL request into an operation ready to run, refusing what should not run — an
  * unknown persisted query, a query over the size limit, one that does not parse or validate, one
  * over the route's limits — then runs it. Parsed and validated documents are remembered per
- * schema version (an LRU of {@value #DOCUMENTS} per listener), so a repeated query costs its
+ * schema version (an LRU of at most {@value #DOCUMENTS} documents and {@value #DOCUMENT_CHARS}
+ * characters of query text per listener: a parsed document holds about 15 times its text, so 500
+ * distinct 16 KB queries held 120 MiB before the text was counted), so a repeated query costs its
  * limits check only.
  */
 final class Operations {
   static final int DOCUMENTS = 500;
+  static final int DOCUMENT_CHARS = 1 << 20;
 
   /** An operation that may run. */
   record Prepared(Federation.Served served, Document document, OperationDefinition operation, GraphqlRequest request) {
@@ -84,12 +88,8 @@ final class Operations {
   }
 
   private final Federation federation;
-  private final Map<String, Document> documents = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Document> eldest) {
-      return size() > DOCUMENTS;
-    }
-  };
+  private final Map<String, Document> documents = new LinkedHashMap<>(64, 0.75f, true);
+  private long documentChars;
 
   Operations(Federation federation) {
     this.federation = federation;
@@ -106,7 +106,8 @@ final class Operations {
       return Future.failedFuture(new Refused(503, "SCHEMA_UNAVAILABLE",
           "no service has published a GraphQL schema yet", Map.of()));
     }
-    return query(request, spec).map(text -> {
+    // compose, so that nothing below throws to the caller: every refusal is the future's failure
+    return Future.<Void>succeededFuture().compose(v -> query(request, spec)).map(text -> {
       GraphqlRequest r = request.withQuery(text);
       Document document = document(served, text, spec);
       OperationDefinition operation = operation(document, r.operationName());
@@ -195,12 +196,24 @@ final class Operations {
     } catch (InvalidSyntaxException e) {
       throw new Refused(400, List.of(e.toInvalidSyntaxError()));
     }
-    List<ValidationError> errors = new Validator().validateDocument(served.composition().schema(), document, Locale.ENGLISH);
+    Refused spreads = FragmentSpreads.check(document);
+    if (spreads != null) {
+      throw spreads;
+    }
+    List<ValidationError> errors = new Validator().validateDocument(served.composition().schema(), document,
+        rule -> rule != NoFragmentCycles.class, Locale.ENGLISH);
     if (!errors.isEmpty()) {
       throw new Refused(400, List.copyOf(errors.size() > 20 ? errors.subList(0, 20) : errors));
     }
     synchronized (documents) {
-      documents.put(key, document);
+      if (documents.put(key, document) == null) {
+        documentChars += key.length();
+      }
+      for (var eldest = documents.entrySet().iterator(); eldest.hasNext()
+          && (documents.size() > DOCUMENTS || documentChars > DOCUMENT_CHARS); ) {
+        documentChars -= eldest.next().getKey().length();
+        eldest.remove();
+      }
     }
     return document;
   }

@@ -35,6 +35,8 @@ import org.reactivestreams.Subscription;
  * (authentication, authorization, limits) run over them: a refusal closes with 4403. Then each
  * {@code subscribe} runs a query, mutation or subscription under the route's limits, sending
  * {@code next} per result and {@code complete}; {@code complete} from the client stops one.
+ * While the socket's write queue is full the client is not read from, so a client that sends
+ * without reading (a flood of pings or queries) cannot grow the queue without bound.
  */
 final class TransportWs {
   static final String PROTOCOL = "graphql-transport-ws";
@@ -54,6 +56,8 @@ final class TransportWs {
   private final ServiceClient client;
   private final ProxyState state;
   private final Map<String, Subscription> running = new HashMap<>();
+  private final java.util.List<Runnable> whenDrained = new java.util.ArrayList<>();
+  private boolean paused;
   private boolean initialised;
   private boolean acknowledged;
   private boolean closed;
@@ -192,6 +196,8 @@ final class TransportWs {
       if (ar.failed()) {
         running.remove(id);
         error(id, ar.cause() instanceof Operations.Refused r ? r.toJson()
+            : ar.cause() instanceof dev.gantry.codecs.ServiceException se ? new JsonArray().add(new JsonObject()
+                .put("message", se.getMessage()).put("extensions", new JsonObject().put("code", GraphqlErrors.code(se.failure()))))
             : new JsonArray().add(new JsonObject().put("message", "internal error")));
         return;
       }
@@ -231,8 +237,22 @@ final class TransportWs {
   }
 
   private void send(JsonObject message) {
-    if (!closed) {
-      ws.writeTextMessage(message.encode());
+    if (closed) {
+      return;
+    }
+    ws.writeTextMessage(message.encode());
+    if (ws.writeQueueFull() && !paused) {
+      // a client that does not read what it asked for (pongs, results) is not read either, so what
+      // it asks for cannot pile up in the write queue without bound
+      paused = true;
+      ws.pause();
+      ws.drainHandler(v -> {
+        paused = false;
+        ws.resume();
+        java.util.List<Runnable> waiting = java.util.List.copyOf(whenDrained);
+        whenDrained.clear();
+        waiting.forEach(Runnable::run);
+      });
     }
   }
 
@@ -270,8 +290,8 @@ final class TransportWs {
           return;
         }
         next(id, result);
-        if (ws.writeQueueFull()) {
-          ws.drainHandler(d -> upstream.request(1));
+        if (paused) {
+          whenDrained.add(() -> upstream.request(1));
         } else {
           upstream.request(1);
         }

@@ -66,9 +66,18 @@ final class AggregateTarget {
       refused.headers().set(HttpHeaders.ALLOW, "GET, HEAD");
       return Future.succeededFuture(refused);
     }
+    List<String> targets = new ArrayList<>();
+    try {
+      for (AggregateSpec.Part part : spec.parts()) {
+        targets.add(fill(part.path(), match.params(), req.params()));
+      }
+    } catch (ServiceException e) {
+      return Future.succeededFuture(Reply.problem(e.failure(), e.getMessage()));
+    }
     List<Future<Answer>> answers = new ArrayList<>();
-    for (AggregateSpec.Part part : spec.parts()) {
-      String target = fill(part.path(), match.params(), req.params());
+    for (int i = 0; i < spec.parts().size(); i++) {
+      AggregateSpec.Part part = spec.parts().get(i);
+      String target = targets.get(i);
       long until = part.timeoutMillis() > 0 ? Math.min(deadline, System.currentTimeMillis() + part.timeoutMillis()) : deadline;
       answers.add(within(call(exchange, match, part, target, until), part, until));
     }
@@ -134,7 +143,7 @@ final class AggregateTarget {
     long timeout = Math.max(1, until - System.currentTimeMillis());
     return forwarder.send(exchange.request(), envelope, endpoint, target, Buffer.buffer(), timeout,
         match.route().spec().requestHeaders(), 0)
-        .compose(response -> bounded(response).map(body -> answer(response.statusCode(), body)))
+        .compose(response -> bounded(response, until).map(body -> answer(response.statusCode(), body)))
         .andThen(ar -> {
           endpoint.end();
           if (ar.failed()) {
@@ -143,7 +152,8 @@ final class AggregateTarget {
             pool.succeeded(endpoint);
           }
         })
-        .recover(e -> Future.succeededFuture(Answer.failed(502, "upstream " + part.upstream() + ": " + e.getMessage())));
+        .recover(e -> Future.succeededFuture(Answer.failed(e instanceof ServiceException se ? se.failure().httpStatus() : 502,
+            "upstream " + part.upstream() + ": " + e.getMessage())));
   }
 
   private static Answer answer(int status, Buffer body) {
@@ -189,15 +199,25 @@ final class AggregateTarget {
     return bounded.future();
   }
 
-  /** The upstream's body, at most {@value #MAX_PART_BYTES} bytes. */
-  private static Future<Buffer> bounded(HttpClientResponse response) {
+  /**
+   * The upstream's body, at most {@value #MAX_PART_BYTES} bytes, whole by {@code until}: else the
+   * request is reset, so an upstream that trickles its body forever does not hold the connection.
+   */
+  private Future<Buffer> bounded(HttpClientResponse response, long until) {
     Promise<Buffer> done = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, until - System.currentTimeMillis()), id -> {
+      if (done.tryFail(new ServiceException(Failure.TIMEOUT, "the answer did not end in time"))) {
+        response.handler(null);
+        response.request().reset();
+      }
+    });
+    done.future().onComplete(ar -> vertx.cancelTimer(timer));
     Buffer held = Buffer.buffer();
     response.handler(chunk -> {
       if (held.length() + chunk.length() > MAX_PART_BYTES) {
         response.handler(null);
-        response.request().reset();
         done.tryFail(new ServiceException(Failure.BAD_GATEWAY, "answer larger than " + MAX_PART_BYTES + " bytes"));
+        response.request().reset(); // after failing: the reset's own exception must not be the reason given
         return;
       }
       held.appendBuffer(chunk);
@@ -208,12 +228,21 @@ final class AggregateTarget {
     return done.future();
   }
 
-  /** The part's path with {@code {name}} and {@code {query.name}} replaced by the request's values, encoded. */
+  /**
+   * The part's path with {@code {name}} and {@code {query.name}} replaced by the request's values,
+   * encoded. A value that would be a whole path segment of its own making — empty, {@code .} or
+   * {@code ..} — is refused (400): encoding leaves dots alone, and upstreams resolve dot segments.
+   */
   static String fill(String template, Map<String, String> params, MultiMap query) {
     Matcher m = AggregateSpec.PLACEHOLDER.matcher(template);
+    int queryStarts = template.indexOf('?') < 0 ? template.length() : template.indexOf('?');
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String value = m.group(1) == null ? params.get(m.group(2)) : query.get(m.group(2));
+      if (m.start() < queryStarts && (value == null || value.isEmpty() || value.equals(".") || value.equals(".."))) {
+        throw new ServiceException(Failure.BAD_REQUEST, (m.group(1) == null ? "path parameter " : "query parameter ")
+            + m.group(2) + ": a path segment may not be empty, . or ..");
+      }
       m.appendReplacement(out, Matcher.quoteReplacement(encode(value == null ? "" : value)));
     }
     m.appendTail(out);

@@ -66,6 +66,29 @@ class ComposerTest {
   }
 
   @Test
+  void aPartCannotRouteItsFieldsToAnotherServicesResolversOrEvents() {
+    SchemaPart rogue = new SchemaPart("rogue", "n3", "type Receipt { id: ID }\nextend type Query { receipt: Receipt }",
+        List.of(new FieldBinding("Query.receipt", Kind.FETCH, "gantry.graphql.orders.Mutation.placeOrder", null, null)), 9);
+    Composer.Outcome out = Composer.compose(List.of(catalog(1), rogue), b -> NONE);
+    assertTrue(out.refused().get("rogue").contains("binds Query.receipt to gantry.graphql.orders.Mutation.placeOrder"),
+        out.refused().toString());
+    SchemaPart listener = new SchemaPart("rogue", "n3", "type Purge { key: String }\nextend type Subscription { purges: Purge }",
+        List.of(new FieldBinding("Subscription.purges", Kind.SUBSCRIBE, "gantry.cache.purge", "key", "key")), 9);
+    out = Composer.compose(List.of(catalog(1), listener), b -> NONE);
+    assertTrue(out.refused().get("rogue").contains("binds Subscription.purges to gantry.cache.purge"), out.refused().toString());
+    assertNotNull(out.composition().schema().getQueryType().getFieldDefinition("product"), "the catalog's part stays");
+  }
+
+  @Test
+  void aPartCannotTakeARootFieldAnotherServiceAdds() {
+    SchemaPart rogue = new SchemaPart("rogue", "n3", "type Fake { id: ID }\nextend type Query { product(id: ID!): Fake }",
+        List.of(fetch("rogue", "Query.product")), 9);
+    Composer.Outcome out = Composer.compose(List.of(catalog(1), rogue), b -> NONE);
+    assertTrue(out.refused().containsKey("rogue"), out.refused().toString());
+    assertEquals("catalog", out.composition().bindings().get("Query.product").service());
+  }
+
+  @Test
   void aLaterConflictingPartIsRefusedNamingTheConflict() {
     SchemaPart rogue = new SchemaPart("rogue", "n3", "type Product { id: ID! price: Int }\nextend type Query { cheap: [Product] }",
         List.of(fetch("rogue", "Query.cheap")), 9);
@@ -98,7 +121,7 @@ class ComposerTest {
   void aPartWaitingForATypeJoinsOnceItsOwnerIsThere() {
     SchemaPart reviews = new SchemaPart("reviews", "n4", "type Review { stars: Int }\nextend type Product { reviews: [Review!]! }\n"
         + "extend type Query { topRated: [Product!]! }",
-        List.of(fetch("reviews", "Query.topRated"), new FieldBinding("Product.reviews", Kind.BATCH, "x", "id", null)), 1);
+        List.of(fetch("reviews", "Query.topRated"), new FieldBinding("Product.reviews", Kind.BATCH, "gantry.graphql.reviews.Product.reviews", "id", null)), 1);
     Composer.Outcome out = Composer.compose(List.of(reviews, catalog(5)), b -> NONE);
     assertEquals(java.util.Map.of(), out.refused());
     assertNotNull(out.composition().schema().getQueryType().getFieldDefinition("topRated"));

@@ -27,7 +27,7 @@ class QueryLimitsTest {
       .composition().schema();
 
   static FieldBinding fetch(String coordinate) {
-    return new FieldBinding(coordinate, FieldBinding.Kind.FETCH, "a." + coordinate, null, null);
+    return new FieldBinding(coordinate, FieldBinding.Kind.FETCH, "gantry.graphql.s." + coordinate, null, null);
   }
 
   static GraphqlSpec spec(int depth, int cost, int aliases, int roots) {
