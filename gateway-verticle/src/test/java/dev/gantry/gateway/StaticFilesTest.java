@@ -276,7 +276,7 @@ class StaticFilesTest {
     ServiceException both = assertThrows(ServiceException.class, () -> GatewaySpec.fromYaml(
         "upstreams: [{name: up, targets: [{url: 'http://127.0.0.1:1'}]}]\n"
             + "routes:\n  - {id: s, match: {path: /s/**}, upstream: up, static: {root: ./public}}\n"));
-    assertEquals("routes[0].upstream: exactly one of upstream, service or static is required", both.detail());
+    assertEquals("routes[0].upstream: exactly one of upstream, service, static, graphql or aggregate is required", both.detail());
     ServiceException index = assertThrows(ServiceException.class, () -> GatewaySpec.fromYaml(
         "routes:\n  - {id: s, match: {path: /s/**}, static: {root: ./public, index: ../x.html}}\n"));
     assertTrue(index.detail().startsWith("routes[0].static.index:"), index.detail());
