@@ -28,6 +28,7 @@ final class AnalyticsMetrics {
   private final List<Meter> meters = new ArrayList<>();
   private final Map<Integer, Boolean> lagGauges = new ConcurrentHashMap<>();
   private final Map<String, double[]> modelState = new ConcurrentHashMap<>();
+  private final Map<String, Timer> builds = new ConcurrentHashMap<>();
   private final Counter added;
   private final Counter duplicates;
   private final Timer batches;
@@ -80,8 +81,8 @@ final class AnalyticsMetrics {
     state[0] = s.failing() ? 1 : 0;
     state[1] = s.rows() == null ? Double.NaN : s.rows();
     if (!s.failing() && s.builtAt() != null) {
-      Timer.builder("gantry.analytics.model.build").tag("model", s.name()).description("time to build the model")
-          .register(registry).record(s.durationMillis(), TimeUnit.MILLISECONDS);
+      builds.computeIfAbsent(s.name(), name -> keep(Timer.builder("gantry.analytics.model.build").tag("model", name)
+          .description("time to build the model").register(registry))).record(s.durationMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -12,7 +12,7 @@ public record AnalyticsOptions(String kafkaBootstrap, String topic, Path directo
     int maxBatchRecords) {
   public static final String DEFAULT_TOPIC = "orders.v1";
   public static final long DEFAULT_REBUILD_MILLIS = 60_000;
-  public static final int DEFAULT_MAX_BATCH_RECORDS = 5_000;
+  public static final int DEFAULT_MAX_BATCH_RECORDS = 20_000;
 
   public AnalyticsOptions {
     if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {

@@ -85,7 +85,8 @@ public final class WarehouseBench {
         ModelRunner runner = new ModelRunner(w, ModelSet.builtIn());
         report("first build over everything", runner.run(false));
         report("full rebuild", runner.run(true));
-        int more = produce(broker.endpoint(), topic + ".more", 1_000, orders);
+        // The next orders are today's, as in a live system: the days they touch are the last ones.
+        int more = produce(broker.endpoint(), topic + ".more", 1_000, orders, Instant.parse("2026-11-25T00:00:00Z"), 1);
         w.ingest(replay(broker.endpoint(), topic + ".more", more));
         report("incremental rebuild after " + more + " more events", runner.run(false));
 
@@ -119,13 +120,17 @@ public final class WarehouseBench {
 
   /** Orders from {@code first + 1}; the future's records, in the outbox's format. */
   private static int produce(String bootstrap, String topic, int orders, int first) {
+    return produce(bootstrap, topic, orders, first, Instant.parse("2025-11-26T00:00:00Z"), 365);
+  }
+
+  /** As above, placed over {@code days} days from {@code start}. */
+  private static int produce(String bootstrap, String topic, int orders, int first, Instant start, int days) {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
     props.put("linger.ms", "20");
     props.put("batch.size", "262144");
     props.put("acks", "1");
     Random random = new Random(42 + first);
-    Instant start = Instant.parse("2025-11-26T00:00:00Z");
     int records = 0;
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       for (int i = first + 1; i <= first + orders; i++) {
@@ -138,7 +143,7 @@ public final class WarehouseBench {
           lines.add(line);
           total += line.quantity() * line.unitPriceCents();
         }
-        Instant at = start.plus(random.nextInt(365 * 24 * 60), ChronoUnit.MINUTES);
+        Instant at = start.plus(random.nextInt(days * 24 * 60), ChronoUnit.MINUTES);
         String currency = random.nextInt(10) == 0 ? "USD" : "EUR";
         send(producer, topic, "order.placed", new Order(id, "PLACED", lines, total, currency, at), at);
         records++;

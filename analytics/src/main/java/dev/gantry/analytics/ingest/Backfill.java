@@ -40,7 +40,8 @@ public final class Backfill {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
     props.put("enable.auto.commit", "false");
-    props.put("max.poll.records", "5000");
+    props.put("max.poll.records", "20000");
+    props.put("max.partition.fetch.bytes", Integer.toString(16 << 20));
     props.put("isolation.level", "read_committed");
     props.put("client.id", "gantry-backfill");
     OrderEventDecoder decoder = new OrderEventDecoder();

@@ -34,6 +34,12 @@ final class AnalyticsCommand implements Callable<Integer> {
     return Path.of(flag != null ? flag : System.getenv().getOrDefault("GANTRY_DATA_DIR", "gantry-data"));
   }
 
+  /** The embedded broker's and the clients' INFO lines would bury the progress line. */
+  static void quiet() {
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
   static Warehouse open(Path dataDir) {
     try {
       return Warehouse.open(AnalyticsOptions.directoryIn(dataDir));
@@ -60,6 +66,7 @@ final class AnalyticsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      quiet();
       Path dir = dataDir(dataDir);
       String kafka = bootstrap != null ? bootstrap : System.getenv("GANTRY_KAFKA_BOOTSTRAP");
       EmbeddedKafkaBroker broker = null;
@@ -102,6 +109,7 @@ final class AnalyticsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      quiet();
       Path dir = dataDir(dataDir);
       try (Warehouse warehouse = open(dir)) {
         Path target = to != null ? to : AnalyticsOptions.directoryIn(dir).resolve("export");

@@ -73,8 +73,8 @@ final class OrdersHttp {
       throw new ServiceException(Failure.UNSUPPORTED_MEDIA_TYPE, "body: expected application/json, got " + type);
     }
     String key = header(call, IDEMPOTENCY_KEY);
-    PlaceOrder command = PlaceOrder.fromJson(JsonFields.bodyObject(call.body()))
-        .withIdempotencyKey(null, IDEMPOTENCY_KEY).withIdempotencyKey(key, IDEMPOTENCY_KEY);
+    // Over HTTP the key is the header's; one in the body is not taken.
+    PlaceOrder command = PlaceOrder.fromJson(JsonFields.bodyObject(call.body())).withIdempotencyKey(key, IDEMPOTENCY_KEY);
     return store.place(command, envelope, IDEMPOTENCY_KEY).onSuccess(placed -> {
       if (!placed.replayed()) {
         changed.accept(placed.order());

@@ -76,6 +76,8 @@ public final class TopicConsumerOptions {
     config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     config.put("max.poll.records", Integer.toString(maxPollRecords));
+    // Kafka's default 1 MB per partition cut polls to a few thousand small records.
+    config.put("max.partition.fetch.bytes", Integer.toString(16 << 20));
     config.put("isolation.level", "read_committed");
     return config;
   }
