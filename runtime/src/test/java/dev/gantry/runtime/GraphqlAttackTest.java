@@ -12,9 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -26,9 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -268,7 +264,7 @@ class GraphqlAttackTest {
           GRAPHQL_RESPONSE), "hash " + wrong);
       assertTrue(body.encode().contains("sha256Hash"), body.encode());
     }
-    Ws ws = Ws.acknowledged("/attack");
+    GraphqlSocket ws = GraphqlSocket.acknowledged(vertx, node.httpPort(), "/attack");
     ws.send(new JsonObject().put("type", "subscribe").put("id", "h1").put("payload", new JsonObject()
         .put("extensions", persisted(hash.toUpperCase(java.util.Locale.ROOT)))));
     JsonObject answer = ws.next();
@@ -289,7 +285,7 @@ class GraphqlAttackTest {
       JsonObject body = assertClientError(post("/attack", query, GRAPHQL_RESPONSE), query);
       assertEquals("INTROSPECTION_DISABLED", code(body), query);
     }
-    Ws ws = Ws.acknowledged("/attack");
+    GraphqlSocket ws = GraphqlSocket.acknowledged(vertx, node.httpPort(), "/attack");
     ws.send(new JsonObject().put("type", "subscribe").put("id", "i1").put("payload", new JsonObject()
         .put("query", "{ x: __schema { types { name } } }")));
     JsonObject answer = ws.next();
@@ -362,48 +358,17 @@ class GraphqlAttackTest {
     assertTrue(stored <= 120 * minutes, stored + " queries stored in " + minutes + " minute(s)");
   }
 
-  /** A graphql-transport-ws connection: what the server sent, in order. */
-  static final class Ws {
-    final WebSocket socket;
-    final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-
-    Ws(String path, WebSocketClientOptions options) {
-      WebSocketClient wsClient = vertx.createWebSocketClient(options);
-      socket = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI(path)
-          .addSubProtocol("graphql-transport-ws")).await();
-      socket.textMessageHandler(text -> received.add(new JsonObject(text)));
-      socket.closeHandler(v -> received.add(new JsonObject().put("type", "closed").put("code", socket.closeStatusCode())));
-    }
-
-    static Ws acknowledged(String path) throws InterruptedException {
-      Ws ws = new Ws(path, new WebSocketClientOptions());
-      ws.send(new JsonObject().put("type", "connection_init"));
-      assertEquals("connection_ack", ws.next().getString("type"));
-      return ws;
-    }
-
-    void send(JsonObject message) {
-      socket.writeTextMessage(message.encode()).await();
-    }
-
-    JsonObject next() throws InterruptedException {
-      JsonObject m = received.poll(10, TimeUnit.SECONDS);
-      assertNotNull(m, "a message within 10 s");
-      return m;
-    }
-  }
-
   @Test
   void hostileFramesCloseTheSocketWithAProtocolCode() throws Exception {
-    Ws binary = Ws.acknowledged("/attack");
+    GraphqlSocket binary = GraphqlSocket.acknowledged(vertx, node.httpPort(), "/attack");
     binary.socket.writeBinaryMessage(Buffer.buffer("{\"type\":\"ping\"}")).await();
     assertEquals(4400, binary.next().getInteger("code"));
     for (String id : List.of("", "a b", "é", "x".repeat(129), "\u0000")) {
-      Ws odd = Ws.acknowledged("/attack");
+      GraphqlSocket odd = GraphqlSocket.acknowledged(vertx, node.httpPort(), "/attack");
       odd.send(new JsonObject().put("type", "subscribe").put("id", id).put("payload", new JsonObject().put("query", "{ __typename }")));
       assertEquals(4400, odd.next().getInteger("code"), "id " + id);
     }
-    Ws big = new Ws("/attack", new WebSocketClientOptions().setMaxFrameSize(8 << 20).setMaxMessageSize(8 << 20));
+    GraphqlSocket big = new GraphqlSocket(vertx, node.httpPort(), "/attack", new WebSocketClientOptions().setMaxFrameSize(8 << 20).setMaxMessageSize(8 << 20));
     big.socket.writeTextMessage(new JsonObject().put("type", "connection_init").put("payload", new JsonObject()
         .put("x", "y".repeat(4 << 20))).encode()); // the server may reset before the client has written it all
     JsonObject first = big.next();
@@ -417,7 +382,7 @@ class GraphqlAttackTest {
     for (int i = 0; i < 500; i++) {
       payload.put("h" + i, "v".repeat(100));
     }
-    Ws ws = new Ws("/attack", new WebSocketClientOptions());
+    GraphqlSocket ws = new GraphqlSocket(vertx, node.httpPort(), "/attack", new WebSocketClientOptions());
     ws.send(new JsonObject().put("type", "connection_init").put("payload", payload));
     assertEquals("connection_ack", ws.next().getString("type"));
     // pings flood: every one answered, in order, and the socket stays usable
@@ -450,9 +415,9 @@ class GraphqlAttackTest {
   @Test
   void subscriptionsAcrossManyConnectionsGoAwayWithTheirSockets() throws Exception {
     awaitSubscribers(0);
-    List<Ws> sockets = new ArrayList<>();
+    List<GraphqlSocket> sockets = new ArrayList<>();
     for (int c = 0; c < 25; c++) {
-      Ws ws = Ws.acknowledged("/attack");
+      GraphqlSocket ws = GraphqlSocket.acknowledged(vertx, node.httpPort(), "/attack");
       for (int s = 0; s < 40; s++) {
         ws.socket.writeTextMessage(new JsonObject().put("type", "subscribe").put("id", "s" + s).put("payload",
             new JsonObject().put("query", "subscription { orderStatus(id: \"leak\") { status } }")).encode());
@@ -481,7 +446,7 @@ class GraphqlAttackTest {
   @Test
   void aReaderThatFallsBehindIsEndedNotBufferedWithoutBound() throws Exception {
     awaitSubscribers(0);
-    Ws ws = Ws.acknowledged("/attack");
+    GraphqlSocket ws = GraphqlSocket.acknowledged(vertx, node.httpPort(), "/attack");
     ws.send(new JsonObject().put("type", "subscribe").put("id", "slow").put("payload", new JsonObject()
         .put("query", "subscription { orderStatus(id: \"slow\") { orderId status } }")));
     awaitSubscribers(1);

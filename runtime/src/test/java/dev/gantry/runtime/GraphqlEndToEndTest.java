@@ -16,9 +16,6 @@ import dev.gantry.gateway.graphql.PersistedQueries;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -32,8 +29,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -356,39 +351,11 @@ class GraphqlEndToEndTest {
     assertEquals("Query", types.getJsonObject("__schema").getJsonObject("queryType").getString("name"));
   }
 
-  /** A graphql-transport-ws connection: what the server sent, in order. */
-  static final class Ws {
-    final WebSocket socket;
-    final BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-    volatile Short closedWith;
-
-    Ws(String path) {
-      WebSocketClient wsClient = vertx.createWebSocketClient();
-      socket = wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort()).setURI(path)
-          .addSubProtocol("graphql-transport-ws")).await();
-      socket.textMessageHandler(text -> received.add(new JsonObject(text)));
-      socket.closeHandler(v -> {
-        closedWith = socket.closeStatusCode();
-        received.add(new JsonObject().put("type", "closed").put("code", socket.closeStatusCode()));
-      });
-    }
-
-    void send(JsonObject message) {
-      socket.writeTextMessage(message.encode()).await();
-    }
-
-    JsonObject next() throws InterruptedException {
-      JsonObject m = received.poll(10, TimeUnit.SECONDS);
-      assertNotNull(m, "a message within 10 s");
-      return m;
-    }
-  }
-
   @Test
   void aSubscriberGetsTheOrdersStatusChangesFromTheEventBus() throws Exception {
     String orderId = data(post("/graphql", "mutation { placeOrder(input: {items: [{productId: \"3\", quantity: 1}]}) { id } }",
         JSON)).getJsonObject("placeOrder").getString("id");
-    Ws ws = new Ws("/graphql");
+    GraphqlSocket ws = new GraphqlSocket(vertx, node.httpPort(), "/graphql");
     ws.send(new JsonObject().put("type", "connection_init"));
     assertEquals("connection_ack", ws.next().getString("type"));
     ws.send(new JsonObject().put("type", "subscribe").put("id", "s1").put("payload", new JsonObject()
@@ -431,16 +398,16 @@ class GraphqlEndToEndTest {
 
   @Test
   void theConnectionIsAuthenticatedAtConnectionInit() throws Exception {
-    Ws anonymous = new Ws("/secure-graphql");
+    GraphqlSocket anonymous = new GraphqlSocket(vertx, node.httpPort(), "/secure-graphql");
     anonymous.send(new JsonObject().put("type", "subscribe").put("id", "early").put("payload", new JsonObject().put("query", "{ __typename }")));
     assertEquals(4401, anonymous.next().getInteger("code"), "subscribe before connection_ack");
-    Ws noToken = new Ws("/secure-graphql");
+    GraphqlSocket noToken = new GraphqlSocket(vertx, node.httpPort(), "/secure-graphql");
     noToken.send(new JsonObject().put("type", "connection_init").put("payload", new JsonObject()));
     assertEquals(4403, noToken.next().getInteger("code"));
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().issuer("test-issuer")
         .subject("alice").expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
     jwt.sign(new MACSigner(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    Ws withToken = new Ws("/secure-graphql");
+    GraphqlSocket withToken = new GraphqlSocket(vertx, node.httpPort(), "/secure-graphql");
     withToken.send(new JsonObject().put("type", "connection_init").put("payload",
         new JsonObject().put("Authorization", "Bearer " + jwt.serialize())));
     assertEquals("connection_ack", withToken.next().getString("type"));
