@@ -99,8 +99,14 @@ class AnalyticsEndToEndTest {
         "filter colour: model daily_revenue has no column \"colour\""), unknown.bodyAsString());
     assertEquals(404, client.get("/api/analytics/nope").send().await().statusCode());
 
-    String metrics = WebClient.create(clientVertx).get(node.adminPort(), "127.0.0.1", "/metrics")
-        .bearerTokenAuthentication("analytics-token").send().await().bodyAsString();
+    // the lag gauges are registered by the ingest's once-a-second lag check: wait for its first round
+    String metrics;
+    long until = System.currentTimeMillis() + 15_000;
+    do {
+      metrics = WebClient.create(clientVertx).get(node.adminPort(), "127.0.0.1", "/metrics")
+          .bearerTokenAuthentication("analytics-token").send().await().bodyAsString();
+    } while (!metrics.contains("gantry_analytics_consumer_lag{") && System.currentTimeMillis() < until
+        && clientVertx.timer(100).map(true).await());
     assertTrue(metrics.contains("gantry_analytics_ingested_events_total{topic=\"orders.v1\"}"), metrics);
     assertTrue(metrics.contains("gantry_analytics_consumer_lag{partition=\"0\",topic=\"orders.v1\"}"), metrics);
     assertTrue(metrics.contains("gantry_analytics_model_build_seconds_count{model=\"daily_revenue\"}"), metrics);

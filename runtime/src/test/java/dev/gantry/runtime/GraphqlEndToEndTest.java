@@ -66,6 +66,7 @@ class GraphqlEndToEndTest {
             graphql: {max-depth: 3, max-cost: 800, max-aliases: 3, max-root-fields: 4, max-query-bytes: 1500}
           - {id: dev.graphql, match: {path: /dev-graphql/**}, graphql: {introspection: true, graphiql: true}}
           - {id: locked.graphql, match: {path: /locked/**}, graphql: {persisted: allow-list}}
+          - {id: hurried.graphql, match: {path: /hurried/**}, graphql: {}, timeout-ms: 1}
           - id: secure.graphql
             match: {path: /secure-graphql/**}
             graphql: {}
@@ -210,6 +211,15 @@ class GraphqlEndToEndTest {
     JsonObject badKey = postJson("/graphql", body.copy().put("variables", new JsonObject().put("k", "no spaces allowed")), JSON)
         .bodyAsJsonObject();
     assertTrue(badKey.getJsonArray("errors").getJsonObject(0).getString("message").startsWith("idempotencyKey:"), badKey.encode());
+  }
+
+  @Test
+  void resolversHaveTheRoutesDeadline() {
+    // one millisecond for the whole request: the resolver's call cannot make it
+    JsonObject body = post("/hurried", "{ products(first: 50) { edges { node { name stock } } } }", JSON).bodyAsJsonObject();
+    assertNull(body.getValue("data"), body.encode());
+    assertEquals("TIMEOUT", body.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"),
+        body.encode());
   }
 
   @Test
