@@ -75,11 +75,14 @@ public final class AnalyticsVerticle extends VerticleBase {
           new OrderEventDecoder(), this::ingest);
       metrics.watch(consumer);
       endpoints = new ServiceEndpoints(vertx, context);
-      AnalyticsHttp http = new AnalyticsHttp(new ModelReader(warehouse, runner), reads, this::rebuild, this::export,
-          () -> consumerState(group));
+      ModelReader reader = new ModelReader(warehouse, runner);
+      AnalyticsHttp http = new AnalyticsHttp(reader, reads, this::rebuild, this::export, () -> consumerState(group));
       vertx.setPeriodic(options.rebuildMillis(), options.rebuildMillis(), t -> rebuild());
       vertx.setPeriodic(1_000, t -> metrics.refreshLag());
-      return Future.all(consumer.start(), endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)));
+      return Future.all(consumer.start(), endpoints.bindHttp(SERVICE, VERSION, (call, env) -> http.handle(call)))
+          .compose(v -> vertx.fileSystem().readFile("graphql/analytics.graphqls"))
+          .compose(sdl -> endpoints.bindGraphql(dev.gantry.analytics.query.AnalyticsGraph.part(SERVICE, sdl.toString(),
+              reader, reads)));
     }).onSuccess(v -> LOG.info("analytics warehouse {} reading {}", warehouse.file(), options.topic()));
   }
 

@@ -92,6 +92,24 @@ class AnalyticsEndToEndTest {
         catalog.getJsonArray("models").stream().map(m -> ((JsonObject) m).getString("name")).toList());
     assertEquals("orders.v1", catalog.getJsonObject("ingest").getString("topic"));
 
+    // the same models through GraphQL, with the same checks
+    String query = "{ analyticsModels { name columns { name } } analyticsRows(model: \"orders\", where: [{column: "
+        + "\"order_id\", value: \"" + paid + "\"}]) { columns rows } }";
+    JsonObject graph = client.post("/graphql").putHeader("Content-Type", "application/json")
+        .sendJsonObject(new JsonObject().put("query", query)).await().bodyAsJsonObject();
+    assertNull(graph.getJsonArray("errors"), graph.encode());
+    assertEquals(4, graph.getJsonObject("data").getJsonArray("analyticsModels").size());
+    JsonObject found = graph.getJsonObject("data").getJsonObject("analyticsRows");
+    assertEquals(1, found.getJsonArray("rows").size(), found.encode());
+    int status = found.getJsonArray("columns").getList().indexOf("status");
+    assertEquals("PAID", found.getJsonArray("rows").getJsonArray(0).getString(status));
+    JsonObject refused = client.post("/graphql").putHeader("Content-Type", "application/json")
+        .sendJsonObject(new JsonObject().put("query", "{ analyticsRows(model: \"daily_revenue\", where: [{column: "
+            + "\"colour\", value: \"red\"}]) { rows } }")).await().bodyAsJsonObject();
+    JsonObject error = refused.getJsonArray("errors").getJsonObject(0);
+    assertEquals("BAD_USER_INPUT", error.getJsonObject("extensions").getString("code"), refused.encode());
+    assertTrue(error.getString("message").contains("no column \"colour\""), refused.encode());
+
     HttpResponse<Buffer> unknown = client.get("/api/analytics/daily_revenue?colour=red").send().await();
     assertEquals(400, unknown.statusCode());
     assertEquals("application/problem+json", unknown.getHeader("Content-Type"));
