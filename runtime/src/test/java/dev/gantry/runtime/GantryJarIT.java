@@ -350,12 +350,9 @@ class GantryJarIT {
       assertEquals(200, health.statusCode(), health.body());
       assertTrue(health.body().contains("\"cluster\"") && !health.body().contains("postgres"), health.body());
       assertTrue(Files.notExists(dir.resolve("data")), "no embedded backend was started");
-      process.destroy();
-      assertTrue(process.waitFor(15, TimeUnit.SECONDS));
-      assertEquals(0, process.exitValue());
+      assertExitsZeroOnSigterm(process);
     } finally {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      reap(process);
     }
   }
 
@@ -381,12 +378,9 @@ class GantryJarIT {
           URI.create("https://localhost:" + ready.group(1) + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, live.statusCode(), live.body());
       assertEquals(HttpClient.Version.HTTP_2, live.version(), "ALPN chose h2");
-      process.destroy();
-      assertTrue(process.waitFor(15, TimeUnit.SECONDS));
-      assertEquals(0, process.exitValue());
+      assertExitsZeroOnSigterm(process);
     } finally {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      reap(process);
     }
   }
 
@@ -456,5 +450,18 @@ class GantryJarIT {
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  /** SIGTERM, then the node must exit 0 within 15 s. */
+  private static void assertExitsZeroOnSigterm(Process process) throws InterruptedException {
+    process.destroy();
+    assertTrue(process.waitFor(15, TimeUnit.SECONDS));
+    assertEquals(0, process.exitValue());
+  }
+
+  /** Whatever happened, no node outlives its test. */
+  private static void reap(Process process) throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
   }
 }
