@@ -152,7 +152,7 @@ public class RateClient {
       if (AUTHORIZATION != null) {
         options.putHeader("Authorization", AUTHORIZATION);
       }
-      client.request(options).compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode()))
+      client.request(options).compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
           .onComplete(ar -> {
             long latencyMicros = (System.nanoTime() - intended) / 1_000;
             done.incrementAndGet();
