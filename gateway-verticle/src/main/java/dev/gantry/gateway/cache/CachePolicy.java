@@ -37,6 +37,7 @@ public final class CachePolicy implements Policy {
   private final Map<String, Future<Entry>> inFlight;
   /** The cluster's Redis as a second tier, or null. */
   private final RedisTier shared;
+  private final io.vertx.core.Vertx vertx;
 
   @SuppressWarnings("unchecked")
   CachePolicy(CacheConfig config, PolicyRuntime runtime) {
@@ -45,6 +46,7 @@ public final class CachePolicy implements Policy {
     this.cache = node.keep(HttpCache.class.getName(), () -> new HttpCache(node.vertx(), runtime.registry(),
         config.memoryBytes()));
     cache.atLeast(config.memoryBytes());
+    this.vertx = node.vertx();
     this.inFlight = node.keep(CachePolicy.class.getName() + ".inFlight", ConcurrentHashMap::new);
     this.shared = config.redis() && node.running() && node.redis() != null
         ? node.keep(RedisTier.class.getName(), () -> new RedisTier(node.vertx(), node.redis(), cache)) : null;
@@ -55,7 +57,7 @@ public final class CachePolicy implements Policy {
     HttpServerRequest request = exchange.request();
     HttpMethod method = request.method();
     if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
-      return next.proceed(exchange).map(reply -> mark(reply, "BYPASS"));
+      return next.proceed(exchange).compose(reply -> invalidated(exchange, reply)).map(reply -> mark(reply, "BYPASS"));
     }
     CacheControl asked = CacheControl.parse(request.headers().getAll("Cache-Control"));
     if (asked.has("no-store")) {
@@ -213,6 +215,62 @@ public final class CachePolicy implements Policy {
     });
   }
 
+  /**
+   * RFC 9111 §4.4: an unsafe method (any but GET, HEAD, OPTIONS, TRACE) answered without error
+   * makes what is stored for its target stale — and for the {@code Location} and
+   * {@code Content-Location} it names on the same host — in this node's memory before the client
+   * hears back, in Redis (bounded), and on the other nodes as the purge message reaches them.
+   */
+  private Future<Reply> invalidated(RouteExchange exchange, Reply reply) {
+    HttpServerRequest request = exchange.request();
+    HttpMethod method = request.method();
+    if (method == HttpMethod.OPTIONS || method == HttpMethod.TRACE || reply.status() < 200 || reply.status() >= 400) {
+      return Future.succeededFuture(reply);
+    }
+    List<String> targets = new ArrayList<>(3);
+    targets.add(target(request));
+    for (String name : List.of("Location", "Content-Location")) {
+      String named = sameHostTarget(request, reply.header(name));
+      if (named != null && !targets.contains(named)) {
+        targets.add(named);
+      }
+    }
+    List<Future<Void>> redis = new ArrayList<>(targets.size());
+    for (String target : targets) {
+      cache.invalidate(target);
+      if (vertx != null) {
+        // every node's memory; Redis is done once, here, not by each node that hears it
+        vertx.eventBus().publish(dev.gantry.codecs.Addresses.CACHE_PURGE,
+            new io.vertx.core.json.JsonObject().put("key", target).put(RedisTier.MEMORY_ONLY, true));
+      }
+      if (shared != null) {
+        redis.add(shared.invalidate(target));
+      }
+    }
+    return Future.join(redis).transform(ar -> Future.succeededFuture(reply));
+  }
+
+  /**
+   * The path and query a {@code Location} / {@code Content-Location} value names, resolved against
+   * the request; null when absent, unreadable or on another host (which must not be invalidated).
+   */
+  static String sameHostTarget(HttpServerRequest request, String value) {
+    if (value == null || value.isBlank() || request.authority() == null) {
+      return null;
+    }
+    try {
+      java.net.URI base = new java.net.URI("http://" + request.authority() + request.path());
+      java.net.URI named = base.resolve(value.trim());
+      if (named.getRawPath() == null || named.getHost() == null || !named.getHost().equalsIgnoreCase(base.getHost())
+          || named.getPort() != base.getPort()) {
+        return null;
+      }
+      return target(named.getRawPath(), named.getRawQuery());
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** Stale-while-revalidate: one background revalidation per key; this client is served the stale copy. */
   private void revalidateInBackground(RouteExchange exchange, Next next, String primary, String key, Entry stored) {
     io.vertx.core.Promise<Entry> done = io.vertx.core.Promise.promise();
@@ -353,13 +411,16 @@ public final class CachePolicy implements Policy {
 
   /** The path and sorted query: what a purge by key or prefix names. */
   private static String target(HttpServerRequest request) {
-    String query = request.query();
+    return target(request.path(), request.query());
+  }
+
+  private static String target(String path, String query) {
     if (query == null || query.isEmpty()) {
-      return request.path();
+      return path;
     }
     String[] params = query.split("&");
     Arrays.sort(params);
-    return request.path() + '?' + String.join("&", params);
+    return path + '?' + String.join("&", params);
   }
 
   /**

@@ -16,6 +16,10 @@ import java.util.List;
 record Entry(String key, String route, String path, int status, MultiMap headers, Buffer body, long requestTime,
     long responseTime, List<String> tags) {
 
+  /** Fields a 304 cannot change: they describe the stored body itself. */
+  private static final java.util.Set<String> BODY_BOUND = java.util.Set.of("content-length", "transfer-encoding",
+      "content-encoding", "content-range", "content-md5", "digest", "content-digest", "etag");
+
   Entry {
     tags = List.copyOf(tags);
   }
@@ -41,12 +45,15 @@ record Entry(String key, String route, String path, int status, MultiMap headers
     return headers.get("Last-Modified");
   }
 
-  /** The same response revalidated now: the 304's headers replace the stored ones of the same name (RFC 9111 §4.3.4). */
+  /**
+   * The same response revalidated now: the 304's headers replace the stored ones of the same name
+   * (RFC 9111 §3.2, §4.3.4), except those the stored body depends on: its length, framing, coding,
+   * range, digest and validator.
+   */
   Entry refreshed(MultiMap notModified, long requestTime, long responseTime) {
     MultiMap merged = MultiMap.caseInsensitiveMultiMap().addAll(headers);
     for (String name : notModified.names()) {
-      if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")
-          && !name.equalsIgnoreCase("Content-Encoding") && !name.equalsIgnoreCase("Content-Type")) {
+      if (!BODY_BOUND.contains(name.toLowerCase(java.util.Locale.ROOT))) {
         merged.set(name, notModified.getAll(name));
       }
     }

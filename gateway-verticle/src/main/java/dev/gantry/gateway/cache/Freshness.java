@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -44,15 +45,30 @@ final class Freshness {
   static long age(Entry entry, long now) {
     long date = httpDate(entry.headers().get("Date"));
     long apparent = date < 0 ? 0 : Math.max(0, (entry.responseTime() - date) / 1000);
-    long ageValue = 0;
-    String age = entry.headers().get("Age");
-    if (age != null && !age.isEmpty() && age.length() <= 10 && age.chars().allMatch(Character::isDigit)) {
-      ageValue = Long.parseLong(age);
-    }
+    long ageValue = ageValue(entry.headers().getAll("Age"));
     long delay = Math.max(0, (entry.responseTime() - entry.requestTime()) / 1000);
     long initial = Math.max(apparent, ageValue + delay);
     return initial + Math.max(0, (now - entry.responseTime()) / 1000);
   }
+
+  /**
+   * The {@code Age} the response came with (§5.1): absent is 0; one value of digits is its
+   * seconds (a huge one counts as very old); anything else — a sign, a fraction, a parameter, a
+   * list, two fields — cannot be trusted, and the response is taken as stale.
+   */
+  static long ageValue(List<String> values) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    String age = values.size() == 1 ? values.get(0).trim() : "";
+    if (age.isEmpty() || !age.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return STALE_AGE;
+    }
+    return age.length() > 10 ? STALE_AGE : Math.min(STALE_AGE, Long.parseLong(age));
+  }
+
+  /** What an untrustworthy or huge Age counts as: older than any lifetime a response can state (and no overflow). */
+  static final long STALE_AGE = Long.MAX_VALUE / 4;
 
   /** An HTTP-date (IMF-fixdate, or the obsolete forms) in epoch ms, or -1. */
   static long httpDate(String value) {

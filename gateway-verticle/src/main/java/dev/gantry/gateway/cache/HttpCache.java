@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HttpCache implements AutoCloseable {
   static final int MAX_PRIMARIES = 200_000;
   private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true); // guarded by this
+  /** The keys stored under each path and query (every route, host and variant): purges and invalidations by key. */
+  private final Map<String, List<String>> keysByPath = new HashMap<>(); // guarded by this
   private final Map<String, List<String>> varyByPrimary = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
   /** Counts purges: a copy read from Redis before a purge must not come back into memory after it. */
@@ -66,13 +69,16 @@ final class HttpCache implements AutoCloseable {
       Entry old = entries.put(entry.key(), entry);
       if (old != null) {
         bytes.addAndGet(-old.bytes());
+        unindex(old);
       }
       bytes.addAndGet(entry.bytes());
+      keysByPath.computeIfAbsent(entry.path(), p -> new ArrayList<>(1)).add(entry.key());
       Iterator<Entry> oldest = entries.values().iterator();
       while (bytes.get() > capacity && oldest.hasNext()) {
         Entry evicted = oldest.next();
         oldest.remove();
         bytes.addAndGet(-evicted.bytes());
+        unindex(evicted);
         count(evicted.route(), "eviction");
       }
     }
@@ -82,19 +88,46 @@ final class HttpCache implements AutoCloseable {
     Entry old = entries.remove(key);
     if (old != null) {
       bytes.addAndGet(-old.bytes());
+      unindex(old);
     }
+  }
+
+  private void unindex(Entry entry) {
+    List<String> keys = keysByPath.get(entry.path());
+    if (keys != null && keys.remove(entry.key()) && keys.isEmpty()) {
+      keysByPath.remove(entry.path());
+    }
+  }
+
+  /**
+   * Drops, on this node, every entry stored under a path and query (each route, host and variant):
+   * what an unsafe request that succeeded makes stale (RFC 9111 §4.4). As cheap as the entries it
+   * drops, so a flood of such requests costs no scan.
+   */
+  synchronized int invalidate(String target) {
+    List<String> keys = keysByPath.get(target);
+    if (keys == null) {
+      return 0;
+    }
+    purgeEpoch.incrementAndGet();
+    List<String> gone = List.copyOf(keys);
+    gone.forEach(this::remove);
+    return gone.size();
   }
 
   /** Applies a purge on this node: {@code {"key": "/p?q"}}, {@code {"prefix": "/p/"}} or {@code {"tag": "t"}}. */
   synchronized int purge(JsonObject what) {
     purgeEpoch.incrementAndGet();
     String key = what.getString("key");
+    if (key != null) {
+      return invalidate(key);
+    }
     String prefix = what.getString("prefix");
     String tag = what.getString("tag");
     List<String> gone = new ArrayList<>();
     for (Entry e : entries.values()) {
       String target = e.path();
-      if (key != null && key.equals(target) || prefix != null && target.startsWith(prefix)
+      if (prefix != null && target.startsWith(prefix)
           || tag != null && e.tags().contains(tag)) {
         gone.add(e.key());
       }

@@ -29,6 +29,8 @@ final class RedisTier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
   static final long TIMEOUT_MILLIS = 100;
   private static final String PATHS = "gantry:cache:paths";
+  /** Marks a purge message for the nodes' memory only: its sender has dealt with Redis already. */
+  static final String MEMORY_ONLY = "memory-only";
   private final io.vertx.core.Vertx vertx;
   private final RedisAPI redis;
   private volatile boolean down;
@@ -39,7 +41,8 @@ final class RedisTier implements AutoCloseable {
     this.vertx = vertx;
     this.redis = redis;
     this.purges = vertx.eventBus().consumer(dev.gantry.codecs.Addresses.CACHE_PURGE,
-        m -> purge(m.body()).onComplete(done -> local.purge(m.body())));
+        m -> (m.body().getBoolean(MEMORY_ONLY, false) ? Future.<Void>succeededFuture() : purge(m.body()))
+            .onComplete(done -> local.purge(m.body())));
   }
 
   @Override
@@ -73,6 +76,11 @@ final class RedisTier implements AutoCloseable {
       all.add(redis.sadd(List.of("gantry:cache:t:" + sha(tag), hash)));
     }
     bounded(Future.all(all)).onFailure(this::failed).onSuccess(v -> recovered());
+  }
+
+  /** Deletes what is stored under a path and query, within the tier's time bound (failing is a miss later, not an error). */
+  Future<Void> invalidate(String target) {
+    return bounded(purge(new JsonObject().put("key", target))).otherwiseEmpty();
   }
 
   /** Deletes what a purge names from Redis (each node does it too: deleting twice is harmless). */

@@ -73,8 +73,10 @@ public final class RequestObserver implements Handler<RoutingContext> {
    */
   private void record(RoutingContext ctx, boolean completed, long nanos) {
     RouteExchange exchange = ctx.get(RouteExchange.KEY);
+    // a failure the gateway answered itself (an upstream that failed, a deadline) says why in the line
+    String reason = ctx.failure() instanceof dev.gantry.codecs.ServiceException failed ? failed.detail() : null;
     record(ctx.request(), ctx.get(ROUTE_KEY, UNMATCHED), completed ? ctx.response().getStatusCode() : ABORTED,
-        ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), null,
+        ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), reason,
         exchange == null ? Map.of() : exchange.decisions(), nanos);
   }
 

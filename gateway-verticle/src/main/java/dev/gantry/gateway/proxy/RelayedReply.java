@@ -69,7 +69,8 @@ final class RelayedReply implements Reply {
   /**
    * Reads the upstream's body whole when its {@code Content-Length} says it is at most {@code max}
    * (a chunked body of unknown length stays streamed: null), with the headers {@link #writeTo}
-   * would send. The endpoint is released once the body is read.
+   * would send. A 204, a 304 and the answer to a HEAD have no body whatever their headers say.
+   * The endpoint is released once the body is read.
    */
   @Override
   public Future<Buffered> whole(long max) {
@@ -80,6 +81,10 @@ final class RelayedReply implements Reply {
       declared = length == null ? -1 : Long.parseLong(length.trim());
     } catch (NumberFormatException e) {
       declared = -1;
+    }
+    int code = upstream.statusCode();
+    if (code == 204 || code == 304 || upstream.request().getMethod() == io.vertx.core.http.HttpMethod.HEAD) {
+      declared = 0; // no body by definition (RFC 9112 §6.3), whatever a Content-Length says: a 304's headers are wanted
     }
     if (declared < 0 || declared > max) {
       return Future.succeededFuture(null);

@@ -44,6 +44,11 @@ final class UpstreamCall {
   }
 
   void attempt(Exchange ex, int n, List<Endpoint> tried, Promise<Answer> answered) {
+    attempt(ex, n, tried, answered, false);
+  }
+
+  /** @param resent whether this is the one immediate resend after a connection that broke before answering */
+  private void attempt(Exchange ex, int n, List<Endpoint> tried, Promise<Answer> answered, boolean resent) {
     long remaining = ex.deadline() - System.currentTimeMillis();
     if (remaining <= 0) {
       answered.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id()
@@ -100,6 +105,17 @@ final class UpstreamCall {
       }
       boolean timeout = e instanceof TimeoutException;
       boolean connect = isConnectFailure(e);
+      if (!timeout && !connect && !resent && idempotent(ex.ctx().request())
+          && (ex.body() != null || !Framing.hasBody(ex.ctx().request()))) {
+        // A kept-alive connection the upstream closed as it was reused (Node and Apache close idle
+        // ones after 5 s), or one left unreadable by the previous answer (more bytes than its
+        // Content-Length said): no answer came, so an idempotent request goes once more, at once,
+        // on another connection, as nginx and Go's client do. Not the endpoint's failure, nor a
+        // retry the route's budget pays for.
+        tried.remove(endpoint);
+        attempt(ex, n, tried, answered, true);
+        return;
+      }
       if (!timeout) {
         pool.failed(endpoint);
       }
@@ -139,6 +155,14 @@ final class UpstreamCall {
       return c == null ? null : c.getValue();
     }
     return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+  }
+
+  /** RFC 9110 §9.2.2: a request that may be sent twice with the effect of once. */
+  static boolean idempotent(HttpServerRequest request) {
+    io.vertx.core.http.HttpMethod m = request.method();
+    return m == io.vertx.core.http.HttpMethod.GET || m == io.vertx.core.http.HttpMethod.HEAD
+        || m == io.vertx.core.http.HttpMethod.OPTIONS || m == io.vertx.core.http.HttpMethod.PUT
+        || m == io.vertx.core.http.HttpMethod.DELETE;
   }
 
   static boolean isConnectFailure(Throwable e) {
