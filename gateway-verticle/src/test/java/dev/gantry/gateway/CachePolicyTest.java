@@ -272,6 +272,62 @@ class CachePolicyTest {
   }
 
   @Test
+  void aRevalidating304UpdatesTheStoredHeadersButNotWhatTheBodyDependsOn() {
+    answer("/u", "Cache-Control", "max-age=0", "ETag", "\"u1\"", "X-Version", "1", "Content-Type", "text/plain");
+    HttpResponse<Buffer> first = get("/c/u");
+    answer("/u", "Cache-Control", "max-age=0", "ETag", "\"u1\"", "X-Version", "2",
+        "Content-Type", "text/plain;charset=utf-8", "Content-Length", "0");
+    HttpResponse<Buffer> second = get("/c/u");
+    assertEquals("REVALIDATED", second.getHeader("X-Cache"));
+    assertEquals("2", second.getHeader("X-Version"), "RFC 9111 §4.3.4: the 304's fields replace the stored ones");
+    assertEquals("text/plain;charset=utf-8", second.getHeader("Content-Type"));
+    assertEquals(first.bodyAsString(), second.bodyAsString());
+    assertEquals(String.valueOf(first.body().length()), second.getHeader("Content-Length"),
+        "the stored body's length, not the 304's");
+  }
+
+  @Test
+  void anAgeThatCannotBeReadMakesTheResponseStale() {
+    answer("/age-ok", "Cache-Control", "max-age=3600", "Age", "10");
+    get("/c/age-ok");
+    assertEquals("HIT", get("/c/age-ok").getHeader("X-Cache"));
+    for (String bad : List.of("abc", "-7200", "7200.0", "0, 0", "7200;foo=bar")) {
+      String path = "/age-" + Math.abs(bad.hashCode());
+      answer(path, "Cache-Control", "max-age=3600", "Age", bad);
+      get("/c" + path);
+      assertEquals("MISS", get("/c" + path).getHeader("X-Cache"), "Age: " + bad);
+      assertEquals(2, calls(path), "Age: " + bad);
+    }
+    answer("/age-two", "Cache-Control", "max-age=3600", "Age", "0", "Age", "0");
+    get("/c/age-two");
+    assertEquals("MISS", get("/c/age-two").getHeader("X-Cache"), "two Age fields");
+  }
+
+  @Test
+  void anUnsafeMethodThatSucceedsInvalidatesItsTargetAndTheLocationsItNamesOnTheSameHost() {
+    for (String path : List.of("/inv", "/loc", "/cl", "/elsewhere", "/kept")) {
+      answer(path, "Cache-Control", "max-age=600");
+      get("/c" + path);
+      assertEquals("HIT", get("/c" + path).getHeader("X-Cache"), path);
+    }
+    answer("/writer", "Location", "/c/loc", "Content-Location", "cl");
+    assertEquals("BYPASS", gw.client.post("/c/writer").send().await().getHeader("X-Cache"));
+    assertEquals("MISS", get("/c/loc").getHeader("X-Cache"), "Location, same host");
+    assertEquals("MISS", get("/c/cl").getHeader("X-Cache"), "Content-Location, relative to the request");
+    answer("/other", "Location", "http://elsewhere.example/c/elsewhere");
+    gw.client.delete("/c/other").send().await();
+    assertEquals("HIT", get("/c/elsewhere").getHeader("X-Cache"), "another host's URL is not invalidated");
+    gw.client.put("/c/inv").send().await();
+    assertEquals("MISS", get("/c/inv").getHeader("X-Cache"), "the target itself");
+    status = 500;
+    gw.client.post("/c/kept").send().await();
+    status = 200;
+    assertEquals("HIT", get("/c/kept").getHeader("X-Cache"), "a failed request invalidates nothing");
+    gw.client.request(HttpMethod.OPTIONS, "/c/kept").send().await();
+    assertEquals("HIT", get("/c/kept").getHeader("X-Cache"), "a safe method invalidates nothing");
+  }
+
+  @Test
   void otherMethodsPassByAndAreCountedPerRoute() {
     answer("/post", "Cache-Control", "max-age=60");
     HttpResponse<Buffer> post = gw.client.post("/c/post").send().await();
