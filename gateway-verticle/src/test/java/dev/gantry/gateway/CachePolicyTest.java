@@ -34,13 +34,23 @@ class CachePolicyTest {
   private volatile long delayMillis;
   private GatewayHarness gw;
   private final AtomicInteger version = new AtomicInteger();
+  /** When chunked answers end: at once unless a test holds them. */
+  private io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
 
   @BeforeEach
   void start(Vertx vertx) {
+    release.complete();
     origin = vertx.createHttpServer().requestHandler(req -> {
       calls.computeIfAbsent(req.path(), p -> new AtomicInteger()).incrementAndGet();
       received.add(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()));
       MultiMap headers = answers.getOrDefault(req.path(), MultiMap.caseInsensitiveMultiMap());
+      if (req.path().startsWith("/chunked")) { // a body of unknown length: two chunks, or one then a wait
+        req.response().setChunked(true).headers().addAll(headers);
+        String text = "0123456789".repeat(Integer.parseInt(req.getParam("tens", "100")));
+        req.response().write(text.substring(0, text.length() / 2));
+        release.future().onComplete(v -> req.response().end(text.substring(text.length() / 2)));
+        return;
+      }
       Runnable answer = () -> {
         String etag = headers.get("ETag");
         if (etag != null && etag.equals(req.getHeader("If-None-Match"))) {
@@ -61,7 +71,7 @@ class CachePolicyTest {
     origin.listen(0, "127.0.0.1").await();
     gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: origin, targets: [{url: 'http://127.0.0.1:"
         + origin.actualPort() + "'}]}\nroutes:\n  - {id: cached, match: {path: /c/**}, upstream: origin, rewrite: /,"
-        + " policies: [{cache: {}}]}\n  - {id: other, match: {path: /o/**}, upstream: origin, rewrite: /,"
+        + " policies: [{cache: {max-object-bytes: 65536}}]}\n  - {id: other, match: {path: /o/**}, upstream: origin, rewrite: /,"
         + " policies: [{cache: {}}]}\n");
   }
 
@@ -325,6 +335,46 @@ class CachePolicyTest {
     assertEquals("HIT", get("/c/kept").getHeader("X-Cache"), "a failed request invalidates nothing");
     gw.client.request(HttpMethod.OPTIONS, "/c/kept").send().await();
     assertEquals("HIT", get("/c/kept").getHeader("X-Cache"), "a safe method invalidates nothing");
+  }
+
+  @Test
+  void aChunkedAnswerIsStoredWhenItFitsAndStreamsWholeWhenItDoesNot() {
+    answer("/chunked", "Cache-Control", "max-age=600");
+    HttpResponse<Buffer> small = get("/c/chunked?tens=100");
+    assertEquals(1000, small.body().length());
+    assertEquals("HIT", get("/c/chunked?tens=100").getHeader("X-Cache"), "a chunked answer of 1,000 bytes is kept");
+    String large = "0123456789".repeat(20_000);
+    HttpResponse<Buffer> first = get("/c/chunked?tens=20000");
+    assertEquals(large, first.bodyAsString(), "past max-object-bytes: what was read, then the rest, intact");
+    HttpResponse<Buffer> again = get("/c/chunked?tens=20000");
+    assertEquals("MISS", again.getHeader("X-Cache"), "not kept");
+    assertEquals(large, again.bodyAsString());
+  }
+
+  @Test
+  void aChunkedAnswerThatWillNotBeKeptIsNotHeldBack(Vertx vertx) throws Exception {
+    answer("/chunked-events", "Cache-Control", "no-store", "Content-Type", "text/event-stream");
+    release = io.vertx.core.Promise.promise();
+    java.util.concurrent.CompletableFuture<String> firstChunk = new java.util.concurrent.CompletableFuture<>();
+    io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+    try {
+      Future<Buffer> body = client.request(HttpMethod.GET, gw.gateway.actualPort(), "127.0.0.1", "/c/chunked-events")
+          .compose(r -> r.send().compose(response -> {
+            Buffer all = Buffer.buffer();
+            response.handler(chunk -> {
+              firstChunk.complete(chunk.toString());
+              all.appendBuffer(chunk);
+            });
+            return response.end().map(all);
+          }));
+      assertEquals("01234", firstChunk.get(30, java.util.concurrent.TimeUnit.SECONDS).substring(0, 5),
+          "the first chunk arrives while the origin still holds the rest");
+      release.complete();
+      assertEquals(1000, body.await().length());
+    } finally {
+      release.tryComplete();
+      client.close().await();
+    }
   }
 
   @Test

@@ -292,11 +292,31 @@ public final class CachePolicy implements Policy {
   /** Stores the reply when RFC 9111 lets a shared cache keep it. */
   private Future<Kept> keep(RouteExchange exchange, String primary, Reply reply, long requestTime, boolean credentials) {
     HttpServerRequest request = exchange.request();
-    if (request.method() != HttpMethod.GET || !Freshness.UNDERSTOOD.contains(reply.status())) {
-      return Future.succeededFuture(new Kept(null, reply));
+    if (request.method() != HttpMethod.GET || !Freshness.UNDERSTOOD.contains(reply.status())
+        || !storable(reply, credentials)) {
+      return Future.succeededFuture(new Kept(null, reply)); // decided by its headers: the body streams past
     }
-    return reply.whole(config.maxObjectBytes()).map(whole -> whole == null ? new Kept(null, reply)
+    return reply.wholeUpTo(config.maxObjectBytes()).map(whole -> whole == null ? new Kept(null, reply)
         : new Kept(store(exchange, primary, whole, requestTime, credentials), whole));
+  }
+
+  /**
+   * Whether the answer's headers let it be stored (what {@link #store} checks again on the whole
+   * answer): a body is only held back to be read whole when it will be kept.
+   */
+  private boolean storable(Reply reply, boolean credentials) {
+    CacheControl cc = CacheControl.parse(reply.header("Cache-Control") == null ? List.of()
+        : List.of(reply.header("Cache-Control")));
+    if (cc.has("no-store") || cc.has("private") || reply.header("Set-Cookie") != null
+        || credentials && !shareable(cc)) {
+      return false;
+    }
+    String vary = reply.header("Vary");
+    if (vary != null && java.util.Arrays.stream(vary.split(",")).anyMatch(v -> v.trim().equals("*"))) {
+      return false;
+    }
+    boolean stated = cc.seconds("s-maxage") != -1 || cc.seconds("max-age") != -1 || reply.header("Expires") != null;
+    return stated || cc.has("no-cache") || config.defaultTtlSeconds() > 0 && Freshness.HEURISTIC.contains(reply.status());
   }
 
   private Entry store(RouteExchange exchange, String primary, Reply.Buffered whole, long requestTime,

@@ -32,6 +32,16 @@ public interface Reply {
   }
 
   /**
+   * As {@link #whole}, but a body of unknown length (chunked) is read too, up to {@code max}:
+   * null when it goes on past that, and the reply is then still written whole by
+   * {@link #writeTo} (what was read first). For a policy that wants every body it may keep and
+   * has checked, from the headers, that it will keep this one: reading holds the answer back.
+   */
+  default Future<Buffered> wholeUpTo(long max) {
+    return whole(max);
+  }
+
+  /**
    * The value of header {@code name} as the client would get it, or null: for a relayed answer,
    * what policies set over the upstream's own. Read without touching the body, so a policy can
    * decide (by type, length, encoding) before reading it {@link #whole}. Several lines of a field

@@ -363,12 +363,15 @@ public final class HttpForwarder {
    * {@code teeLimit} bytes of the body (for shadow comparison), or null when {@code teeLimit} is 0.
    */
   public Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, int teeLimit) {
-    return relay(out, upstream, ops, null, teeLimit);
+    return relay(out, upstream, ops, null, teeLimit, null);
   }
 
-  /** As above, then sets {@code extra} (headers policies added), when not null. */
+  /**
+   * As above, then sets {@code extra} (headers policies added), when not null; {@code prefix} is
+   * the body's start already read from the upstream (by a policy that tried to hold it whole).
+   */
   Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, MultiMap extra,
-      int teeLimit) {
+      int teeLimit, Buffer prefix) {
     out.setStatusCode(upstream.statusCode());
     out.setStatusMessage(upstream.statusMessage());
     MultiMap headers = out.headers();
@@ -387,6 +390,12 @@ public final class HttpForwarder {
     }
     Buffer copy = teeLimit > 0 ? Buffer.buffer() : null;
     Promise<Buffer> done = Promise.promise();
+    if (prefix != null) {
+      out.write(prefix);
+      if (copy != null) {
+        copy.appendBuffer(prefix, 0, Math.min(prefix.length(), teeLimit));
+      }
+    }
     upstream.handler(chunk -> {
       out.write(chunk);
       if (copy != null && copy.length() < teeLimit) {

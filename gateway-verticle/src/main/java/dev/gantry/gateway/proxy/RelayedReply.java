@@ -22,6 +22,8 @@ final class RelayedReply implements Reply {
   /** The relayed body's first bytes, for a shadow comparison; null when none is wanted. */
   private final Promise<Buffer> relayed;
   private MultiMap extra;
+  /** What {@link #whole} read of a body of unknown length before it proved too long: written first. */
+  private Buffer prefix;
 
   RelayedReply(UpstreamCall.Answer answer, HttpForwarder forwarder, HeaderOps ops, int teeLimit) {
     this.answer = answer;
@@ -58,7 +60,7 @@ final class RelayedReply implements Reply {
 
   @Override
   public Future<?> writeTo(HttpServerResponse response, RouteExchange exchange) {
-    return forwarder.relay(response, answer.response(), ops, extra, teeLimit).onComplete(ar -> {
+    return forwarder.relay(response, answer.response(), ops, extra, teeLimit, prefix).onComplete(ar -> {
       answer.endpoint().end();
       if (relayed != null) {
         relayed.handle(ar);
@@ -67,13 +69,25 @@ final class RelayedReply implements Reply {
   }
 
   /**
-   * Reads the upstream's body whole when its {@code Content-Length} says it is at most {@code max}
-   * (a chunked body of unknown length stays streamed: null), with the headers {@link #writeTo}
-   * would send. A 204, a 304 and the answer to a HEAD have no body whatever their headers say.
-   * The endpoint is released once the body is read.
+   * Reads the upstream's body whole when it is at most {@code max} bytes, with the headers
+   * {@link #writeTo} would send; null when it is longer. A declared {@code Content-Length} decides
+   * at once; a body of unknown length (chunked) stays streamed (null), unless {@link #wholeUpTo}
+   * asks: it is then read up to {@code max}, and when it goes on past it what was read is kept
+   * and written first by {@link #writeTo}, which streams the rest.
+   * A 204, a 304 and the answer to a HEAD have no body whatever their headers say. The endpoint
+   * is released once the body is read.
    */
   @Override
   public Future<Buffered> whole(long max) {
+    return read(max, false);
+  }
+
+  @Override
+  public Future<Buffered> wholeUpTo(long max) {
+    return read(max, true);
+  }
+
+  private Future<Buffered> read(long max, boolean unknownLength) {
     io.vertx.core.http.HttpClientResponse upstream = answer.response();
     String length = upstream.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
     long declared;
@@ -86,19 +100,44 @@ final class RelayedReply implements Reply {
     if (code == 204 || code == 304 || upstream.request().getMethod() == io.vertx.core.http.HttpMethod.HEAD) {
       declared = 0; // no body by definition (RFC 9112 §6.3), whatever a Content-Length says: a 304's headers are wanted
     }
-    if (declared < 0 || declared > max) {
+    if (declared > max || declared < 0 && (!unknownLength || max <= 0)) {
       return Future.succeededFuture(null);
     }
     MultiMap headers = sent();
     int status = upstream.statusCode();
-    Future<Buffer> body = upstream.body();
+    Future<Buffer> body = declared >= 0 ? upstream.body() : upTo(upstream, max);
     upstream.resume(); // the call left it paused for whoever relays it
-    return body.map(b -> new Buffered(status, headers, b)).andThen(ar -> {
+    return body.map(b -> b == null ? null : new Buffered(status, headers, b)).andThen(ar -> {
+      if (ar.succeeded() && ar.result() == null) {
+        return; // longer than max: writeTo relays the rest, and releases the endpoint then
+      }
       answer.endpoint().end();
       if (relayed != null) {
         relayed.handle(ar.map(b -> b.body()));
       }
     });
+  }
+
+  /**
+   * A body of unknown length, whole if it ends within {@code max} bytes; else null, with what was
+   * read kept in {@link #prefix} and the response paused for {@link #writeTo}.
+   */
+  private Future<Buffer> upTo(io.vertx.core.http.HttpClientResponse upstream, long max) {
+    Promise<Buffer> read = Promise.promise();
+    Buffer held = Buffer.buffer();
+    upstream.handler(chunk -> {
+      if (held.length() + chunk.length() > max) {
+        upstream.pause();
+        upstream.handler(null).endHandler(null).exceptionHandler(null);
+        prefix = held.appendBuffer(chunk);
+        read.tryComplete(null);
+        return;
+      }
+      held.appendBuffer(chunk);
+    });
+    upstream.exceptionHandler(read::tryFail);
+    upstream.endHandler(v -> read.tryComplete(held));
+    return read.future();
   }
 
   @Override
