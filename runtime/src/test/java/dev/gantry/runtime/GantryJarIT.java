@@ -384,6 +384,62 @@ class GantryJarIT {
     }
   }
 
+  /**
+   * OCSP stapling end to end: a CA, an OCSP responder ({@code openssl ocsp}, which says where it
+   * listens), a leaf certificate naming that responder; the node staples the responder's answer
+   * into its handshakes, as {@code openssl s_client -status} shows.
+   */
+  @Test
+  void withOcspStaplingOnTheHandshakeCarriesTheRespondersGoodStatus() throws Exception {
+    Path tls = Files.createDirectories(dir.resolve("ocsp"));
+    openssl(tls, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
+        "-out", "ca.pem", "-subj", "/CN=Gantry OCSP test CA", "-days", "2",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature");
+    Files.writeString(tls.resolve("index.txt"), "V\t301001000000Z\t\t1234\tunknown\t/CN=localhost\n");
+    Process responder = new ProcessBuilder("openssl", "ocsp", "-index", "index.txt", "-port", "0", "-rsigner", "ca.pem",
+        "-rkey", "ca.key", "-CA", "ca.pem", "-nmin", "5").directory(tls.toFile()).redirectErrorStream(true).start();
+    Process node = null;
+    try {
+      String port = awaitLine(responder, Pattern.compile("ACCEPT .*:(\\d+)")).group(1);
+      Files.writeString(tls.resolve("leaf.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+          + "authorityInfoAccess=OCSP;URI:http://127.0.0.1:" + port + "\nkeyUsage=critical,digitalSignature\n"
+          + "extendedKeyUsage=serverAuth\n");
+      openssl(tls, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key",
+          "-out", "leaf.csr", "-subj", "/CN=localhost");
+      openssl(tls, "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "0x1234",
+          "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext");
+      Files.writeString(tls.resolve("chain.pem"), Files.readString(tls.resolve("leaf.pem")) + Files.readString(tls.resolve("ca.pem")));
+      ProcessBuilder builder = gantry("--roles", "gateway", "--http-port", "0", "--cluster-port", "0",
+          "--cluster-name", "jar-ocsp", "--data-dir", dir.resolve("ocsp-data").toString());
+      builder.environment().put("GANTRY_TLS_CERT", tls.resolve("chain.pem").toString());
+      builder.environment().put("GANTRY_TLS_KEY", tls.resolve("leaf.key").toString());
+      builder.environment().put("GANTRY_TLS_OCSP_STAPLING", "on");
+      node = builder.start();
+      String https = awaitLine(node, Pattern.compile("Gantry ready on https://127\\.0\\.0\\.1:(\\d+)")).group(1);
+      Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + https, "-servername",
+          "localhost", "-status", "-CAfile", tls.resolve("ca.pem").toString()).redirectErrorStream(true).start();
+      client.getOutputStream().close();
+      String handshake = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+      assertTrue(handshake.contains("OCSP Response Status: successful"), handshake);
+      assertTrue(handshake.contains("Cert Status: good"), handshake);
+      assertTrue(handshake.contains("Verify return code: 0 (ok)"), handshake);
+    } finally {
+      responder.destroyForcibly();
+      if (node != null) {
+        reap(node);
+      }
+    }
+  }
+
+  private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl " + String.join(" ", args) + ": " + out);
+  }
+
   @Test
   void aTlsSettingThatCannotWorkStopsStartupNamingTheKey() throws Exception {
     ProcessBuilder builder = gantry("--cluster-port", "0", "--tls-self-signed");
