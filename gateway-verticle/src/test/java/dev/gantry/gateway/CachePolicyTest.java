@@ -378,6 +378,26 @@ class CachePolicyTest {
   }
 
   @Test
+  void surrogateControlMeantForThisCacheWinsOverCacheControlAndStaysHere() {
+    answer("/sc-fresh", "Surrogate-Control", "max-age=600", "Cache-Control", "no-store");
+    get("/c/sc-fresh");
+    HttpResponse<Buffer> hit = get("/c/sc-fresh");
+    assertEquals("HIT", hit.getHeader("X-Cache"), "Surrogate-Control: max-age stores it despite no-store");
+    assertEquals(null, hit.getHeader("Surrogate-Control"), "meant for the cache, not for the client");
+    assertEquals("no-store", hit.getHeader("Cache-Control"), "the browser still gets its own directive");
+    assertEquals("gantry=\"Surrogate/1.0\"", received.get(0).get("Surrogate-Capability"));
+    answer("/sc-nostore", "Surrogate-Control", "no-store", "Cache-Control", "max-age=600");
+    get("/c/sc-nostore");
+    assertEquals("MISS", get("/c/sc-nostore").getHeader("X-Cache"));
+    answer("/sc-other", "Surrogate-Control", "max-age=600;akamai", "Cache-Control", "no-store");
+    get("/c/sc-other");
+    assertEquals("MISS", get("/c/sc-other").getHeader("X-Cache"), "a directive targeted at another surrogate");
+    answer("/sc-mine", "Surrogate-Control", "max-age=600;gantry", "Cache-Control", "no-store");
+    get("/c/sc-mine");
+    assertEquals("HIT", get("/c/sc-mine").getHeader("X-Cache"), "targeted at this one");
+  }
+
+  @Test
   void otherMethodsPassByAndAreCountedPerRoute() {
     answer("/post", "Cache-Control", "max-age=60");
     HttpResponse<Buffer> post = gw.client.post("/c/post").send().await();

@@ -57,6 +57,29 @@ final class CacheControl {
     return new CacheControl(out);
   }
 
+  /** The device token Gantry's cache answers to in {@code Surrogate-Control} and {@code Surrogate-Capability}. */
+  static final String SURROGATE_TOKEN = "gantry";
+
+  /**
+   * The {@code Surrogate-Control} directives meant for this cache (W3C Edge Architecture 1.0):
+   * untargeted ones and those targeted {@code ;gantry}; null when no line holds one. They win over
+   * {@code Cache-Control} for what this cache stores and for how long.
+   */
+  static CacheControl surrogate(List<String> lines) {
+    List<String> mine = new java.util.ArrayList<>();
+    for (String line : lines) {
+      for (String item : line.split(",")) {
+        int semicolon = item.indexOf(';');
+        String directive = (semicolon < 0 ? item : item.substring(0, semicolon)).trim();
+        String target = semicolon < 0 ? null : item.substring(semicolon + 1).trim();
+        if (!directive.isEmpty() && (target == null || target.equalsIgnoreCase(SURROGATE_TOKEN))) {
+          mine.add(directive);
+        }
+      }
+    }
+    return mine.isEmpty() ? null : parse(List.of(String.join(",", mine)));
+  }
+
   boolean has(String name) {
     return directives.containsKey(name);
   }

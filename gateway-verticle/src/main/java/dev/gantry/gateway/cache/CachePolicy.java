@@ -59,6 +59,8 @@ public final class CachePolicy implements Policy {
     if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
       return next.proceed(exchange).compose(reply -> invalidated(exchange, reply)).map(reply -> mark(reply, "BYPASS"));
     }
+    // the origin may then address this cache in Surrogate-Control (";gantry"); a client's claim is replaced
+    request.headers().set("Surrogate-Capability", CacheControl.SURROGATE_TOKEN + "=\"Surrogate/1.0\"");
     CacheControl asked = CacheControl.parse(request.headers().getAll("Cache-Control"));
     if (asked.has("no-store")) {
       cache.count(exchange.routeId(), "bypass");
@@ -101,7 +103,8 @@ public final class CachePolicy implements Policy {
       CacheControl cc = stored.cacheControl();
       long lifetime = lifetime(stored, cc);
       long age = Freshness.age(stored, now);
-      boolean mustAsk = asked.has("no-cache") || asked.seconds("max-age") == 0 || cc.has("no-cache")
+      boolean surrogateRules = surrogateSays(CacheControl.surrogate(stored.headers().getAll("Surrogate-Control"))) != null;
+      boolean mustAsk = asked.has("no-cache") || asked.seconds("max-age") == 0 || cc.has("no-cache") && !surrogateRules
           || "no-cache".equalsIgnoreCase(request.getHeader("Pragma")) && !request.headers().contains("Cache-Control");
       long maxAge = asked.seconds("max-age");
       long minFresh = Math.max(0, asked.seconds("min-fresh"));
@@ -305,18 +308,37 @@ public final class CachePolicy implements Policy {
    * answer): a body is only held back to be read whole when it will be kept.
    */
   private boolean storable(Reply reply, boolean credentials) {
-    CacheControl cc = CacheControl.parse(reply.header("Cache-Control") == null ? List.of()
-        : List.of(reply.header("Cache-Control")));
-    if (cc.has("no-store") || cc.has("private") || reply.header("Set-Cookie") != null
-        || credentials && !shareable(cc)) {
+    CacheControl cc = CacheControl.parse(lines(reply.header("Cache-Control")));
+    Boolean surrogate = surrogateSays(CacheControl.surrogate(lines(reply.header("Surrogate-Control"))));
+    if (Boolean.FALSE.equals(surrogate) || reply.header("Set-Cookie") != null || credentials && !shareable(cc)
+        || surrogate == null && (cc.has("no-store") || cc.has("private"))) {
       return false;
     }
     String vary = reply.header("Vary");
     if (vary != null && java.util.Arrays.stream(vary.split(",")).anyMatch(v -> v.trim().equals("*"))) {
       return false;
     }
-    boolean stated = cc.seconds("s-maxage") != -1 || cc.seconds("max-age") != -1 || reply.header("Expires") != null;
+    boolean stated = surrogate != null || cc.seconds("s-maxage") != -1 || cc.seconds("max-age") != -1
+        || reply.header("Expires") != null;
     return stated || cc.has("no-cache") || config.defaultTtlSeconds() > 0 && Freshness.HEURISTIC.contains(reply.status());
+  }
+
+  /**
+   * What {@code Surrogate-Control} decides for this cache: false for {@code no-store}, true for a
+   * {@code max-age} (stored, whatever Cache-Control says), null when it says neither.
+   */
+  private static Boolean surrogateSays(CacheControl surrogate) {
+    if (surrogate == null) {
+      return null;
+    }
+    if (surrogate.has("no-store")) {
+      return false;
+    }
+    return surrogate.seconds("max-age") >= 0 ? true : null;
+  }
+
+  private static List<String> lines(String joined) {
+    return joined == null ? List.of() : List.of(joined);
   }
 
   private Entry store(RouteExchange exchange, String primary, Reply.Buffered whole, long requestTime,
@@ -324,8 +346,9 @@ public final class CachePolicy implements Policy {
     HttpServerRequest request = exchange.request();
     MultiMap headers = whole.headers();
     CacheControl cc = CacheControl.parse(headers.getAll("Cache-Control"));
-    if (cc.has("no-store") || cc.has("private") || headers.contains("Set-Cookie")
-        || credentials && !shareable(cc)) {
+    Boolean surrogate = surrogateSays(CacheControl.surrogate(headers.getAll("Surrogate-Control")));
+    if (Boolean.FALSE.equals(surrogate) || headers.contains("Set-Cookie") || credentials && !shareable(cc)
+        || surrogate == null && (cc.has("no-store") || cc.has("private"))) {
       return null;
     }
     List<String> vary = varyNames(headers);
@@ -368,6 +391,7 @@ public final class CachePolicy implements Policy {
   /** The stored response for this request: with its age, or a 304 when the client's validator matches. */
   private static Reply serve(Entry entry, HttpServerRequest request, long now, String result) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(entry.headers());
+    headers.remove("Surrogate-Control"); // meant for this cache, not for the client's
     headers.set("Age", Long.toString(Freshness.age(entry, now)));
     headers.set("X-Cache", result);
     if (notModified(entry, request)) {

@@ -19,8 +19,16 @@ final class Freshness {
 
   private Freshness() {}
 
-  /** Seconds the response is fresh for; 0 when it states it is stale already; -1 when it states nothing. */
+  /**
+   * Seconds the response is fresh for; 0 when it states it is stale already; -1 when it states
+   * nothing. A {@code Surrogate-Control: max-age} meant for this cache comes first.
+   */
   static long lifetime(MultiMap headers, CacheControl cc) {
+    CacheControl surrogate = CacheControl.surrogate(headers.getAll("Surrogate-Control"));
+    long forUs = surrogate == null ? -1 : surrogate.seconds("max-age");
+    if (forUs != -1) {
+      return Math.max(0, forUs); // Surrogate-Control's max-age is this cache's, whatever Cache-Control says
+    }
     long shared = cc.seconds("s-maxage");
     if (shared != -1) {
       return Math.max(0, shared);
