@@ -142,6 +142,16 @@ class HttpFramingTest {
   }
 
   @Test
+  void anOversizedRequestLineIs414AndAnOversizedHeaderBlock431() {
+    List<String> failures = new ArrayList<>();
+    failures.add(refused("GET /public/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: h\r\n\r\n", 414));
+    failures.add(refused("GET /public/a HTTP/1.1\r\nHost: h\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n", 431));
+    failures.add(refused("POST /inspected/a HTTP/1.1\r\nHost: h\r\n" + "X-H: v\r\n".repeat(3_000)
+        + "Content-Length: 1\r\n\r\na", 431));
+    none(failures);
+  }
+
+  @Test
   void invalidFieldNamesAndControlCharactersInFieldsAreRefused() {
     List<String> failures = new ArrayList<>();
     String get = "GET /public/a HTTP/1.1\r\nHost: h\r\n";

@@ -100,7 +100,8 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     int from = out.size();
     super.decode(ctx, buffer, out);
     for (int i = from; i < out.size(); i++) {
-      if (out.get(i) instanceof HttpContent content && content.decoderResult().isFailure()
+      // a request head that fails (FullHttpRequest is content too) is EdgeGuard's to judge: 400, 414, 431
+      if (out.get(i) instanceof HttpContent content && !(content instanceof HttpMessage) && content.decoderResult().isFailure()
           && !(content.decoderResult().cause() instanceof ServiceException)) {
         // A body whose framing breaks after its headers were accepted (a chunk size that is not hex,
         // a chunk line over Netty's limit): the client's mistake, to be refused as one (400, and the
