@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>JDK only, so a test can run it as a child process:
  * {@code java bench/Storm.java HOST:PORT REQUESTS CONCURRENCY SEED BASE...}
- * (for example {@code /api/products /api/orders /proxied/}).
+ * (for example {@code /api/products /api/orders /proxied/}); {@code -Dkinds=framing,body} sends only those kinds.
  *
  * <p>Prints {@code STORM requests=… 2xx=… 3xx=… 4xx=… 5xx=… closed=… timeouts=… not-problem=…
  * slowest-ms=… slowest-kind=…}, one {@code KIND name …} line per kind, and up to 60 {@code WRONG} lines (3 of each kind and problem): a 5xx, a
@@ -38,6 +38,9 @@ public class Storm {
   static final int READ_TIMEOUT_MS = 20_000;
   static final String[] KINDS = {"method", "garbage", "truncated", "percent", "framing", "huge", "control",
       "version", "body", "preface", "pipelined", "host"};
+
+  /** The kinds sent: all, or those named in {@code -Dkinds=framing,body}. */
+  static final String[] ONLY = System.getProperty("kinds", String.join(",", KINDS)).split(",");
 
   record Attack(String kind, byte[] bytes, boolean halfClose) {}
 
@@ -184,7 +187,7 @@ public class Storm {
 
   static Attack attack(Random r, String[] bases) {
     String base = bases[r.nextInt(bases.length)];
-    String kind = KINDS[r.nextInt(KINDS.length)];
+    String kind = ONLY[r.nextInt(ONLY.length)];
     String host = "Host: h\r\n";
     switch (kind) {
       case "method": {
