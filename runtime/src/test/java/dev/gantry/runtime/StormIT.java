@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /api/*} service routes are real; {@code -Xmx512m}): a malformed-request storm
  * ({@code bench/Storm.java}, the generator {@code bench/storm} drives harder) on service routes and
  * on proxy routes that stream, cache and compress, inspect bodies and buffer them; then a crowd of
- * idle connections and a burst of large bodies. Nothing a client sent gets a 5xx, every 4xx is
+ * idle connections and a burst of large bodies (the figures are printed). Nothing a client sent gets a 5xx, every 4xx is
  * problem+json, no event loop is reported blocked, nothing is logged at ERROR, the node serves
  * normally afterwards and its RSS stays under {@value #RSS_BOUND_MIB} MiB.
  */
@@ -54,7 +54,7 @@ class StormIT {
           - {id: proxied, match: {path: /proxied/**}, upstream: web}
           - {id: cached, match: {path: /cacheable/**}, upstream: web, policies: [{cache: {}}, {compress: {min-bytes: 1}}]}
           - {id: inspected, match: {path: /inspected/**}, upstream: web, policies: [{waf: {}}]}
-          - {id: retried, match: {path: /retried/**}, upstream: web, max-body-bytes: 2097152, retry: {attempts: 2}}
+          - {id: retried, match: {path: /retried/**}, upstream: web, max-body-bytes: 2097152, timeout-ms: 60000, retry: {attempts: 2}}
         """.formatted(upstream.actualPort()));
     try (JarNode node = JarNode.launch(dir, List.of("-Xmx512m", "-Dgantry.http.header-timeout-ms=2000",
             "-Dgantry.http.body-timeout-ms=2000"), "--http-port", "0", "--cluster-port", "0",
@@ -65,20 +65,23 @@ class StormIT {
       long before = node.rssMiB();
       int from = node.lines().size();
 
-      String storm = run("java", "../bench/Storm.java", "127.0.0.1:" + port, "3000", "16", "17", "/api/products",
+      String storm = run("java", "../bench/Storm.java", "127.0.0.1:" + port, "2000", "16", "17", "/api/products",
           "/api/products/", "/api/orders", "/api/inventory/", "/proxied/", "/cacheable/", "/inspected/", "/retried/",
           "/graphql", "/");
+      System.out.println("StormIT: " + storm.lines().findFirst().orElse("") + "\nStormIT: RSS before " + before
+          + " MiB, after the storm " + node.rssMiB() + " MiB");
       Map<String, Long> figures = figures(storm);
-      assertEquals(3000, figures.get("requests"), storm);
+      assertEquals(2000, figures.get("requests"), storm);
       assertEquals(0, figures.get("5xx"), storm);
       assertEquals(0, figures.get("timeouts"), storm);
       assertEquals(0, figures.get("not-problem"), storm);
-      assertTrue(figures.get("4xx") > 1_500, "most of the storm is refused: " + storm);
+      assertTrue(figures.get("4xx") > 1_000, "most of the storm is refused: " + storm);
       long afterStorm = node.rssMiB();
 
       String idle = run("java", "../bench/Crowd.java", "idle", "127.0.0.1:" + port, "1000", "20");
       assertTrue(idle.contains("opened=1000 failed=0 closed-by-server=1000"), "the header timeout closes them: " + idle);
-      String bodies = run("java", "../bench/Crowd.java", "bodies", "127.0.0.1:" + port, "200", "1000000", "/retried/big");
+      String bodies = run("java", "../bench/Crowd.java", "bodies", "127.0.0.1:" + port, "50", "1000000", "/retried/big");
+      System.out.println("StormIT: " + bodies.strip());
       assertTrue(bodies.matches("(?s).*statuses=\\{(200=\\d+)?(, )?(503=\\d+)?}.*"), "served, or refused past the body budget: "
           + bodies);
       long after = node.rssMiB();
@@ -87,8 +90,8 @@ class StormIT {
       List<String> bad = node.lines().subList(from, node.lines().size()).stream()
           .filter(l -> l.contains("has been blocked for") || l.contains(" ERROR ")).limit(10).toList();
       assertEquals(List.of(), bad, "no blocked event loop, nothing logged at ERROR");
-      System.out.printf("StormIT: %s%nStormIT: %s%nStormIT: %s%nStormIT: RSS %d MiB before, %d after the storm, %d at the end%n",
-          storm.lines().findFirst().orElse(""), idle.strip(), bodies.strip(), before, afterStorm, after);
+      System.out.printf("StormIT: %s%nStormIT: %s%nStormIT: RSS %d MiB before, %d after the storm, %d at the end%n",
+          idle.strip(), bodies.strip(), before, afterStorm, after);
       assertTrue(Math.max(afterStorm, after) < RSS_BOUND_MIB, "RSS " + afterStorm + " / " + after + " MiB");
     } finally {
       upstream.close().await();
