@@ -56,6 +56,11 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpClient healthClient;
   private dev.gantry.gateway.upstream.UpstreamClients healthClients;
   private ProxyState state;
+
+  /** Bytes of request bodies this gateway holds whole right now (its tests wait on it). */
+  long heldBodyBytes() {
+    return state.heldBodies().held();
+  }
   private final RecentRequests recent = new RecentRequests();
   private long specVersion;
   private MessageConsumer<Object> specChanges;
@@ -106,6 +111,7 @@ public final class GatewayVerticle extends VerticleBase {
     node = new dev.gantry.gateway.policy.NodeResources(vertx, redisUrl, pgUrl, dataDir);
     healthClients = new dev.gantry.gateway.upstream.UpstreamClients(vertx, healthClient);
     state = new ProxyState(vertx, healthClients, options.zone(), registry, node);
+    state.heldBodies(new dev.gantry.gateway.policy.BodyBudget(options.edge().maxHeldBodyBytes()));
     federation = new dev.gantry.gateway.graphql.Federation(vertx);
     state.federation(federation);
     SpecStore store = new SpecStore(vertx, this::apply,

@@ -4,6 +4,7 @@ import static dev.gantry.gateway.GatewayHarness.TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.testkit.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -70,6 +71,27 @@ class MetricsTest {
       checked++;
     }
     assertTrue(checked >= 6, "the dashboard was read");
+  }
+
+  @Test
+  void madeUpMethodsShareOneSeriesInsteadOfOneEach(Vertx vertx) {
+    up = new TestUpstream(vertx, "up").start();
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(up, "{id: shop, match: {path: '/shop/**'}, upstream: up}"));
+    for (int i = 0; i < 40; i++) {
+      int status = RawHttp.exchange(gw.gateway.actualPort(), "MADEUP" + i + " /shop/x HTTP/1.1\r\nHost: h\r\n"
+          + "Content-Length: 0\r\n\r\n").status();
+      assertTrue(status < 500, "a made-up method is the client's mistake or the upstream's business: " + status);
+    }
+    assertEquals(200, gw.get("/shop/x").statusCode());
+
+    String text = scrape();
+    Matcher methods = Pattern.compile("^gantry_http_server_requests_seconds_count\\{method=\"([^\"]*)\"", Pattern.MULTILINE)
+        .matcher(text);
+    java.util.Set<String> labels = new java.util.TreeSet<>();
+    while (methods.find()) {
+      labels.add(methods.group(1));
+    }
+    assertEquals(java.util.Set.of("GET", "_OTHER"), labels, "method labels in:\n" + text);
   }
 
   static String dashboard() {

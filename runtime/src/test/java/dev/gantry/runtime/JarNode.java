@@ -45,8 +45,14 @@ final class JarNode implements AutoCloseable {
 
   /** Launches the jar with {@code args} in {@code workDir}, with no GANTRY_ variables inherited. */
   static JarNode launch(Path workDir, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString()));
+    return launch(workDir, List.of(), args);
+  }
+
+  /** As {@link #launch(Path, String...)}, with options for the JVM ({@code -Xmx512m}, {@code -Dgantry.…}). */
+  static JarNode launch(Path workDir, List<String> jvmOptions, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("GANTRY_"));
@@ -94,6 +100,23 @@ final class JarNode implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** The process's resident set size in MiB, from {@code /proc/<pid>/status}. */
+  long rssMiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    throw new IOException("no VmRSS for " + process.pid());
+  }
+
+  /** The lines the process wrote so far. */
+  List<String> lines() {
+    synchronized (lines) {
+      return new ArrayList<>(lines);
+    }
   }
 
   String output() {

@@ -25,10 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HttpCache implements AutoCloseable {
   static final int MAX_PRIMARIES = 200_000;
+  /**
+   * Most bytes the Vary index may hold: its keys are URLs a client chooses, up to a request line
+   * long each, and outlive the entries the LRU evicts, so a count alone (200,000 keys of 8 KB) would
+   * let it grow far past the cache's own memory-bytes.
+   */
+  static final long MAX_INDEX_BYTES = 32L << 20;
   private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true); // guarded by this
   /** The keys stored under each path and query (every route, host and variant): purges and invalidations by key. */
   private final Map<String, List<String>> keysByPath = new HashMap<>(); // guarded by this
   private final Map<String, List<String>> varyByPrimary = new ConcurrentHashMap<>();
+  private final AtomicLong indexBytes = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   /** Counts purges: a copy read from Redis before a purge must not come back into memory after it. */
   private final AtomicLong purgeEpoch = new AtomicLong();
@@ -52,6 +59,11 @@ final class HttpCache implements AutoCloseable {
     }
   }
 
+  /** Bytes the Vary index holds, roughly (its keys and their bookkeeping). */
+  long indexBytes() {
+    return indexBytes.get();
+  }
+
   List<String> varyOf(String primary) {
     return varyByPrimary.get(primary);
   }
@@ -61,10 +73,14 @@ final class HttpCache implements AutoCloseable {
   }
 
   void put(String primary, List<String> varyNames, Entry entry) {
-    if (varyByPrimary.size() >= MAX_PRIMARIES) {
+    long cost = primary.length() * 2L + 64;
+    if (varyByPrimary.size() >= MAX_PRIMARIES || indexBytes.get() + cost > MAX_INDEX_BYTES) {
       varyByPrimary.clear(); // distinct URLs a client makes up must not grow it: a lost name costs one miss
+      indexBytes.set(0);
     }
-    varyByPrimary.put(primary, List.copyOf(varyNames));
+    if (varyByPrimary.put(primary, List.copyOf(varyNames)) == null) {
+      indexBytes.addAndGet(cost);
+    }
     synchronized (this) {
       Entry old = entries.put(entry.key(), entry);
       if (old != null) {

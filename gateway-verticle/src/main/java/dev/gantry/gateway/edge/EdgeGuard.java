@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>HTTP/1.x framing: {@code Transfer-Encoding} other than exactly {@code chunked}, in
  *       HTTP/1.0, or beside {@code Content-Length} (marked by {@link StrictRequestDecoder}, which
- *       also refuses chunk sizes that would wrap) → 400/501 and the connection closed;</li>
+ *       also refuses chunk sizes that would wrap) → 400 and the connection closed;</li>
  *   <li>field names that are not tokens and values with control characters → 400;</li>
  *   <li>Host missing (HTTP/1.1), repeated, invalid, or differing from an absolute-form target's
  *       authority → 400;</li>

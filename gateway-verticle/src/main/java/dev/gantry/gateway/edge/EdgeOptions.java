@@ -2,7 +2,7 @@ package dev.gantry.gateway.edge;
 
 /**
  * Client-side limits of the gateway's listeners, separate from any upstream's: time limits,
- * cleartext HTTP/2, HTTP/2's own limits and, on HTTPS, the HSTS header.
+ * cleartext HTTP/2, HTTP/2's own limits, on HTTPS the HSTS header, and the bodies held at once.
  *
  * @param headerTimeoutMillis how long a connection may take to send a request's headers, from its
  *                            opening or the end of the previous response (HAProxy's
@@ -19,15 +19,19 @@ package dev.gantry.gateway.edge;
  * @param http2               HTTP/2 limits (streams, header list, resets)
  * @param hsts                the {@code Strict-Transport-Security} value every HTTPS response
  *                            carries, or null
+ * @param maxHeldBodyBytes    bytes of request bodies the node holds whole at once (WAF, GraphQL,
+ *                            retries, service calls), summed over all requests; a body that would
+ *                            pass it gets 503. Default: a quarter of the heap ({@code -Xmx})
  */
 public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate, boolean h2c,
-    Http2Limits http2, String hsts) {
+    Http2Limits http2, String hsts, long maxHeldBodyBytes) {
   public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_BODY_TIMEOUT_MILLIS = 10_000;
   public static final long DEFAULT_MIN_BODY_RATE = 500;
+  public static final long DEFAULT_MAX_HELD_BODY_BYTES = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
 
   public EdgeOptions {
-    if (headerTimeoutMillis < 1 || bodyTimeoutMillis < 1 || minBodyRate < 1) {
+    if (headerTimeoutMillis < 1 || bodyTimeoutMillis < 1 || minBodyRate < 1 || maxHeldBodyBytes < 1) {
       throw new IllegalArgumentException("edge limits must be positive");
     }
     java.util.Objects.requireNonNull(http2, "http2");
@@ -35,15 +39,20 @@ public record EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long
 
   /** Time limits and h2c, with the default HTTP/2 limits and no HSTS. */
   public EdgeOptions(long headerTimeoutMillis, long bodyTimeoutMillis, long minBodyRate, boolean h2c) {
-    this(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, Http2Limits.defaults(), null);
+    this(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, Http2Limits.defaults(), null,
+        DEFAULT_MAX_HELD_BODY_BYTES);
   }
 
   public EdgeOptions withHttp2(Http2Limits limits) {
-    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, limits, hsts);
+    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, limits, hsts, maxHeldBodyBytes);
   }
 
   public EdgeOptions withHsts(String value) {
-    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, http2, value);
+    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, http2, value, maxHeldBodyBytes);
+  }
+
+  public EdgeOptions withMaxHeldBodyBytes(long bytes) {
+    return new EdgeOptions(headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c, http2, hsts, bytes);
   }
 
   public static EdgeOptions defaults() {

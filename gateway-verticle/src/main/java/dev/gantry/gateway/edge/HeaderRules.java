@@ -83,7 +83,9 @@ final class HeaderRules {
     if (!last.equalsIgnoreCase("chunked")) {
       return Rejection.badRequest("framing: Transfer-Encoding must end with chunked");
     }
-    return Rejection.notImplemented("framing: only Transfer-Encoding: chunked is supported");
+    // RFC 9112 §6.1 suggests 501, but this is what the client sent, not a fault of the gateway: a 5xx
+    // here would count a client's junk against the node's error rate and alerts.
+    return Rejection.badRequest("framing: only Transfer-Encoding: chunked is supported");
   }
 
   /**

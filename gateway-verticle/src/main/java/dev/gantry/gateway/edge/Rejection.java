@@ -15,10 +15,6 @@ record Rejection(Failure failure, String detail) {
     return new Rejection(Failure.BAD_REQUEST, detail);
   }
 
-  static Rejection notImplemented(String detail) {
-    return new Rejection(Failure.NOT_IMPLEMENTED, detail);
-  }
-
   static Rejection reset(String detail) {
     return new Rejection(null, detail);
   }

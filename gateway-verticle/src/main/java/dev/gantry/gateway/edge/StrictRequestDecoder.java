@@ -19,13 +19,16 @@ import java.util.List;
 /**
  * Vert.x's HTTP/1.x request decoder with the rules Netty leaves open:
  * <ul>
- *   <li>the version must be exactly {@code HTTP/1.1} or {@code HTTP/1.0} (505 otherwise);</li>
+ *   <li>the version must be exactly {@code HTTP/1.1} or {@code HTTP/1.0} (400 otherwise: RFC 9112
+ *       allows 505, but a 5xx would count what a client sent against the node's error rate);</li>
  *   <li>a request with both {@code Content-Length} and {@code Transfer-Encoding} is marked
  *       invalid (Netty drops the length and goes on), so it is answered 400 and its connection
  *       closed, as RFC 9112 §6.3 allows and request-smuggling defence wants;</li>
  *   <li>a chunk size that does not fit in 31 bits is refused before Netty reads it (Netty's
  *       parser lets a long size wrap around, which would end the body early and read the rest
- *       of it as a new request).</li>
+ *       of it as a new request);</li>
+ *   <li>any other broken chunk (a size that is not hex, a chunk line too long) is a 400
+ *       {@link ServiceException}, like the rules above, not Netty's exception.</li>
  * </ul>
  * Netty keeps its parser state private; the chunk-size rule reads it through a {@link VarHandle}
  * (the fat jar runs on the class path, where that is allowed) and checks the size line only when
@@ -63,12 +66,12 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     super(options);
   }
 
-  /** Only HTTP/1.1 and HTTP/1.0, spelled exactly so (RFC 9112 §2.3): anything else is refused with 505. */
+  /** Only HTTP/1.1 and HTTP/1.0, spelled exactly so (RFC 9112 §2.3): anything else is refused with 400. */
   @Override
   protected HttpMessage createMessage(String[] initialLine) {
     String version = initialLine[2];
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-      throw new ServiceException(Failure.HTTP_VERSION_NOT_SUPPORTED, "request line: HTTP version must be HTTP/1.1 or"
+      throw new ServiceException(Failure.BAD_REQUEST, "request line: HTTP version must be HTTP/1.1 or"
           + " HTTP/1.0");
     }
     return super.createMessage(initialLine);
@@ -94,7 +97,21 @@ public final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         return;
       }
     }
+    int from = out.size();
     super.decode(ctx, buffer, out);
+    for (int i = from; i < out.size(); i++) {
+      // a request head that fails (FullHttpRequest is content too) is EdgeGuard's to judge: 400, 414, 431
+      if (out.get(i) instanceof HttpContent content && !(content instanceof HttpMessage) && content.decoderResult().isFailure()
+          && !(content.decoderResult().cause() instanceof ServiceException)) {
+        // A body whose framing breaks after its headers were accepted (a chunk size that is not hex,
+        // a chunk line over Netty's limit): the client's mistake, to be refused as one (400, and the
+        // connection closed), not passed on as Netty's exception, which reads as the gateway's own failure.
+        Throwable cause = content.decoderResult().cause();
+        content.setDecoderResult(DecoderResult.failure(new ServiceException(Failure.BAD_REQUEST,
+            "framing: invalid chunk (" + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")")));
+      }
+    }
   }
 
   /**

@@ -8,10 +8,12 @@ import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +39,9 @@ public final class RequestObserver implements Handler<RoutingContext> {
       Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
       Duration.ofSeconds(10)};
+
+  static final String OTHER_METHOD = "_OTHER";
+  private static final Set<HttpMethod> KNOWN_METHODS = Set.copyOf(HttpMethod.values());
 
   private final MeterRegistry registry;
   private final RecentRequests recent;
@@ -93,9 +98,10 @@ public final class RequestObserver implements Handler<RoutingContext> {
   private void record(HttpServerRequest req, String route, int status, long bytes, Envelope envelope, String reason,
       Map<String, String> decisions, long nanos) {
     String method = req.method().name();
-    timers.computeIfAbsent(route + ' ' + method + ' ' + status, k -> Timer.builder("gantry.http.server.requests")
+    String label = methodLabel(req.method());
+    timers.computeIfAbsent(route + ' ' + label + ' ' + status, k -> Timer.builder("gantry.http.server.requests")
             .description("Requests served by the gateway, by route")
-            .tags("route", route, "method", SafeText.of(method), "status", Integer.toString(status))
+            .tags("route", route, "method", label, "status", Integer.toString(status))
             .serviceLevelObjectives(BUCKETS)
             .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
@@ -111,6 +117,15 @@ public final class RequestObserver implements Handler<RoutingContext> {
     if (ACCESS.isInfoEnabled()) {
       access(req, route, status, bytes, envelope, reason, decisions, nanos, path, method);
     }
+  }
+
+  /**
+   * The method as a label: one of the methods Vert.x knows by name, or {@value #OTHER_METHOD} (as
+   * OpenTelemetry's HTTP conventions do) — a client may send any token as a method, and a series
+   * per made-up method would grow the registry, each with its histogram, without bound.
+   */
+  static String methodLabel(HttpMethod method) {
+    return KNOWN_METHODS.contains(method) ? method.name() : OTHER_METHOD;
   }
 
   /**

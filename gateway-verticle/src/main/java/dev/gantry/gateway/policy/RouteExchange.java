@@ -25,18 +25,34 @@ public final class RouteExchange {
   private final java.util.function.Consumer<Envelope> onAuthenticated;
   private Map<String, String> decisions;
   private Future<Buffer> body;
+  private final BodyBudget budget;
+  /** Bytes of this request's body taken from {@link #budget}; given back by {@link #release()}. */
+  private long taken;
 
   public RouteExchange(HttpServerRequest request, String routeId, Envelope envelope) {
-    this(request, routeId, envelope, e -> { });
+    this(request, routeId, envelope, e -> { }, null);
   }
 
-  /** @param onAuthenticated told the envelope once a policy authenticated the request (the access log, targets) */
+  /**
+   * @param onAuthenticated told the envelope once a policy authenticated the request (the access log, targets)
+   * @param budget          the node's budget for bodies held whole, or null for none; whoever
+   *                        makes the exchange calls {@link #release()} when the exchange ends
+   */
   public RouteExchange(HttpServerRequest request, String routeId, Envelope envelope,
-      java.util.function.Consumer<Envelope> onAuthenticated) {
+      java.util.function.Consumer<Envelope> onAuthenticated, BodyBudget budget) {
     this.request = request;
     this.routeId = routeId;
     this.envelope = envelope;
     this.onAuthenticated = onAuthenticated;
+    this.budget = budget;
+  }
+
+  /** Gives back what this exchange's body took of the node's budget; called once the exchange ended. */
+  public void release() {
+    if (taken > 0) {
+      budget.give(taken);
+      taken = 0;
+    }
   }
 
   /**
@@ -65,7 +81,8 @@ public final class RouteExchange {
   /**
    * The request's body, read whole the first time it is asked for; every later caller (another
    * policy, the target) gets the same buffer. A body longer than {@code max} fails the future with
-   * 413, naming {@code limitOf} (whose limit it broke).
+   * 413, naming {@code limitOf} (whose limit it broke); one that would take the node past its
+   * {@link BodyBudget} fails it with 503.
    */
   public Future<Buffer> body(long max, String limitOf) {
     if (body == null) {
@@ -77,6 +94,16 @@ public final class RouteExchange {
           promise.tryFail(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
               "body: larger than the " + max + " bytes " + limitOf + " accepts"));
           return;
+        }
+        if (budget != null) {
+          if (!budget.take(chunk.length())) {
+            request.handler(null);
+            release(); // what this body held goes back at once: it will not be read on
+            promise.tryFail(new ServiceException(Failure.UNAVAILABLE, "body: this node holds "
+                + budget.max() + " bytes of request bodies already; try again shortly"));
+            return;
+          }
+          taken += chunk.length();
         }
         held.appendBuffer(chunk);
       });

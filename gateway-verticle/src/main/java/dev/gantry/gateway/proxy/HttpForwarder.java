@@ -68,6 +68,10 @@ public final class HttpForwarder {
         .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)))
         .setIdleTimeout(Math.max(1, timeoutMillis));
     return clients.of(endpoint.transport()).request(options).compose(request -> {
+      // A failure (the client's body broke off, so the upstream request is reset) reaches the caller
+      // through the response future; with no handler here Vert.x would also log it at ERROR, one
+      // line per hostile request.
+      request.exceptionHandler(e -> { });
       upstreamHeaders(in, envelope, request.headers());
       apply(ops, request.headers());
       endToEndExtras(in, request, timeoutMillis);

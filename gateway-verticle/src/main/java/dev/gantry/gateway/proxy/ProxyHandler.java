@@ -93,8 +93,9 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx),
-        authenticated -> RequestEnvelopeHandler.rebind(ctx, authenticated));
+        authenticated -> RequestEnvelopeHandler.rebind(ctx, authenticated), state.heldBodies());
     ctx.put(RouteExchange.KEY, exchange);
+    ctx.addEndHandler(ended -> exchange.release()); // also when the connection closed first
     // Matching is pure: done first, so gateway-wide policies know the route (a WAF's exclusions
     // name routes), while the route's own policies still run after the gateway-wide ones.
     RouteMatch match = req.path().startsWith(HEALTH_PREFIX) ? null : state.table().match(req);

@@ -74,6 +74,18 @@ public final class ProxyState {
     return runtime.blocks();
   }
 
+  private volatile dev.gantry.gateway.policy.BodyBudget heldBodies =
+      new dev.gantry.gateway.policy.BodyBudget(dev.gantry.gateway.edge.EdgeOptions.DEFAULT_MAX_HELD_BODY_BYTES);
+
+  /** The bytes of request bodies this node's listeners may hold whole at once. */
+  public dev.gantry.gateway.policy.BodyBudget heldBodies() {
+    return heldBodies;
+  }
+
+  public void heldBodies(dev.gantry.gateway.policy.BodyBudget budget) {
+    this.heldBodies = budget;
+  }
+
   /** Open client connections per address, across this node's listeners. */
   public ClientConnections connections() {
     return connections;

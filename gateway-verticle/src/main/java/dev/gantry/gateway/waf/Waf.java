@@ -38,12 +38,15 @@ public final class Waf implements Policy {
   private final MeterRegistry registry;
   private final RecentBlocks blocks;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Inspections inspections;
 
   Waf(WafConfig config, PolicyRuntime runtime) {
     this.config = config;
     this.rules = new RuleSet(config);
     this.registry = runtime.registry();
     this.blocks = runtime.blocks();
+    this.inspections = runtime.node().keep(Inspections.class.getName(),
+        () -> new Inspections(Runtime.getRuntime().availableProcessors()));
   }
 
   @Override
@@ -79,7 +82,8 @@ public final class Waf implements Policy {
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     if (body != null && body.length() > OFF_LOOP_BYTES && context != null) {
       // the request is only read there; its answer is written back on the event loop
-      return context.executeBlocking(() -> rules.evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()), false)
+      return inspections.run(context, () -> rules.evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()),
+              () -> exchange.request().response().closed())
           .compose(verdict -> decide(exchange, verdict, next));
     }
     return decide(exchange, rules.evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()), next);
