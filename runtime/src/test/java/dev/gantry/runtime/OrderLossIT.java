@@ -53,6 +53,7 @@ class OrderLossIT {
       s1.awaitReady(180);
       s2.awaitReady(180);
       String base = "http://127.0.0.1:" + gateway.httpPort();
+      Map<Integer, Long> stockBefore = stock(base);
 
       Map<String, String> acknowledged = new ConcurrentHashMap<>(); // Idempotency-Key -> order id
       Map<String, AtomicInteger> servedBy = new ConcurrentHashMap<>();
@@ -131,6 +132,7 @@ class OrderLossIT {
       assertEquals(ids, statuses.keySet(), "the warehouse has exactly the acknowledged orders");
       assertTrue(statuses.values().stream().allMatch("CANCELLED"::equals), "each order's latest event applied");
       assertEquals(2L * ORDERS, ingest.getLong("events"), "each order's two events stored once");
+      assertEquals(stockBefore, stock(base), "every unit back in stock once every order is cancelled");
       assertTrue(s2.stop(30) && gateway.stop(60), "the survivors stop with exit 0");
     }
   }
@@ -162,6 +164,14 @@ class OrderLossIT {
       }
       retries.incrementAndGet();
     }
+  }
+
+  private Map<Integer, Long> stock(String base) throws Exception {
+    Map<Integer, Long> available = new TreeMap<>();
+    for (int product = 1; product <= 12; product++) {
+      available.put(product, new JsonObject(get(base + "/api/inventory/" + product).body()).getLong("available"));
+    }
+    return available;
   }
 
   private HttpResponse<String> get(String url) throws Exception {

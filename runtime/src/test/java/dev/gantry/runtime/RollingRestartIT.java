@@ -41,7 +41,7 @@ class RollingRestartIT {
     try (JarNode node = JarNode.launch(dir, "--http-port", "0", "--cluster-port", "0", "--cluster-name", "early-term",
         "--data-dir", dir.resolve("data").toString())) {
       awaitLine(node, "starting embedded postgres", Duration.ofMinutes(3));
-      node.process().destroy(); // SIGTERM, while the embedded backends start
+      node.sigterm(); // while the embedded backends start
       assertTrue(node.process().waitFor(3, TimeUnit.MINUTES), "exits after SIGTERM:\n" + node.output());
       assertEquals(0, node.process().exitValue(), "exit status after a SIGTERM during start-up:\n" + node.output());
       awaitLine(node, "SIGTERM during start-up", Duration.ofSeconds(30)); // the output is read on a thread of its own
@@ -82,6 +82,7 @@ class RollingRestartIT {
           retries 3
           option redispatch
         frontend front
+          no log
           bind 127.0.0.1:%d
           default_backend gantry
         backend gantry
@@ -109,6 +110,7 @@ class RollingRestartIT {
         for (int i = 0; i < 2; i++) {
           int other = 1 - i;
           long t0 = System.nanoTime();
+          System.out.println(java.time.LocalTime.now() + " SIGTERM to node " + names[i]);
           assertTrue(nodes[i].stop(60), "node " + names[i] + " exits 0 on SIGTERM:\n" + nodes[i].output());
           long stopMillis = (System.nanoTime() - t0) / 1_000_000;
           load.forget(names[i]);
@@ -195,7 +197,7 @@ class RollingRestartIT {
               r.headers().firstValue("X-Gateway").ifPresent(g -> byGateway.computeIfAbsent(g, k -> new AtomicInteger())
                   .incrementAndGet());
             } catch (IOException e) {
-              failures.add(java.time.LocalTime.now() + " " + e);
+              failures.add(java.time.LocalTime.now() + " " + e + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
             } catch (InterruptedException e) {
               return;
             }
