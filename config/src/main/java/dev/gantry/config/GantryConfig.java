@@ -34,6 +34,7 @@ public record GantryConfig(
     int gatewayInstances,
     long outboxPollMillis,
     long idempotencyRetentionHours,
+    long orphanReservationAgeMillis,
     long analyticsRebuildMillis,
     long shutdownGraceMillis,
     long shutdownDrainMillis,
@@ -65,6 +66,7 @@ public record GantryConfig(
         dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
+        orphanReservationAgeMillis,
         analyticsRebuildMillis, shutdownGraceMillis, shutdownDrainMillis,
         logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, mesh, tls, http2);
   }
@@ -87,7 +89,8 @@ public record GantryConfig(
         .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis)
             .put("instances", gatewayInstances))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
-        .put("orders", new JsonObject().put("idempotency-retention-hours", idempotencyRetentionHours))
+        .put("orders", new JsonObject().put("idempotency-retention-hours", idempotencyRetentionHours)
+            .put("orphan-reservation-age-ms", orphanReservationAgeMillis))
         .put("analytics", new JsonObject().put("rebuild-interval-ms", analyticsRebuildMillis))
         .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis)
             .put("drain-ms", shutdownDrainMillis))

@@ -253,7 +253,8 @@ public final class Gantry {
               vertx.deployVerticle(new CatalogVerticle(services, context)),
               vertx.deployVerticle(new InventoryVerticle(services, context)),
               vertx.deployVerticle(new OrdersVerticle(services, context, new OrdersOptions(config.outboxPollMillis(),
-                  java.time.Duration.ofHours(config.idempotencyRetentionHours())))))
+                  java.time.Duration.ofHours(config.idempotencyRetentionHours()),
+                  java.time.Duration.ofMillis(config.orphanReservationAgeMillis())))))
             .onSuccess(all -> all.<String>list().forEach(deployments::add))
             .mapEmpty())
         : Future.succeededFuture();
