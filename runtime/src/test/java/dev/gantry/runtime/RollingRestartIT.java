@@ -73,6 +73,7 @@ class RollingRestartIT {
     int[] cluster = {FreePort.pick(), FreePort.pick()};
     String[] names = {"a", "b"};
     JarNode[] nodes = new JarNode[2];
+    List<JarNode> stopped = new ArrayList<>();
     Path haproxyConfig = dir.resolve("haproxy.cfg");
     int front = FreePort.pick();
     Files.writeString(haproxyConfig, """
@@ -122,6 +123,7 @@ class RollingRestartIT {
           System.out.println(java.time.LocalTime.now() + " SIGTERM to node " + names[i]);
           assertTrue(nodes[i].stop(60), "node " + names[i] + " exits 0 on SIGTERM:\n" + nodes[i].output());
           long stopMillis = (System.nanoTime() - t0) / 1_000_000;
+          stopped.add(nodes[i]);
           load.forget(names[i]);
           // A new cluster port, as a replaced pod gets a new address: the same address under a new
           // member id can wait for the cluster to forget the old one.
@@ -129,14 +131,22 @@ class RollingRestartIT {
           nodes[i] = launch(config, names[i], http[i], cluster[i], cluster[other]);
           long readyMillis = nodes[i].readyMillis(180) / 1_000_000;
           load.awaitGateways(List.of(names[i]), Duration.ofSeconds(60));
-          System.out.printf("round %d: node %s stopped in %d ms, ready again %d ms after launch, back in HAProxy; "
-              + "%d requests so far, %d failed%n", round + 1, names[i], stopMillis, readyMillis, load.sent.get(),
+          System.out.printf("round %d: node %s (now %s) stopped in %d ms, ready again %d ms after launch, back in HAProxy; "
+              + "%d requests so far, %d failed%n", round + 1, names[i], nodes[i].nodeId(), stopMillis, readyMillis, load.sent.get(),
               load.failures.size());
         }
       }
       load.stop();
       System.out.printf("rolling restart behind HAProxy (%d rounds, %d clients): %d requests, %d failed, slowest %d ms%n",
           ROUNDS, CLIENTS, load.sent.get(), load.failures.size(), load.slowest.get());
+      if (!load.failures.isEmpty()) {
+        for (JarNode node : stopped) {
+          System.out.println("a stopped node's output:\n" + node.output());
+        }
+        for (JarNode node : nodes) {
+          System.out.println("a running node's output:\n" + node.output());
+        }
+      }
       assertEquals(List.of(), load.failures.stream().limit(20).toList(), load.failures.size() + " of " + load.sent.get()
           + " requests failed; HAProxy's log:\n" + Files.readString(dir.resolve("haproxy.log")));
       assertTrue(load.sent.get() > 100, "a steady load: " + load.sent.get() + " requests");
