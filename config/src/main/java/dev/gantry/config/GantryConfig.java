@@ -34,8 +34,10 @@ public record GantryConfig(
     int gatewayInstances,
     long outboxPollMillis,
     long idempotencyRetentionHours,
+    long orphanReservationAgeMillis,
     long analyticsRebuildMillis,
     long shutdownGraceMillis,
+    long shutdownDrainMillis,
     String logFormat,
     boolean accessLog,
     Optional<String> otlpEndpoint,
@@ -64,7 +66,8 @@ public record GantryConfig(
         dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
-        analyticsRebuildMillis, shutdownGraceMillis,
+        orphanReservationAgeMillis,
+        analyticsRebuildMillis, shutdownGraceMillis, shutdownDrainMillis,
         logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, mesh, tls, http2);
   }
 
@@ -86,9 +89,11 @@ public record GantryConfig(
         .put("gateway", new JsonObject().put("request-timeout-ms", requestTimeoutMillis)
             .put("instances", gatewayInstances))
         .put("outbox", new JsonObject().put("poll-interval-ms", outboxPollMillis))
-        .put("orders", new JsonObject().put("idempotency-retention-hours", idempotencyRetentionHours))
+        .put("orders", new JsonObject().put("idempotency-retention-hours", idempotencyRetentionHours)
+            .put("orphan-reservation-age-ms", orphanReservationAgeMillis))
         .put("analytics", new JsonObject().put("rebuild-interval-ms", analyticsRebuildMillis))
-        .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis))
+        .put("shutdown", new JsonObject().put("grace-ms", shutdownGraceMillis)
+            .put("drain-ms", shutdownDrainMillis))
         .put("log", new JsonObject().put("format", logFormat).put("access", accessLog ? "on" : "off"))
         .put("tracing", new JsonObject().put("otlp-endpoint", otlpEndpoint.orElse(""))
             .put("sample-percent", samplePercent))

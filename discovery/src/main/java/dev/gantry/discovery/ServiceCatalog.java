@@ -18,6 +18,7 @@ public interface ServiceCatalog {
   /** Announces an instance; the future holds the registration id for {@link #unpublish}. */
   Future<String> publish(ServiceRecord record);
 
+  /** Withdraws one record; one that is gone already (withdrawn by {@link #handOver}) counts as withdrawn. */
   Future<Void> unpublish(String registration);
 
   /**
@@ -26,6 +27,14 @@ public interface ServiceCatalog {
    * records this call removed.
    */
   Future<Integer> withdrawNode(String node);
+
+  /**
+   * For a node about to stop: withdraws those of its records whose service (name and version)
+   * another node serves too, so callers move to those while this node still answers what it was
+   * sent; a service nobody else serves stays listed until the node stops. The future holds how
+   * many records were withdrawn.
+   */
+  Future<Integer> handOver(String node);
 
   /** Instances of {@code name} (of {@code version}, when not null), from a cache at most a second old. */
   Future<List<ServiceRecord>> lookup(String name, String version);

@@ -7,6 +7,7 @@ import dev.gantry.gateway.tls.ListenerCertificates;
 import dev.gantry.gateway.upstream.UpstreamClients;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.net.ServerSSLOptions;
+import dev.gantry.gateway.health.Draining;
 import dev.gantry.gateway.health.HealthRoutes;
 import dev.gantry.gateway.observe.RecentRequests;
 import dev.gantry.gateway.observe.RequestObserver;
@@ -50,11 +51,13 @@ final class GatewayListener extends VerticleBase {
   private EdgeGuard guard;
   private final ListenerCertificates certificates;
   private final ServerSSLOptions ssl;
+  private final Draining draining;
 
   /** @param certificates the listener's TLS, or null for plain HTTP; {@code ssl} what they read at start */
-  GatewayListener(GatewayOptions options, int port, HealthChecks readiness, MeterRegistry registry,
+  GatewayListener(GatewayOptions options, int port, HealthChecks readiness, Draining draining, MeterRegistry registry,
       RecentRequests recent, ProxyState state, ListenerCertificates certificates, ServerSSLOptions ssl) {
     this.certificates = certificates;
+    this.draining = draining;
     this.ssl = ssl;
     this.options = options;
     this.port = port;
@@ -71,6 +74,7 @@ final class GatewayListener extends VerticleBase {
     catalog = ServiceCatalog.create(vertx);
     Router router = Router.router(vertx);
     RequestObserver observer = new RequestObserver(registry, recent);
+    router.route().handler(draining);
     router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
     router.route().handler(observer);
     // Health answers after the gateway-wide policies (a denied or flooding client must not reach
@@ -78,7 +82,7 @@ final class GatewayListener extends VerticleBase {
     upstreamClients = new UpstreamClients(vertx, client);
     router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
-    new HealthRoutes(readiness).mount(router);
+    new HealthRoutes(readiness, draining).mount(router);
     new ProblemResponder().mount(router);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())

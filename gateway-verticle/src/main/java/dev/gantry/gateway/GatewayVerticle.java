@@ -62,6 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
     return state.heldBodies().held();
   }
   private final RecentRequests recent = new RecentRequests();
+  private final dev.gantry.gateway.health.Draining draining;
   private long specVersion;
   private MessageConsumer<Object> specChanges;
   private String pgUrl;
@@ -84,6 +85,16 @@ public final class GatewayVerticle extends VerticleBase {
     this.readiness = readiness;
     this.registry = registry;
     this.scrape = scrape;
+    this.draining = new dev.gantry.gateway.health.Draining(options.shutdownGraceMillis());
+  }
+
+  /**
+   * Begins a shutdown while still serving: readiness answers 503 and HTTP/1.x connections close
+   * after their next answer, so a load balancer moves traffic away before {@link #stop} stops
+   * accepting. Thread-safe; there is no way back.
+   */
+  public void drain() {
+    draining.begin();
   }
 
   /**
@@ -188,7 +199,7 @@ public final class GatewayVerticle extends VerticleBase {
     List<GatewayListener> started = new CopyOnWriteArrayList<>();
     return wanted.compose(chosen -> vertx.deployVerticle(() -> {
       GatewayOptions own = tls == null ? options : options.withEdge(options.edge().withHsts(tls.hstsHeader()));
-      GatewayListener listener = new GatewayListener(own, chosen, readiness, registry, recent, state,
+      GatewayListener listener = new GatewayListener(own, chosen, readiness, draining, registry, recent, state,
           certificates, ssl);
       started.add(listener);
       return listener;

@@ -78,6 +78,7 @@ public final class Gantry {
   private final ReadinessChecks readiness;
   private final List<String> serviceDeployments;
   private final String gatewayDeployment;
+  private final GatewayVerticle gateway;
   private final int httpPort;
   private final int adminPort;
   private final String nodeId;
@@ -88,7 +89,7 @@ public final class Gantry {
 
   private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
-      String gatewayDeployment, int httpPort, int adminPort) {
+      String gatewayDeployment, GatewayVerticle gateway, int httpPort, int adminPort) {
     this.config = config;
     this.vertx = vertx;
     this.cluster = cluster;
@@ -96,6 +97,7 @@ public final class Gantry {
     this.readiness = readiness;
     this.serviceDeployments = serviceDeployments;
     this.gatewayDeployment = gatewayDeployment;
+    this.gateway = gateway;
     this.httpPort = httpPort;
     this.adminPort = adminPort;
     this.nodeId = cluster.getNodeId();
@@ -251,7 +253,8 @@ public final class Gantry {
               vertx.deployVerticle(new CatalogVerticle(services, context)),
               vertx.deployVerticle(new InventoryVerticle(services, context)),
               vertx.deployVerticle(new OrdersVerticle(services, context, new OrdersOptions(config.outboxPollMillis(),
-                  java.time.Duration.ofHours(config.idempotencyRetentionHours())))))
+                  java.time.Duration.ofHours(config.idempotencyRetentionHours()),
+                  java.time.Duration.ofMillis(config.orphanReservationAgeMillis())))))
             .onSuccess(all -> all.<String>list().forEach(deployments::add))
             .mapEmpty())
         : Future.succeededFuture();
@@ -264,7 +267,7 @@ public final class Gantry {
     return analyticsUp.compose(v -> {
       if (!config.has(Role.GATEWAY)) {
         return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
-            deployments, null, -1, -1));
+            deployments, null, null, -1, -1));
       }
       return listenerTls(vertx, config).compose(tls -> {
         GatewaySpec routes = seed;
@@ -279,7 +282,7 @@ public final class Gantry {
             .withBackends(backends.pgUrl(), backends.redisUrl(), config.dataDir().toAbsolutePath())
             .withTls(tls);
         return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
-            readiness, deployments, id, gateway.actualPort(), gateway.adminPort()));
+            readiness, deployments, id, gateway, gateway.actualPort(), gateway.adminPort()));
       });
     }).compose(g -> g.directory.publish().map(g)).compose(g -> g.startBridge(registry, context)).onSuccess(g -> {
       LOG.info(g.readyLine());
@@ -420,10 +423,14 @@ public final class Gantry {
 
   /**
    * Stops the node; the future completes when everything is stopped. Call it off the Vert.x
-   * threads (main, a signal handler, a test): the last step closes Vert.x itself.
+   * threads (main, a signal handler, a test): the last step closes Vert.x itself. First the node
+   * drains for {@code shutdown.drain-ms}: readiness answers 503 and this node's service records
+   * leave the catalog, while the gateway and the services still serve, so load balancers and the
+   * other gateways move their traffic away; only then does the gateway stop accepting.
    */
   public Future<Void> stop() {
-    Future<Void> drained = (bridge == null ? Future.<Void>succeededFuture() : bridge.close())
+    Future<Void> drained = drain()
+        .transform(ar -> bridge == null ? Future.<Void>succeededFuture() : bridge.close())
         .transform(ar -> directory.withdraw())
         .transform(ar -> gatewayDeployment == null ? Future.succeededFuture() : vertx.undeploy(gatewayDeployment))
         .eventually(() -> Future.join(serviceDeployments.stream().map(vertx::undeploy).toList()))
@@ -441,6 +448,26 @@ public final class Gantry {
       stopped.handle(ar.failed() ? ar : closed);
     }), "gantry-close").start());
     return stopped.future();
+  }
+
+  private Future<Void> drain() {
+    if (gateway != null) {
+      gateway.drain();
+    }
+    long millis = config.shutdownDrainMillis();
+    if (millis == 0) {
+      return Future.succeededFuture();
+    }
+    // Every gateway stops choosing this node's instances within its catalog cache's second.
+    ServiceCatalog catalog = ServiceCatalog.create(vertx);
+    Future<Integer> withdrawn = catalog.handOver(nodeId).andThen(ar -> {
+      catalog.close();
+      LOG.info("draining for {} ms: readiness answers 503; {} service records handed over to other nodes", millis,
+          ar.succeeded() ? ar.result() : "no (" + ar.cause().getMessage() + ")");
+    });
+    Promise<Void> waited = Promise.promise();
+    vertx.setTimer(millis, id -> waited.complete());
+    return Future.join(withdrawn, waited.future()).mapEmpty();
   }
 
   private static Future<Void> stopBackends(Vertx vertx, ResolvedBackends backends) {

@@ -131,9 +131,18 @@ final class JarNode implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGTERM. Through the process handle: {@link Process#destroy()} also closes our end of the
+   * node's output, and what the node logs while it stops would be lost (its log queue drops lines
+   * it cannot write).
+   */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
   /** SIGTERM, then waits for the exit; true when it exited in time with status 0. */
   boolean stop(long seconds) throws InterruptedException {
-    process.destroy();
+    sigterm();
     return process.waitFor(seconds, TimeUnit.SECONDS) && process.exitValue() == 0;
   }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Service nodes killed with SIGKILL under sequential load: requests in flight to a dead node fail
  * over at once instead of waiting out the deadline, the catalog drops its instances when the
- * cluster notices, and the last node standing answers everything.
+ * cluster notices, and the last node standing answers everything; a service that ran only on the
+ * dead nodes (the warehouse) fails fast, and the node directory lists only the survivor.
  */
 class NodeLossIT {
   @TempDir Path dir;
@@ -32,7 +33,9 @@ class NodeLossIT {
   @Test
   void killingTwoOfThreeServiceNodesDuring600GetsCostsNoErrorAndNoRequestOverOneSecond() throws Exception {
     clusterPort = FreePort.pick();
-    try (JarNode a = JarNode.launch(dir, "--http-port", "0", "--cluster-port", Integer.toString(clusterPort),
+    java.nio.file.Files.writeString(dir.resolve("a.yaml"), "admin: {token: loss-it-token, port: 0}\n");
+    try (JarNode a = JarNode.launch(dir, "--config", dir.resolve("a.yaml").toString(), "--roles", "gateway,services",
+            "--http-port", "0", "--cluster-port", Integer.toString(clusterPort),
             "--cluster-name", "loss-it", "--data-dir", dir.resolve("a").toString())) {
       a.awaitReady(180);
       try (JarNode b = joining("b"); JarNode c = joining("c")) {
@@ -40,6 +43,8 @@ class NodeLossIT {
         c.awaitReady(180);
         String url = "http://127.0.0.1:" + a.httpPort() + "/api/products/1";
         awaitServedByAll(url, Set.of(a.nodeId(), b.nodeId(), c.nodeId()));
+        String analytics = "http://127.0.0.1:" + a.httpPort() + "/api/analytics";
+        assertEquals(200, get(analytics).statusCode(), "the warehouse answers from b or c");
 
         AtomicInteger sent = new AtomicInteger();
         Thread killer = new Thread(() -> {
@@ -86,13 +91,30 @@ class NodeLossIT {
         assertEquals(Set.of(a.nodeId()), servedBy, "the survivor answers 10 of 10");
         assertTrue(a.output().contains("withdrew") && a.output().contains(b.nodeId()) && a.output().contains(c.nodeId()),
             "the dead nodes' catalog records were withdrawn:\n" + a.output());
+
+        // The warehouse ran on b and c only: a call to it is refused at once, not at its deadline.
+        long t0 = System.nanoTime();
+        HttpResponse<String> gone = get(analytics);
+        long goneMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("a service whose nodes are all dead: %d in %d ms: %s%n", gone.statusCode(), goneMillis, gone.body());
+        assertEquals(503, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("no instance of service analytics"), gone.body());
+        assertTrue(goneMillis < 1_000, "failed fast: " + goneMillis + " ms");
+        java.util.regex.Matcher admin = java.util.regex.Pattern.compile("admin API on http://127\\.0\\.0\\.1:(\\d+)")
+            .matcher(a.output());
+        assertTrue(admin.find(), a.output());
+        HttpResponse<String> directory = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.group(1)
+            + "/admin/cluster")).header("Authorization", "Bearer loss-it-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, directory.statusCode(), directory.body());
+        assertEquals(List.of(a.nodeId()), new io.vertx.core.json.JsonObject(directory.body()).getJsonArray("nodes").stream()
+            .map(n -> ((io.vertx.core.json.JsonObject) n).getString("node")).toList(), "the node directory lists the survivor only");
       }
       assertTrue(a.stop(30), a.output());
     }
   }
 
   private JarNode joining(String name) throws Exception {
-    return JarNode.launch(dir, "--roles", "services", "--join", "127.0.0.1:" + clusterPortOf(), "--cluster-port", "0",
+    return JarNode.launch(dir, "--roles", "services,analytics", "--join", "127.0.0.1:" + clusterPortOf(), "--cluster-port", "0",
         "--cluster-name", "loss-it", "--data-dir", dir.resolve(name).toString());
   }
 

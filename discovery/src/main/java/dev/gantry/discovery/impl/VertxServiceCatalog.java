@@ -43,7 +43,26 @@ public final class VertxServiceCatalog implements ServiceCatalog {
   @Override
   public Future<Void> unpublish(String registration) {
     cachedAt = 0;
-    return discovery.unpublish(registration);
+    return discovery.unpublish(registration)
+        .recover(e -> discovery.getRecord(r -> registration.equals(r.getRegistration()), true)
+            .compose(r -> r == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(e)));
+  }
+
+  @Override
+  public Future<Integer> handOver(String node) {
+    cachedAt = 0;
+    return discovery.getRecords(r -> TYPE.equals(r.getType()) && r.getStatus() == Status.UP && r.getMetadata() != null)
+        .compose(records -> {
+          List<Record> own = records.stream().filter(r -> node.equals(r.getMetadata().getString("node"))).toList();
+          List<Record> servedElsewhere = own.stream().filter(mine -> records.stream().anyMatch(other ->
+              !node.equals(other.getMetadata().getString("node")) && other.getName().equals(mine.getName())
+                  && Objects.equals(other.getMetadata().getString("version"), mine.getMetadata().getString("version"))))
+              .toList();
+          return Future.join(servedElsewhere.stream()
+                  .map(r -> discovery.unpublish(r.getRegistration()).map(1).otherwise(0)).toList())
+              .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+        })
+        .andThen(ar -> cachedAt = 0);
   }
 
   @Override

@@ -87,6 +87,11 @@ public final class Main implements Callable<Integer> {
       // The JDK's TLS reads this once, when its first server context is made: before anything starts.
       System.setProperty("jdk.tls.server.enableStatusRequestExtension", "true");
     }
+    // Handled from before the start: a SIGTERM while embedded backends start would otherwise end the
+    // JVM at once, leaving them for the watchdogs, and exit 143 instead of 0.
+    StopSignal signal = new StopSignal();
+    Signal.handle(new Signal("TERM"), signal);
+    Signal.handle(new Signal("INT"), signal);
     Gantry gantry;
     try {
       gantry = Gantry.start(config).await(10, TimeUnit.MINUTES);
@@ -98,21 +103,34 @@ public final class Main implements Callable<Integer> {
       System.err.println("Gantry did not start: " + e.getMessage());
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable stop = () -> {
-      LOG.info("stopping Gantry node {}", gantry.nodeId());
-      try {
-        gantry.stop().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("Gantry did not stop cleanly: {}", e.toString());
-      }
-      stopped.countDown();
-    };
-    Signal.handle(new Signal("TERM"), sig -> new Thread(stop, "gantry-stop").start());
-    Signal.handle(new Signal("INT"), sig -> new Thread(stop, "gantry-stop").start());
-    stopped.await();
+    signal.await();
+    LOG.info("stopping Gantry node {}", gantry.nodeId());
+    try {
+      gantry.stop().await(config.shutdownDrainMillis() / 1_000 + STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Gantry did not stop cleanly: {}", e.toString());
+    }
     System.exit(0);
     return 0;
+  }
+
+  /** SIGTERM or SIGINT, remembered from whenever it comes: during the start it waits its turn. */
+  private static final class StopSignal implements sun.misc.SignalHandler {
+    private final CountDownLatch received = new CountDownLatch(1);
+    private volatile boolean started;
+
+    @Override
+    public void handle(Signal sig) {
+      if (!started && received.getCount() > 0) {
+        LOG.info("SIG{} during start-up: the node stops once it has started", sig.getName());
+      }
+      received.countDown();
+    }
+
+    void await() throws InterruptedException {
+      started = true;
+      received.await();
+    }
   }
 
   private Map<String, String> flags() {

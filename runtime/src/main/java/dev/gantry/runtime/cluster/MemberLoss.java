@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns Hazelcast's member-removed event (a node stopped, or died and the cluster noticed) into
  * Gantry's: {@link Addresses#NODE_LEFT} published on this node, so gateways fail what they still
- * wait for from that node at once, and the node's service records withdrawn from the catalog (a
- * dead node cannot withdraw its own; every survivor tries, removal is idempotent). A Vert.x node
+ * wait for from that node at once, and the node's service records withdrawn from the catalog and
+ * its entry from the node directory (a dead node cannot withdraw its own; every survivor tries,
+ * removal is idempotent). A Vert.x node
  * id is the member attribute {@value #NODE_ID_ATTRIBUTE} (vertx-hazelcast sets it), not the
  * member's UUID.
  */
@@ -51,5 +52,7 @@ public final class MemberLoss extends MembershipAdapter {
         LOG.info("withdrew {} service records of node {}", ar.result(), node);
       }
     });
+    NodeDirectory.forget(vertx, node).onFailure(e -> LOG.warn("could not remove node {} from the node directory: {}",
+        node, e.getMessage()));
   }
 }

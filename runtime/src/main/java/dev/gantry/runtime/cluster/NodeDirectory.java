@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Keeps this node's entry in the cluster's node map alive: written with a 15 s time-to-live and
- * renewed every 5 s, removed on a clean stop. A crashed node drops out within 15 s.
+ * renewed every 5 s, removed on a clean stop, and by the survivors when the cluster notices a
+ * crashed node ({@link #forget}); the time-to-live is what is left should no survivor manage it.
  */
 public final class NodeDirectory {
   static final long TTL_MILLIS = 15_000;
@@ -30,6 +31,12 @@ public final class NodeDirectory {
   private Future<Void> put() {
     return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
         .compose(map -> map.put(entry.getString("node"), entry, TTL_MILLIS));
+  }
+
+  /** Removes the entry of {@code node}, which left the cluster (a dead node cannot remove its own). */
+  static Future<Boolean> forget(Vertx vertx, String node) {
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.NODES)
+        .compose(map -> map.remove(node)).map(removed -> removed != null);
   }
 
   /** Removes this node's entry; fails (never throws) when the cluster is already gone. */

@@ -90,6 +90,11 @@ public final class NodeIdentity {
       }
 
       @Override
+      public Future<Integer> handOver(String node) {
+        return catalog.handOver(node);
+      }
+
+      @Override
       public Future<List<ServiceRecord>> lookup(String name, String version) {
         return catalog.lookup(name, version);
       }

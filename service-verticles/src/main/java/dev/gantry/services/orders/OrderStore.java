@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -105,6 +106,36 @@ final class OrderStore {
             ? keys.find(pool, principal, command.idempotencyKey()).map(answer ->
                 replayed(IdempotencyKeys.replay(answer, hash, keyName)))
             : Future.failedFuture(e));
+  }
+
+  /**
+   * Gives back the units of reservations older than {@code age} whose order was never written:
+   * what a node killed between reserving and committing leaves (its retry, under the same
+   * Idempotency-Key, reserved anew for the order it placed). The future holds how many.
+   */
+  Future<Integer> releaseOrphans(Duration age) {
+    return stock.takenBefore(System.currentTimeMillis() - age.toMillis()).compose(found -> {
+      List<StockLedger.Reservation> candidates = found.stream().filter(r -> uuid(r.orderId()) != null).toList();
+      if (candidates.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      UUID[] ids = candidates.stream().map(r -> uuid(r.orderId())).toArray(UUID[]::new);
+      return pool.preparedQuery("SELECT id FROM orders WHERE id = ANY($1)").execute(Tuple.of(ids)).compose(rows -> {
+        java.util.Set<String> written = new java.util.HashSet<>();
+        rows.forEach(row -> written.add(row.getUUID("id").toString()));
+        return Future.all(candidates.stream().filter(r -> !written.contains(r.orderId()))
+                .map(r -> stock.release(r.orderId(), r.quantities())).toList())
+            .map(all -> (int) all.<Boolean>list().stream().filter(Boolean::booleanValue).count());
+      });
+    });
+  }
+
+  private static UUID uuid(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Placed replayed(IdempotencyKeys.Answer answer) {

@@ -27,6 +27,8 @@ public final class OrdersVerticle extends VerticleBase {
   public static final String VERSION = "v1";
   /** How often expired idempotency keys are deleted. */
   static final long PURGE_MILLIS = 10 * 60 * 1000L;
+  /** How often, at most, reservations whose order was never written are looked for. */
+  static final long ORPHAN_SWEEP_MILLIS = 60 * 1000L;
 
   private final ServiceBackends backends;
   private final ServiceContext context;
@@ -68,6 +70,15 @@ public final class OrdersVerticle extends VerticleBase {
     vertx.setPeriodic(PURGE_MILLIS, PURGE_MILLIS, id -> keys.purge(pool)
         .onSuccess(n -> LOG.debug("forgot {} expired idempotency keys", n))
         .onFailure(e -> LOG.warn("expired idempotency keys not purged: {}", e.toString())));
+    long age = options.orphanReservationAge().toMillis();
+    long sweep = Math.max(100, Math.min(ORPHAN_SWEEP_MILLIS, age / 2));
+    vertx.setPeriodic(sweep, sweep, id -> store.releaseOrphans(options.orphanReservationAge())
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("gave back the stock of {} reservations whose orders were never written (a node died placing them)", n);
+          }
+        })
+        .onFailure(e -> LOG.warn("orphaned stock reservations not checked: {}", e.toString())));
     return Future.all(
         relay.start(),
         endpoints.bind(Addresses.ORDERS_PLACE, PlaceOrder.class, (cmd, env) -> store.place(cmd, env, "idempotencyKey")

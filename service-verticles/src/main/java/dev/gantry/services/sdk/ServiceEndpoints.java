@@ -14,6 +14,7 @@ import dev.gantry.discovery.ServiceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +35,11 @@ public final class ServiceEndpoints {
   private final String nodeId;
   private final List<String> registrations = new ArrayList<>();
   private final List<String> graphqlParts = new ArrayList<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  /** Answers being worked on; touched on the owning verticle's event loop only. */
+  private final java.util.Set<Future<?>> inFlight = new java.util.HashSet<>();
+  /** How long {@link #close()} waits for answers still being worked on. */
+  static final long CLOSE_WAIT_MILLIS = 10_000;
 
   public ServiceEndpoints(Vertx vertx, ServiceContext context) {
     this.vertx = vertx;
@@ -75,14 +81,29 @@ public final class ServiceEndpoints {
         });
   }
 
-  /** Withdraws this instance's catalog records and GraphQL parts. Consumers go with the verticle. */
+  /**
+   * Withdraws this instance's catalog records and GraphQL parts, stops taking messages (a caller
+   * sending now finds no handler here, which a gateway retries elsewhere), and completes once the
+   * requests already taken are answered (at most {@value #CLOSE_WAIT_MILLIS} ms): a verticle closes
+   * its pools after this, so no request it accepted fails on a closed pool.
+   */
   public Future<Void> close() {
+    List<Future<?>> unregistered = consumers.stream().<Future<?>>map(MessageConsumer::unregister).toList();
+    consumers.clear();
+    Promise<Void> answered = Promise.promise();
+    long timer = vertx.setTimer(CLOSE_WAIT_MILLIS, id -> answered.tryComplete());
+    Future.join(new ArrayList<>(inFlight)).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      answered.tryComplete();
+    });
     List<Future<?>> withdrawn = new ArrayList<>(registrations.stream().map(r -> context.catalog().unpublish(r)).toList());
     if (!graphqlParts.isEmpty()) {
       withdrawn.add(vertx.sharedData().<String, JsonObject>getAsyncMap(SharedMaps.GRAPHQL_PARTS)
           .compose(map -> Future.join(graphqlParts.stream().map(map::remove).toList()))
           .onSuccess(v -> graphqlParts.forEach(id -> vertx.eventBus().publish(Addresses.GRAPHQL_PARTS_CHANGED, id))));
     }
+    withdrawn.addAll(unregistered);
+    withdrawn.add(answered.future());
     return Future.join(withdrawn).mapEmpty();
   }
 
@@ -98,6 +119,7 @@ public final class ServiceEndpoints {
   private <T, R> Future<Void> bind(String address, Class<T> type, ServiceHandler<T, R> handler, String service) {
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
         message -> serve(address, type, handler, message, service));
+    consumers.add(consumer);
     return consumer.completion();
   }
 
@@ -133,6 +155,11 @@ public final class ServiceEndpoints {
       result = handler.handle(type.cast(message.body()), envelope);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
+    }
+    if (!result.isComplete()) {
+      Future<R> pending = result;
+      inFlight.add(pending);
+      pending.onComplete(ar -> inFlight.remove(pending));
     }
     result.onSuccess(reply -> message.reply(reply,
             new DeliveryOptions().addHeader(EnvelopeHeaders.SERVED_BY, nodeId)))
