@@ -9,6 +9,7 @@ import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
 import graphql.parser.ParserEnvironment;
 import graphql.parser.ParserOptions;
 import graphql.validation.ValidationError;
@@ -186,6 +187,25 @@ final class Operations {
         return known;
       }
     }
+    Document document = parse(served.composition().schema(), text, spec);
+    synchronized (documents) {
+      if (documents.put(key, document) == null) {
+        documentChars += key.length();
+      }
+      for (var eldest = documents.entrySet().iterator(); eldest.hasNext()
+          && (documents.size() > DOCUMENTS || documentChars > DOCUMENT_CHARS); ) {
+        documentChars -= eldest.next().getKey().length();
+        eldest.remove();
+      }
+    }
+    return document;
+  }
+
+  /**
+   * Parses and validates a query against {@code schema} under the route's limits: a syntax error,
+   * a fragment cycle, too deep a nesting or a validation error is a {@link Refused} (400) naming it.
+   */
+  static Document parse(GraphQLSchema schema, String text, GraphqlSpec spec) {
     Document document;
     try {
       ParserOptions options = ParserOptions.newParserOptions().maxCharacters(spec.maxQueryBytes())
@@ -200,25 +220,15 @@ final class Operations {
     if (spreads != null) {
       throw spreads;
     }
-    List<ValidationError> errors = new Validator().validateDocument(served.composition().schema(), document,
+    List<ValidationError> errors = new Validator().validateDocument(schema, document,
         rule -> rule != NoFragmentCycles.class, Locale.ENGLISH);
     if (!errors.isEmpty()) {
       throw new Refused(400, List.copyOf(errors.size() > 20 ? errors.subList(0, 20) : errors));
     }
-    synchronized (documents) {
-      if (documents.put(key, document) == null) {
-        documentChars += key.length();
-      }
-      for (var eldest = documents.entrySet().iterator(); eldest.hasNext()
-          && (documents.size() > DOCUMENTS || documentChars > DOCUMENT_CHARS); ) {
-        documentChars -= eldest.next().getKey().length();
-        eldest.remove();
-      }
-    }
     return document;
   }
 
-  private static OperationDefinition operation(Document document, String name) {
+  static OperationDefinition operation(Document document, String name) {
     List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
     if (name == null) {
       if (operations.size() != 1) {
