@@ -193,6 +193,10 @@ public final class ConfigLoader {
       throw new ConfigException("config: " + file + ": not valid YAML: " + (e.getCause() instanceof CharacterCodingException
           ? "not UTF-8" : e instanceof ReaderException r ? String.format("character 0x%X at position %d is not allowed",
           r.getCodePoint(), r.getPosition() + 1) : String.valueOf(e.getMessage()).replaceAll("\\s+", " ")));
+    } catch (IllegalArgumentException e) {
+      // SnakeYAML's scanner lets Integer.parseInt fail on a backslash-u escape cut short by the end of the text, and its Tag on a bad tag
+      throw new ConfigException("config: " + file + ": not valid YAML: " + (e instanceof NumberFormatException
+          ? "an escape sequence without its hex digits" : String.valueOf(e.getMessage())));
     } catch (IOException e) {
       throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
     }

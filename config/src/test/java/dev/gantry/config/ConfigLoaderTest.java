@@ -104,6 +104,9 @@ class ConfigLoaderTest {
     Path nul = yaml("node:\n  zone: a\u0000b\n");
     assertEquals("config: " + nul + ": not valid YAML: character 0x0 at position 16 is not allowed",
         assertThrows(ConfigException.class, () -> ConfigLoader.load(nul, Map.of(), Map.of(), Map.of())).getMessage());
+    Path escape = yaml("node:\n  zone: \"\\u"); // the file ends in the middle of the escape
+    assertEquals("config: " + escape + ": not valid YAML: an escape sequence without its hex digits",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(escape, Map.of(), Map.of(), Map.of())).getMessage());
   }
 
   @Test

@@ -36,9 +36,10 @@ final class YamlDocument {
     try {
       tree = new Yaml(new JsonConstructor()).load(yaml);
     } catch (YAMLException | IllegalArgumentException e) {
-      // SnakeYAML refuses a malformed tag (!a%e) with an IllegalArgumentException of its own
-      throw new ServiceException(Failure.BAD_REQUEST, "not valid YAML: " + String.valueOf(e.getMessage())
-          .replaceAll("\\s+", " "));
+      // SnakeYAML refuses a malformed tag (!a%e) with an IllegalArgumentException of its own, and its
+      // scanner lets Integer.parseInt fail on a backslash-u escape cut short by the end of the text
+      throw new ServiceException(Failure.BAD_REQUEST, "not valid YAML: " + (e instanceof NumberFormatException
+          ? "an escape sequence without its hex digits" : String.valueOf(e.getMessage()).replaceAll("\\s+", " ")));
     }
     return toJson(tree);
   }

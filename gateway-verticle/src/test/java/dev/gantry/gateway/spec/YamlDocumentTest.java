@@ -30,6 +30,8 @@ class YamlDocumentTest {
     assertTrue(refused("!eth%e\n").detail().startsWith("not valid YAML: "));
     assertEquals("not valid YAML: tag:yaml.org,2002:str cannot tag a mapping (line 1)",
         refused("a: !!str {b: 1}\n").detail());
+    assertEquals("not valid YAML: an escape sequence without its hex digits",
+        refused("a: \"\\u").detail()); // the text ends in the middle of the escape
   }
 
   @Test
