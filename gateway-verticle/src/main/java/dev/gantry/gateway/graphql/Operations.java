@@ -220,8 +220,15 @@ final class Operations {
     if (spreads != null) {
       throw spreads;
     }
-    List<ValidationError> errors = new Validator().validateDocument(schema, document,
-        rule -> rule != NoFragmentCycles.class, Locale.ENGLISH);
+    List<ValidationError> errors;
+    try {
+      errors = new Validator().validateDocument(schema, document, rule -> rule != NoFragmentCycles.class, Locale.ENGLISH);
+    } catch (graphql.AssertException e) {
+      // graphql-java's SubscriptionUniqueRootField evaluates @include/@skip before the rule that
+      // requires their "if" argument, and asserts on "subscription { a @include(x: true) }"
+      throw new Refused(400, "GRAPHQL_VALIDATION_FAILED", "the query is not valid: " + e.getMessage()
+          .replaceFirst("^Internal error: should never happen: ", ""), Map.of());
+    }
     if (!errors.isEmpty()) {
       throw new Refused(400, List.copyOf(errors.size() > 20 ? errors.subList(0, 20) : errors));
     }
