@@ -2,6 +2,7 @@ package dev.gantry.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -189,6 +192,15 @@ public final class ConfigLoader {
     } catch (MarkedYAMLException e) {
       throw new ConfigException("config: " + file + " line " + (e.getProblemMark().getLine() + 1)
           + ": not valid YAML: " + e.getProblem());
+    } catch (YAMLException e) {
+      // the reader's own refusals carry no line: bytes that are not UTF-8, characters YAML forbids
+      throw new ConfigException("config: " + file + ": not valid YAML: " + (e.getCause() instanceof CharacterCodingException
+          ? "not UTF-8" : e instanceof ReaderException r ? String.format("character 0x%X at position %d is not allowed",
+          r.getCodePoint(), r.getPosition() + 1) : String.valueOf(e.getMessage()).replaceAll("\\s+", " ")));
+    } catch (IllegalArgumentException e) {
+      // SnakeYAML's scanner lets Integer.parseInt fail on a backslash-u escape cut short by the end of the text, and its Tag on a bad tag
+      throw new ConfigException("config: " + file + ": not valid YAML: " + (e instanceof NumberFormatException
+          ? "an escape sequence without its hex digits" : String.valueOf(e.getMessage())));
     } catch (IOException e) {
       throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
     }

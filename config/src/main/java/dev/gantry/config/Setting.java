@@ -41,6 +41,7 @@ record Setting(String key, Kind kind, Object defaultValue, long min, long max, L
 
   /** Parses a value written as text (env, property, flag or YAML scalar). */
   Object parse(String text, String origin) {
+    checkPrintable(text, origin);
     return switch (kind) {
       case STRING -> checkString(text.trim(), origin);
       case INT -> parseInt(text.trim(), origin);
@@ -57,6 +58,7 @@ record Setting(String key, Kind kind, Object defaultValue, long min, long max, L
   }
 
   Object checkList(List<String> values, String origin) {
+    values.forEach(v -> checkPrintable(v, origin));
     if (!choices.isEmpty()) {
       for (String v : values) {
         if (!choices.contains(v)) {
@@ -65,6 +67,19 @@ record Setting(String key, Kind kind, Object defaultValue, long min, long max, L
       }
     }
     return List.copyOf(values);
+  }
+
+  /**
+   * No value holds a control character: none means anything in a host, URL, token or file name,
+   * and a NUL is not even a valid path (the JDK's Path.of throws on it).
+   */
+  private void checkPrintable(String text, String origin) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7F) {
+        throw fail(String.format("control character 0x%02X at position %d", (int) c, i + 1), origin);
+      }
+    }
   }
 
   private Object parseInt(String text, String origin) {

@@ -96,6 +96,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFileThatIsNotUtf8OrHoldsCharactersYamlForbidsIsRefusedNamingTheFile() throws IOException {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, new byte[] {'n', 'o', 'd', 'e', ':', '\n', ' ', ' ', 'z', 'o', 'n', 'e', ':', ' ', (byte) 0xE9});
+    assertEquals("config: " + latin1 + ": not valid YAML: not UTF-8", assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(latin1, Map.of(), Map.of(), Map.of())).getMessage());
+    Path nul = yaml("node:\n  zone: a\u0000b\n");
+    assertEquals("config: " + nul + ": not valid YAML: character 0x0 at position 16 is not allowed",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(nul, Map.of(), Map.of(), Map.of())).getMessage());
+    Path escape = yaml("node:\n  zone: \"\\u"); // the file ends in the middle of the escape
+    assertEquals("config: " + escape + ": not valid YAML: an escape sequence without its hex digits",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(escape, Map.of(), Map.of(), Map.of())).getMessage());
+  }
+
+  @Test
+  void aControlCharacterInAnyValueIsRefusedNamingTheKeyNotThrownByPathOf() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+        Map.of("GANTRY_TLS_KEYSTORE", "store\u0000.p12"), Map.of(), Map.of()));
+    assertEquals("config: tls.keystore: control character 0x00 at position 6 (env GANTRY_TLS_KEYSTORE)", e.getMessage());
+  }
+
+  @Test
   void malformedYamlNamesTheLine() throws IOException {
     Path file = yaml("http:\n  port: 1\n bad: [\n");
     ConfigException e = assertThrows(ConfigException.class,

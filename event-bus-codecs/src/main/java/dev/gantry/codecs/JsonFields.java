@@ -65,6 +65,43 @@ public final class JsonFields {
     throw wrongType(path, "an object", value);
   }
 
+  /**
+   * An optional object of header-like values (absent: empty), in its order. A number or boolean
+   * is taken as its text, as bridge clients write {@code "X-Count": 3}; null, an object or an
+   * array names the field.
+   */
+  public static java.util.Map<String, String> optionalStringMap(JsonObject json, String key, String path) {
+    Object value = json.getValue(key);
+    java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+    if (value == null) {
+      return map;
+    }
+    for (java.util.Map.Entry<String, Object> e : requireObject(value, path)) {
+      Object v = e.getValue();
+      if (v == null) {
+        throw new ServiceException(Failure.BAD_REQUEST, path + "." + e.getKey() + ": must be a string, got null");
+      }
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw wrongType(path + "." + e.getKey(), "a string", v);
+      }
+      map.put(e.getKey(), String.valueOf(v));
+    }
+    return map;
+  }
+
+  /** Optional base64 bytes (absent: none); text that is not base64 names the field. */
+  public static byte[] optionalBase64(JsonObject json, String key, String path) {
+    String text = optionalString(json, key, path);
+    if (text == null) {
+      return new byte[0];
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new ServiceException(Failure.BAD_REQUEST, path + ": not base64 (" + e.getMessage() + ")");
+    }
+  }
+
   private static ServiceException missing(String path) {
     return new ServiceException(Failure.BAD_REQUEST, path + ": is required");
   }

@@ -2,6 +2,7 @@ package dev.gantry.codecs;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
@@ -28,10 +29,35 @@ public final class WireRecordCodec<T extends WireRecord> implements MessageCodec
     buffer.appendInt(json.length()).appendBuffer(json);
   }
 
+  /**
+   * The record at {@code pos}; bytes that are not one (a short frame, a length past the end, JSON
+   * that is malformed or not an object) fail with a {@link ServiceException} naming the record type,
+   * as a bad field does.
+   */
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
+    if (pos < 0 || pos > buffer.length() - 4) {
+      throw malformed("frame shorter than its 4-byte length");
+    }
     int length = buffer.getInt(pos);
-    return decoder.apply(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
+    if (length < 0 || length > buffer.length() - pos - 4) {
+      throw malformed("length " + length + " past the end of the frame (" + (buffer.length() - pos - 4)
+          + " bytes left)");
+    }
+    Object json;
+    try {
+      json = buffer.getBuffer(pos + 4, pos + 4 + length).toJsonValue();
+    } catch (DecodeException e) {
+      throw malformed("malformed JSON");
+    }
+    if (!(json instanceof JsonObject object)) {
+      throw malformed("not a JSON object");
+    }
+    return decoder.apply(object);
+  }
+
+  private ServiceException malformed(String why) {
+    return new ServiceException(Failure.BAD_REQUEST, type.getSimpleName() + ": " + why);
   }
 
   @Override

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.codecs.http.HttpCall;
+import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.codecs.orders.Order;
 import dev.gantry.codecs.orders.OrderItem;
 import dev.gantry.codecs.orders.OrderLine;
@@ -32,6 +34,31 @@ class CodecsTest {
   @Test
   void everyRecordHasOneCodecWithAUniqueName() {
     assertEquals(Codecs.ALL.size(), Codecs.ALL.stream().map(WireRecordCodec::name).distinct().count());
+  }
+
+  @Test
+  void aShortOrMalformedFrameIsABadRequestNamingTheRecord() {
+    WireRecordCodec<Order> codec = new WireRecordCodec<>(Order.class, Order::fromJson);
+    assertEquals("Order: frame shorter than its 4-byte length",
+        assertThrows(ServiceException.class, () -> codec.decodeFromWire(0, Buffer.buffer())).detail());
+    assertEquals("Order: length 99 past the end of the frame (2 bytes left)", assertThrows(ServiceException.class,
+        () -> codec.decodeFromWire(0, Buffer.buffer().appendInt(99).appendString("{}"))).detail());
+    assertEquals("Order: not a JSON object", assertThrows(ServiceException.class,
+        () -> codec.decodeFromWire(0, Buffer.buffer().appendInt(2).appendString("[]"))).detail());
+  }
+
+  @Test
+  void httpCallAndReplyNameABodyThatIsNotBase64AndHeadersThatAreNotStrings() {
+    ServiceException body = assertThrows(ServiceException.class, () -> HttpReply.fromJson(
+        new JsonObject("{\"status\":200,\"body\":\"!aGk=\"}")));
+    assertEquals(Failure.BAD_REQUEST, body.failure());
+    assertTrue(body.detail().startsWith("body: not base64"), body.detail());
+    assertEquals("headers: must be an object, got a string", assertThrows(ServiceException.class,
+        () -> HttpCall.fromJson(new JsonObject("{\"method\":\"GET\",\"path\":\"/a\",\"headers\":\"x=1\"}"))).detail());
+    assertEquals("headers.a: must be a string, got an array", assertThrows(ServiceException.class,
+        () -> HttpCall.fromJson(new JsonObject("{\"method\":\"GET\",\"path\":\"/a\",\"headers\":{\"a\":[]}}"))).detail());
+    assertEquals("3", HttpCall.fromJson(new JsonObject("{\"method\":\"GET\",\"path\":\"/a\",\"headers\":{\"n\":3}}"))
+        .headers().get("n"), "a number is taken as its text, as bridge clients write it");
   }
 
   @Test

@@ -28,12 +28,10 @@ public record HttpCall(String method, String path, String query, Map<String, Str
   }
 
   public static HttpCall fromJson(JsonObject json) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    json.getJsonObject("headers", new JsonObject()).forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
     return new HttpCall(JsonFields.requireString(json, "method", "method"),
         JsonFields.requireString(json, "path", "path"),
-        JsonFields.optionalString(json, "query", "query"), headers,
-        Buffer.buffer(Base64.getDecoder().decode(json.getString("body", ""))));
+        JsonFields.optionalString(json, "query", "query"), JsonFields.optionalStringMap(json, "headers", "headers"),
+        Buffer.buffer(JsonFields.optionalBase64(json, "body", "body")));
   }
 
   /** A query parameter's first value, or null (no percent-decoding beyond '+' and %XX). */

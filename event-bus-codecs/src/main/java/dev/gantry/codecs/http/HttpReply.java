@@ -33,9 +33,8 @@ public record HttpReply(int status, Map<String, String> headers, Buffer body) im
   }
 
   public static HttpReply fromJson(JsonObject json) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    json.getJsonObject("headers", new JsonObject()).forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
-    return new HttpReply(JsonFields.requireInt(json, "status", "status"), headers,
-        Buffer.buffer(Base64.getDecoder().decode(json.getString("body", ""))));
+    return new HttpReply(JsonFields.requireInt(json, "status", "status"),
+        JsonFields.optionalStringMap(json, "headers", "headers"),
+        Buffer.buffer(JsonFields.optionalBase64(json, "body", "body")));
   }
 }

@@ -117,7 +117,6 @@ public record RequestTarget(String path, String query, String authority, boolean
       throw bad("path: must start with /");
     }
     StringBuilder out = new StringBuilder(to - from + 8);
-    boolean anyEncodedSlash = false;
     int i = from + 1; // past the leading slash
     while (true) {
       int end = s.indexOf('/', i);
@@ -143,7 +142,6 @@ public record RequestTarget(String path, String query, String authority, boolean
         }
       } else {
         out.append('/').append(segment.text);
-        anyEncodedSlash |= segment.encodedSlash;
       }
       if (last) {
         break;
@@ -153,19 +151,18 @@ public record RequestTarget(String path, String query, String authority, boolean
     if (out.length() == 0) {
       out.append('/');
     }
-    return new RequestTarget(out.toString(), query, authority, anyEncodedSlash);
+    // from what is left: a segment with an encoded slash that a later ".." removed leaves none
+    return new RequestTarget(out.toString(), query, authority, out.indexOf("%2F") >= 0);
   }
 
   /** One segment, decoded where RFC 3986 allows and checked. */
   private static final class Segment {
     final String text;
     final boolean dotEncoded;
-    final boolean encodedSlash;
 
-    Segment(String text, boolean dotEncoded, boolean encodedSlash) {
+    Segment(String text, boolean dotEncoded) {
       this.text = text;
       this.dotEncoded = dotEncoded;
-      this.encodedSlash = encodedSlash;
     }
 
     boolean isDot() {
@@ -220,7 +217,7 @@ public record RequestTarget(String path, String query, String authority, boolean
         }
       }
     }
-    return new Segment(value, dotEncoded, encodedSlash);
+    return new Segment(value, dotEncoded);
   }
 
   private static boolean isDotSegment(String segment) {

@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The whole declarative gateway: gateway-wide policies (run before matching), routes and upstream
@@ -94,18 +91,12 @@ public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, Lis
     return new GatewaySpec(policies, routes, upstreams, mesh);
   }
 
-  /** Reads a YAML route file's text. */
+  /** Reads a YAML route file's text; what is wrong with it is a {@link ServiceException} naming where. */
   public static GatewaySpec fromYaml(String yaml) {
-    Object tree;
-    try {
-      tree = new Yaml(new LoaderOptions()).load(yaml);
-    } catch (YAMLException e) {
-      throw new ServiceException(Failure.BAD_REQUEST, "not valid YAML: " + e.getMessage().replaceAll("\\s+", " "));
-    }
-    if (tree == null) {
+    Object json = YamlDocument.read(yaml);
+    if (json == null) {
       return EMPTY;
     }
-    Object json = toJsonValue(tree);
     if (!(json instanceof JsonObject object)) {
       throw SpecReader.invalid("", "a route file is a mapping with routes: and upstreams:");
     }
@@ -114,17 +105,7 @@ public record GatewaySpec(List<PolicySpec> policies, List<RouteSpec> routes, Lis
 
   /** A tree SnakeYAML loaded, as Vert.x JSON values (mappings become JsonObjects, lists JsonArrays). */
   public static Object toJsonValue(Object yaml) {
-    if (yaml instanceof java.util.Map<?, ?> map) {
-      JsonObject object = new JsonObject();
-      map.forEach((k, v) -> object.put(String.valueOf(k), toJsonValue(v)));
-      return object;
-    }
-    if (yaml instanceof List<?> list) {
-      JsonArray array = new JsonArray();
-      list.forEach(v -> array.add(toJsonValue(v)));
-      return array;
-    }
-    return yaml;
+    return YamlDocument.toJson(yaml);
   }
 
   public JsonObject toJson() {

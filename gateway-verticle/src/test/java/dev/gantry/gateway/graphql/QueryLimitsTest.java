@@ -41,6 +41,15 @@ class QueryLimitsTest {
   }
 
   @Test
+  void aConditionalDirectiveWithoutItsIfArgumentOnASubscriptionIsA400NotAnInternalError() {
+    // found by fuzzing (fuzz/RESULTS.md): graphql-java's validation asserted on it
+    Operations.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(Operations.Refused.class,
+        () -> Operations.parse(SCHEMA, "subscription { all @include(ig: true) { id } }", GraphqlSpec.DEFAULTS));
+    assertEquals(400, refused.status);
+    assertEquals("the query is not valid: The 'if' argument must be present", refused.getMessage());
+  }
+
+  @Test
   void costMultipliesBySizeArgumentsDefaultsAndListSizes() {
     GraphqlSpec loose = spec(20, 1_000_000, 100, 100);
     // items: 1 + 20 (default first) x (edges 1 + node 1 + name 1)
