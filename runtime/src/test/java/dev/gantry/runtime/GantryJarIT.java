@@ -86,19 +86,10 @@ class GantryJarIT {
   @Test
   void onSigtermARequestInFlightCompletesTheEmbeddedBackendsStopAndEveryLineIsJson() throws Exception {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
-    io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
-    io.vertx.core.http.HttpServer upstream = vertx.createHttpServer().requestHandler(req -> {
-      arrived.incrementAndGet();
-      release.future().onComplete(v -> req.response().end("finished after SIGTERM"));
-    }).listen(0, "127.0.0.1").await();
-    Path routes = dir.resolve("routes.yaml");
-    Files.writeString(routes, """
-        upstreams:
-          - {name: slow, targets: [{url: 'http://127.0.0.1:%d'}]}
-        routes:
-          - {id: slow, match: {path: /slow/**}, upstream: slow, timeout-ms: 60000}
-        """.formatted(upstream.actualPort()));
+    HeldUpstream held = HeldUpstream.start(vertx, "finished after SIGTERM");
+    java.util.concurrent.atomic.AtomicInteger arrived = held.arrived();
+    io.vertx.core.Promise<Void> release = held.release();
+    Path routes = held.routes(dir);
     ProcessBuilder builder = gantry("--http-port", "0", "--cluster-port", "0", "--cluster-name", "jar-term",
         "--data-dir", dir.resolve("data").toString(), "--routes", routes.toString());
     builder.environment().put("GANTRY_LOG_FORMAT", "json");

@@ -8,12 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.ConnectException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,19 +35,10 @@ class GracefulStopTest {
   @Test
   void aStopUnderLoadTurnsReadinessDownFirstFinishesWhatWasAcceptedThenClosesTheListener() throws Exception {
     Vertx vertx = Vertx.vertx();
-    AtomicInteger arrived = new AtomicInteger();
-    Promise<Void> release = Promise.promise();
-    HttpServer upstream = vertx.createHttpServer().requestHandler(req -> {
-      arrived.incrementAndGet();
-      release.future().onComplete(v -> req.response().end("finished"));
-    }).listen(0, "127.0.0.1").await();
-    Path routes = dir.resolve("routes.yaml");
-    Files.writeString(routes, """
-        upstreams:
-          - {name: slow, targets: [{url: 'http://127.0.0.1:%d'}]}
-        routes:
-          - {id: slow, match: {path: /slow/**}, upstream: slow, timeout-ms: 60000}
-        """.formatted(upstream.actualPort()));
+    HeldUpstream held = HeldUpstream.start(vertx, "finished");
+    AtomicInteger arrived = held.arrived();
+    Promise<Void> release = held.release();
+    Path routes = held.routes(dir);
     Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("drain"));
     flags.put("routes.file", routes.toString());
     flags.put("shutdown.drain-ms", "1500");
