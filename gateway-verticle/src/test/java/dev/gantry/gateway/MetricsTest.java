@@ -34,6 +34,20 @@ class MetricsTest {
     return r.bodyAsString();
   }
 
+  /**
+   * Scrapes until {@code settled} holds (at most 5 s): a request's timing is recorded when the
+   * server has finished its response, which can be just after the client has read it.
+   */
+  private String scrapeUntil(Vertx vertx, java.util.function.Predicate<String> settled) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    String text = scrape();
+    while (!settled.test(text) && System.nanoTime() < deadline) {
+      vertx.timer(20).await();
+      text = scrape();
+    }
+    return text;
+  }
+
   private static double value(String scrape, String series) {
     Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
     assertTrue(m.find(), series + " missing from:\n" + scrape);
@@ -53,7 +67,9 @@ class MetricsTest {
     gw.get("/nowhere");
     assertEquals(401, gw.admin.get("/metrics").send().await().statusCode(), "metrics need the admin token");
 
-    String text = scrape();
+    String text = scrapeUntil(vertx, t -> t.contains("route=\"unmatched\",status=\"404\"} 1.0")
+        && t.contains("_count{method=\"GET\",route=\"shop\",status=\"200\"} 7.0")
+        && t.contains("gantry_http_server_errors_total{route=\"shop\"} 1.0"));
     assertEquals(7, value(text, "gantry_http_server_requests_seconds_count{method=\"GET\",route=\"shop\",status=\"200\"}"));
     assertEquals(1, value(text, "gantry_http_server_errors_total{route=\"shop\"}"));
     assertEquals(1, value(text, "gantry_http_server_requests_seconds_count{method=\"GET\",route=\"unmatched\",status=\"404\"}"));
@@ -84,7 +100,7 @@ class MetricsTest {
     }
     assertEquals(200, gw.get("/shop/x").statusCode());
 
-    String text = scrape();
+    String text = scrapeUntil(vertx, t -> t.contains("_count{method=\"GET\",route=\"shop\""));
     Matcher methods = Pattern.compile("^gantry_http_server_requests_seconds_count\\{method=\"([^\"]*)\"", Pattern.MULTILINE)
         .matcher(text);
     java.util.Set<String> labels = new java.util.TreeSet<>();
