@@ -79,6 +79,22 @@ public final class RouteExchange {
   }
 
   /**
+   * Room for a body of the declared length (at most {@code max}), so that it is not copied as it
+   * grows and does not hold up to twice its size; a body of unknown length starts small.
+   */
+  private static int initialCapacity(HttpServerRequest request, long max) {
+    String length = request.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      try {
+        return (int) Math.min(Math.min(Long.parseLong(length.trim()), max), Integer.MAX_VALUE - 8);
+      } catch (NumberFormatException e) {
+        return 256; // the edge refuses such a request; nothing to size
+      }
+    }
+    return 256;
+  }
+
+  /**
    * The request's body, read whole the first time it is asked for; every later caller (another
    * policy, the target) gets the same buffer. A body longer than {@code max} fails the future with
    * 413, naming {@code limitOf} (whose limit it broke); one that would take the node past its
@@ -87,7 +103,7 @@ public final class RouteExchange {
   public Future<Buffer> body(long max, String limitOf) {
     if (body == null) {
       Promise<Buffer> promise = Promise.promise();
-      Buffer held = Buffer.buffer();
+      Buffer held = Buffer.buffer(initialCapacity(request, max));
       request.handler(chunk -> {
         if (held.length() + chunk.length() > max) {
           request.handler(null);

@@ -1,6 +1,7 @@
 package dev.gantry.gateway.waf;
 
 import dev.gantry.codecs.Failure;
+import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.observe.RecentBlocks;
 import dev.gantry.gateway.observe.SafeText;
@@ -83,10 +84,22 @@ public final class Waf implements Policy {
     if (body != null && body.length() > OFF_LOOP_BYTES && context != null) {
       // the request is only read there; its answer is written back on the event loop
       return inspections.run(context, () -> rules.evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()),
-              () -> exchange.request().response().closed())
+              () -> abandoned(exchange))
           .compose(verdict -> decide(exchange, verdict, next));
     }
     return decide(exchange, rules.evaluate(WafRequest.of(exchange.request(), body), exchange.routeId()), next);
+  }
+
+  /** Why a waiting inspection is no longer worth its CPU: its client left, or its deadline passed. */
+  private static ServiceException abandoned(RouteExchange exchange) {
+    if (exchange.request().response().closed()) {
+      return new ServiceException(Failure.REQUEST_TIMEOUT, "request: the client left before its body was inspected");
+    }
+    if (exchange.envelope() != null && System.currentTimeMillis() >= exchange.envelope().deadline()) {
+      return new ServiceException(Failure.UNAVAILABLE, "waf: the node is busy inspecting other bodies; this one's "
+          + "deadline passed before its turn, try again shortly");
+    }
+    return null;
   }
 
   private Future<Reply> decide(RouteExchange exchange, RuleSet.Verdict verdict, Next next) {

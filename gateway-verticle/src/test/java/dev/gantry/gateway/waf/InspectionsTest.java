@@ -38,7 +38,7 @@ class InspectionsTest {
         assertTrue(release.await(30, TimeUnit.SECONDS));
         now.decrementAndGet();
         return n;
-      }, () -> n == 5));
+      }, () -> n == 5 ? new dev.gantry.codecs.ServiceException(dev.gantry.codecs.Failure.REQUEST_TIMEOUT, "gone") : null));
     }
     assertEquals(6, inspections.load()[1], "two run, six wait");
     assertTrue(twoStarted.await(30, TimeUnit.SECONDS));
