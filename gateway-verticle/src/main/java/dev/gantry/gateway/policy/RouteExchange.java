@@ -79,56 +79,74 @@ public final class RouteExchange {
   }
 
   /**
-   * Room for a body of the declared length (at most {@code max}), so that it is not copied as it
-   * grows and does not hold up to twice its size; a body of unknown length starts small.
-   */
-  private static int initialCapacity(HttpServerRequest request, long max) {
-    String length = request.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      try {
-        return (int) Math.min(Math.min(Long.parseLong(length.trim()), max), Integer.MAX_VALUE - 8);
-      } catch (NumberFormatException e) {
-        return 256; // the edge refuses such a request; nothing to size
-      }
-    }
-    return 256;
-  }
-
-  /**
    * The request's body, read whole the first time it is asked for; every later caller (another
    * policy, the target) gets the same buffer. A body longer than {@code max} fails the future with
    * 413, naming {@code limitOf} (whose limit it broke); one that would take the node past its
-   * {@link BodyBudget} fails it with 503.
+   * {@link BodyBudget} fails it with 503. A body of declared length takes its whole length from the
+   * budget before a byte is read (and is held in one buffer of that size, never copied as it
+   * grows); one of unknown length takes what it has read, chunk by chunk.
    */
   public Future<Buffer> body(long max, String limitOf) {
     if (body == null) {
-      Promise<Buffer> promise = Promise.promise();
-      Buffer held = Buffer.buffer(initialCapacity(request, max));
-      request.handler(chunk -> {
-        if (held.length() + chunk.length() > max) {
-          request.handler(null);
-          promise.tryFail(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
-              "body: larger than the " + max + " bytes " + limitOf + " accepts"));
-          return;
-        }
-        if (budget != null) {
-          if (!budget.take(chunk.length())) {
-            request.handler(null);
-            release(); // what this body held goes back at once: it will not be read on
-            promise.tryFail(new ServiceException(Failure.UNAVAILABLE, "body: this node holds "
-                + budget.max() + " bytes of request bodies already; try again shortly"));
-            return;
-          }
-          taken += chunk.length();
-        }
-        held.appendBuffer(chunk);
-      });
-      request.exceptionHandler(promise::tryFail);
-      request.endHandler(v -> promise.tryComplete(held));
-      request.resume();
-      body = promise.future();
+      body = read(max, limitOf);
     }
     return body;
+  }
+
+  private Future<Buffer> read(long max, String limitOf) {
+    ServiceException tooLarge = new ServiceException(Failure.PAYLOAD_TOO_LARGE,
+        "body: larger than the " + max + " bytes " + limitOf + " accepts");
+    long declared = declaredLength(request);
+    if (declared > max) {
+      return Future.failedFuture(tooLarge); // left unread: the connection closes after the answer
+    }
+    if (declared > 0 && budget != null) {
+      if (!budget.take(declared)) {
+        return Future.failedFuture(overBudget());
+      }
+      taken = declared;
+    }
+    Promise<Buffer> promise = Promise.promise();
+    Buffer held = Buffer.buffer(declared >= 0 ? (int) Math.min(declared, Integer.MAX_VALUE - 8) : 256);
+    request.handler(chunk -> {
+      if (held.length() + chunk.length() > max) {
+        request.handler(null);
+        promise.tryFail(tooLarge);
+        return;
+      }
+      if (budget != null && declared < 0) {
+        if (!budget.take(chunk.length())) {
+          request.handler(null);
+          release(); // what this body held goes back at once: it will not be read on
+          promise.tryFail(overBudget());
+          return;
+        }
+        taken += chunk.length();
+      }
+      held.appendBuffer(chunk);
+    });
+    request.exceptionHandler(promise::tryFail);
+    request.endHandler(v -> promise.tryComplete(held));
+    request.resume();
+    return promise.future();
+  }
+
+  private ServiceException overBudget() {
+    return new ServiceException(Failure.UNAVAILABLE, "body: this node holds " + budget.max()
+        + " bytes of request bodies already; try again shortly");
+  }
+
+  /** The Content-Length (checked by the edge before), or -1 when none was sent. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1; // the edge refuses such a request before any policy runs
+    }
   }
 
   /** The body if someone has read it whole, else null (it has not been read, or is streaming). */
