@@ -37,7 +37,7 @@ class HeldBodiesTest {
   void aBodyThatWouldPassTheNodesBudgetIsRefusedWith503AndTheBudgetComesBackWhenBodiesEnd(Vertx vertx) {
     up = new TestUpstream(vertx, "up").start();
     gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(up,
-            "{id: inspected, match: {path: /inspected/**}, upstream: up, policies: [{waf: {}}]}"),
+            "{id: inspected, match: {path: /inspected/**}, upstream: up, policies: [{waf: {inspect-body-bytes: 1048576}}]}"),
         EdgeOptions.defaults().withMaxHeldBodyBytes(2_020_000));
     String half = "a".repeat(HALF);
     String small = "b".repeat(1_040_000); // under the WAF's 1 MiB, over what the budget has left

@@ -31,7 +31,7 @@ class WafAttackPassTest {
   @BeforeEach
   void start(Vertx vertx) {
     upstream = new TestUpstream(vertx, "up").start();
-    gw = GatewayHarness.start(vertx, "policies:\n  - waf: {}\n"
+    gw = GatewayHarness.start(vertx, "policies:\n  - waf: {inspect-body-bytes: 1048576}\n"
         + GatewayHarness.routesTo(upstream, "{id: public, match: {path: /public/**}, upstream: up}"));
   }
 

@@ -22,11 +22,15 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Reads {@code - waf: {paranoia: 1, threshold: 5, mode: block, default-rules: true, rules: [...],
- * exclusions: [...], inspect-body-bytes: 1048576}}. The default rule set ships in the jar
+ * exclusions: [...], inspect-body-bytes: 131072}}. The default rule set ships in the jar
  * ({@code gantry/waf-rules.yaml}) and is read by the same reader as a route file's own rules.
+ * Bodies are inspected up to 128 KiB by default, as ModSecurity's recommended
+ * {@code SecRequestBodyNoFilesLimit}: a large text argument costs about half a CPU-second per
+ * MB to inspect, so a higher limit is a route's deliberate choice.
  */
 public final class WafType implements PolicyType<WafConfig> {
   static final String DEFAULT_RULES = "gantry/waf-rules.yaml";
+  static final int INSPECT_BODY_BYTES = 128 * 1024;
   private static final Set<String> RULE_FIELDS = Set.of("id", "class", "message", "severity", "paranoia",
       "targets", "transforms", "match", "negate", "and");
   private static final Set<String> CONDITION_FIELDS = Set.of("targets", "transforms", "match", "negate");
@@ -75,7 +79,7 @@ public final class WafType implements PolicyType<WafConfig> {
     for (SpecReader e : config.objects("exclusions")) {
       exclusions.add(exclusion(e, ids));
     }
-    int inspect = (int) config.integer("inspect-body-bytes", 1 << 20, 0, 64 << 20);
+    int inspect = (int) config.integer("inspect-body-bytes", INSPECT_BODY_BYTES, 0, 64 << 20);
     return new WafConfig(paranoia, threshold, mode.equals("block"), List.copyOf(rules), List.copyOf(exclusions),
         inspect, config.source().copy());
   }
