@@ -2,6 +2,7 @@ package dev.gantry.gateway.traffic;
 
 import dev.gantry.gateway.traffic.Reservations.Reservation;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.function.IntSupplier;
@@ -85,15 +86,28 @@ public final class ReservingLimiter implements Limiter {
 
   private Future<Decision> acquire(String subject, List<Window> windows, int batch, Reservation reservation) {
     Future<Lease> inFlight;
+    Lease ending;
+    Promise<Lease> fetched;
     synchronized (reservation) {
       Decision local = reservation.lease == null ? null : reservation.lease.take(windows, clock.getAsLong());
       if (local != null) {
         return Future.succeededFuture(local);
       }
-      if (reservation.fetching == null) {
-        return fetch(subject, windows, batch, reservation);
-      }
       inFlight = reservation.fetching;
+      if (inFlight == null) {
+        // This request fetches the next batch; the lease it replaces admits nobody from now on, so
+        // its unused permits can be given back.
+        ending = reservation.lease;
+        reservation.lease = null;
+        fetched = Promise.promise();
+        reservation.fetching = fetched.future();
+      } else {
+        ending = null;
+        fetched = null;
+      }
+    }
+    if (fetched != null) {
+      return fetch(subject, windows, batch, reservation, ending, fetched).map(lease -> lease.first(windows));
     }
     return RedisLimiter.onContext(Vertx.currentContext(), inFlight.transform(ar -> {
       if (ar.failed()) {
@@ -106,29 +120,34 @@ public final class ReservingLimiter implements Limiter {
     }));
   }
 
-  /** Takes the next batch, giving the previous one's unused permits back; called holding the reservation's monitor. */
-  private Future<Decision> fetch(String subject, List<Window> windows, int batch, Reservation reservation) {
+  /**
+   * Takes the next batch (outside the reservation's monitor: no lock is held across a call into
+   * the Redis client) and installs it before anyone waiting on {@code fetched} hears of it.
+   */
+  private Future<Lease> fetch(String subject, List<Window> windows, int batch, Reservation reservation, Lease ending,
+      Promise<Lease> fetched) {
     long started = clock.getAsLong();
     long untilWindowEnds = Long.MAX_VALUE;
     for (Window w : windows) {
       untilWindowEnds = Math.min(untilWindowEnds, w.lengthMillis() - w.elapsedMillis());
     }
     long expiresAt = started + Math.min(LEASE_MILLIS, untilWindowEnds);
-    Lease ending = reservation.lease;
-    reservation.lease = null; // ended: nothing more is taken from it once its unused permits are given back
-    Future<Lease> fetched = redis.reserve(subject, windows, batch, ending)
-        .map(counted -> new Lease(windows, counted, expiresAt))
-        .andThen(ar -> {
+    Future<RedisLimiter.Counted> counted;
+    try {
+      counted = redis.reserve(subject, windows, batch, ending);
+    } catch (RuntimeException e) { // never leave the waiters waiting on a fetch that did not start
+      counted = Future.failedFuture(e);
+    }
+    counted.map(c -> new Lease(windows, c, expiresAt))
+        .onComplete(ar -> {
           synchronized (reservation) {
             reservation.fetching = null;
             if (ar.succeeded()) {
               reservation.lease = ar.result();
             }
           }
+          fetched.handle(ar);
         });
-    if (!fetched.isComplete()) { // (complete already: failed at once, and the handler above has run)
-      reservation.fetching = fetched;
-    }
-    return fetched.map(lease -> lease.first(windows));
+    return fetched.future();
   }
 }
