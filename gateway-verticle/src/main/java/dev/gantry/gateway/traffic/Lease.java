@@ -41,6 +41,14 @@ final class Lease {
     return granted == 0 ? new RedisLimiter.Counted(0, previous, current).decision(windows) : decision(windows, 1);
   }
 
+  /**
+   * The refusal this batch's call ended in, for another request of the same windows that waited
+   * on it; null when the call granted permits or the windows are others now.
+   */
+  Decision refusal(List<Window> windows) {
+    return granted == 0 && servesWindows(windows) ? first(windows) : null;
+  }
+
   /** Admits one more request from the batch, or null when the lease cannot (used up, expired, other windows). */
   Decision take(List<Window> windows, long now) {
     if (used >= granted || now >= expiresAt || !servesWindows(windows)) {

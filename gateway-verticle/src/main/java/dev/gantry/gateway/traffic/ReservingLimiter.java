@@ -29,7 +29,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Only one batch per subject is fetched at a time on a node; requests arriving meanwhile wait
  * for it and then take from it, or (when Redis could not grant the whole batch) ask for one permit
- * each, as without batches. A failed fetch fails them all, and {@link FallbackLimiter} applies the
+ * each, as without batches. When the fetch found the window full, the requests that waited on it
+ * are refused with it (same counters, same {@code Retry-After}) instead of asking again: a client
+ * hammering past its limit costs Redis about one call per round trip and node, not one per
+ * request. (They can be refused a permit or two that the sliding window freed during that round
+ * trip: fewer admitted, never more.) A failed fetch fails them all, and {@link FallbackLimiter} applies the
  * policy's {@code on-store-failure} to each. A lease lives at most 250 ms, less than
  * {@link StoreHealth#PROBE_EVERY_MILLIS}: while Redis is marked down, no request is admitted from a
  * batch, so a probe is never answered from one and never mistaken for Redis answering again.
@@ -112,6 +116,10 @@ public final class ReservingLimiter implements Limiter {
     return RedisLimiter.onContext(Vertx.currentContext(), inFlight.transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture(ar.cause());
+      }
+      Decision refused = ar.result().refusal(windows);
+      if (refused != null) {
+        return Future.succeededFuture(refused); // the window was full while this request waited
       }
       if (ar.result().granted() < batch) {
         return redis.acquire(subject, windows); // near the limit: one permit each, exactly

@@ -12,6 +12,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ class ReservingLimiterTest {
 
   @BeforeEach
   void connect(Vertx vertx) {
-    client = Redis.createClient(vertx, URL);
+    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(URL)
+        .setMaxPoolSize(16).setMaxPoolWaiting(4096)); // as the gateway's own
     api = RedisAPI.api(client);
     api.flushdb(List.of()).await();
     api.script(List.of("LOAD", RedisLimiter.SCRIPT)).await(); // so that every call counted is one EVALSHA
@@ -141,6 +143,34 @@ class ReservingLimiterTest {
     assertTrue(counter("s", windows.get(0)) <= 50_000);
     // About 200 batches of 250 up to the limit, then one call per refused request, as without batches.
     assertTrue(calls.get() <= 10_000 + 2 * 50_000 / 250, "calls: " + calls.get());
+  }
+
+  @Test
+  void twoNodesOnSeveralEventLoopsAtOnceNeverAdmitMoreThanTheLimit(Vertx vertx) {
+    ReservingLimiter nodeA = limiter(2, new Reservations(100));
+    ReservingLimiter nodeB = limiter(2, new Reservations(100));
+    List<Window> windows = minute(40_000); // batch 200
+    api.set(List.of("gantry:{s}:" + windows.get(0).key(), "37000")).await(); // 3000 left
+    List<Future<List<Future<Decision>>>> loops = new ArrayList<>();
+    for (int loop = 0; loop < 4; loop++) {
+      ReservingLimiter node = loop % 2 == 0 ? nodeA : nodeB;
+      io.vertx.core.Promise<List<Future<Decision>>> started = io.vertx.core.Promise.promise();
+      vertx.getOrCreateContext().runOnContext(v -> {
+        List<Future<Decision>> mine = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) { // all in flight at once
+          mine.add(node.acquire("s", windows));
+        }
+        started.complete(mine);
+      });
+      loops.add(started.future());
+    }
+    List<Future<Decision>> decisions = new ArrayList<>();
+    loops.forEach(l -> decisions.addAll(l.await()));
+    Future.join(decisions).await();
+    long admitted = decisions.stream().filter(d -> d.result().allowed()).count();
+    assertTrue(admitted <= 3_000, "admitted " + admitted);
+    assertTrue(admitted >= 3_000 - 2 * 199, "admitted " + admitted);
+    assertTrue(counter("s", windows.get(0)) <= 40_000);
   }
 
   @Test
