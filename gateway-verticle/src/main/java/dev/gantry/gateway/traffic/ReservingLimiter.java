@@ -31,12 +31,16 @@ import java.util.function.LongSupplier;
  * for it and then take from it, or (when Redis could not grant the whole batch) ask for one permit
  * each, as without batches. When the fetch found the window full, the requests that waited on it
  * are refused with it (same counters, same {@code Retry-After}) instead of asking again: a client
- * hammering past its limit costs Redis about one call per round trip and node, not one per
- * request. (They can be refused a permit or two that the sliding window freed during that round
- * trip: fewer admitted, never more.) A failed fetch fails them all, and {@link FallbackLimiter} applies the
- * policy's {@code on-store-failure} to each. A lease lives at most 250 ms, less than
- * {@link StoreHealth#PROBE_EVERY_MILLIS}: while Redis is marked down, no request is admitted from a
- * batch, so a probe is never answered from one and never mistaken for Redis answering again.
+ * hammering past a limit large enough for batches costs Redis about one call per round trip and
+ * node, not one per request. (They can be refused a permit or two that the sliding window freed during that round
+ * trip: fewer admitted, never more.) A failed fetch fails them all, and {@link FallbackLimiter}
+ * applies the policy's {@code on-store-failure} to each.
+ *
+ * <p>While Redis is marked down, {@link FallbackLimiter} asks this limiter only for its probes, the
+ * first {@link StoreHealth#PROBE_EVERY_MILLIS} (a second) after the failure. A lease lives at most
+ * {@link #LEASE_MILLIS} from the start of the call that took it, so every lease taken before the
+ * outage has expired by then: a probe always reaches Redis and is never mistaken for Redis
+ * answering again because a batch answered it.
  */
 public final class ReservingLimiter implements Limiter {
   /** How long a batch serves at most. */

@@ -286,6 +286,12 @@ class ReservingLimiterTest {
   }
 
   @Test
+  void everyLeaseHasEndedWhenTheFirstProbeOfAnOutageIsSent() {
+    // Else a probe could be answered from a batch and taken for Redis answering again.
+    assertTrue(ReservingLimiter.LEASE_MILLIS < StoreHealth.PROBE_EVERY_MILLIS);
+  }
+
+  @Test
   void theSubjectsKeptAreBounded() {
     Reservations reservations = new Reservations(10);
     ReservingLimiter limiter = limiter(1, reservations);
