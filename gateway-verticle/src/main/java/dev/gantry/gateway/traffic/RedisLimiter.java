@@ -115,8 +115,10 @@ public final class RedisLimiter implements Limiter {
     if (api == null) {
       return Future.failedFuture(new StoreUnavailableException("no Redis is configured"));
     }
-    long refund = ending == null ? 0 : ending.unused();
-    int keys = windows.size() * 2 + (refund > 0 ? ending.keys().size() : 0);
+    // The script gives back to one key per window; a batch of another number of windows (the spec
+    // changed meanwhile) keeps its unused permits counted: fewer admitted, never more.
+    long refund = ending == null || ending.keys().size() != windows.size() ? 0 : ending.unused();
+    int keys = windows.size() * (refund > 0 ? 3 : 2);
     List<String> tail = new ArrayList<>(3 + windows.size() * 6);
     tail.add(Integer.toString(keys));
     String prefix = KEY_PREFIX + '{' + subject + "}:";
