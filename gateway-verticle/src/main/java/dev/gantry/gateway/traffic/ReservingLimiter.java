@@ -89,7 +89,20 @@ public final class ReservingLimiter implements Limiter {
     if (batch == 1) {
       return redis.acquire(subject, windows);
     }
-    return acquire(subject, windows, batch, reservations.of(subject));
+    return acquire(subject, windows, batch, reservations.of(reservationKey(subject, windows)));
+  }
+
+  /**
+   * Batches are kept per subject and set of limits: two {@code rate-limit} items on one route count
+   * one client under one subject with other windows, and must not end each other's batch on every
+   * request.
+   */
+  private static String reservationKey(String subject, List<Window> windows) {
+    StringBuilder key = new StringBuilder(subject.length() + 24 * windows.size()).append(subject);
+    for (Window w : windows) {
+      key.append('#').append(w.name()).append(':').append(w.lengthMillis());
+    }
+    return key.toString();
   }
 
   private Future<Decision> acquire(String subject, List<Window> windows, int batch, Reservation reservation) {

@@ -174,6 +174,18 @@ class ReservingLimiterTest {
   }
 
   @Test
+  void twoLimitsOfOneClientKeepTheirOwnBatches() {
+    ReservingLimiter limiter = limiter(1);
+    List<Window> perMinute = minute(1_000_000);
+    List<Window> perHour = List.of(Window.sliding("hourly", 10_000_000, 3_600_000, clock.get()));
+    for (int i = 0; i < 500; i++) {
+      assertTrue(limiter.acquire("s", perMinute).await().allowed());
+      assertTrue(limiter.acquire("s", perHour).await().allowed());
+    }
+    assertEquals(2, calls.get(), "one batch for each limit");
+  }
+
+  @Test
   void aLimitNearlyReachedGivesItsLastPermitsExactly() {
     List<Window> windows = minute(20_000); // batch 200
     api.set(List.of("gantry:{s}:" + windows.get(0).key(), "19900")).await();
