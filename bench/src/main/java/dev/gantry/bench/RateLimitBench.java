@@ -2,12 +2,17 @@ package dev.gantry.bench;
 
 import dev.gantry.gateway.traffic.Decision;
 import dev.gantry.gateway.traffic.LocalLimiter;
+import dev.gantry.embedded.EmbeddedRedisServer;
 import dev.gantry.gateway.traffic.RedisLimiter;
+import dev.gantry.gateway.traffic.ReservingLimiter;
 import dev.gantry.gateway.traffic.Window;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,8 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * One rate-limit decision as a request pays for it: the windows made for this instant, then the
  * store's check-and-count. Local: one hot client, and a rotation over 50,000 clients (the LRU's
  * lookups and evictions). Redis: one script round trip to the Redis named by the system property
- * {@code gantry.bench.redis} (default {@code redis://127.0.0.1:6379}), awaited from the
- * benchmark thread — latency of a single decision, not throughput of many in flight.
+ * {@code gantry.bench.redis} (without it, an embedded Redis started for the trial), awaited from
+ * the benchmark thread — latency of a single decision, not throughput of many in flight. Reserved:
+ * the same limit through {@link ReservingLimiter}, which takes batches of 1000 permits from Redis
+ * and admits from them locally, so one decision in a thousand pays the round trip.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,26 +79,46 @@ public class RateLimitBench {
     Vertx vertx;
     Redis client;
     RedisLimiter limiter;
+    ReservingLimiter reserving;
+    EmbeddedRedisServer embedded;
+    Path dataDir;
 
     @Setup(Level.Trial)
-    public void connect() {
+    public void connect() throws IOException {
+      String url = System.getProperty("gantry.bench.redis");
+      if (url == null) {
+        dataDir = Files.createTempDirectory("gantry-bench-redis"); // its lock file goes beside redis/, inside
+        embedded = EmbeddedRedisServer.start(dataDir.resolve("redis"), 0);
+        url = embedded.endpoint();
+      }
       vertx = Vertx.vertx();
-      client = Redis.createClient(vertx, new RedisOptions()
-          .setConnectionString(System.getProperty("gantry.bench.redis", "redis://127.0.0.1:6379")));
+      client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
       RedisAPI api = RedisAPI.api(client);
       limiter = new RedisLimiter(() -> api, 1_000);
+      reserving = ReservingLimiter.of(limiter, 1);
       limiter.acquire("bench", windows()).await(); // fails here, once, when there is no Redis
     }
 
     @TearDown(Level.Trial)
-    public void close() {
+    public void close() throws IOException {
       client.close();
       vertx.close().await();
+      if (embedded != null) {
+        embedded.close();
+        try (var files = Files.walk(dataDir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
     }
   }
 
   @Benchmark
   public Decision redisOneDecision(OnRedis redis) {
     return redis.limiter.acquire("rl|orders|ip:192.0.2.1", windows()).await();
+  }
+
+  @Benchmark
+  public Decision redisReservedDecision(OnRedis redis) {
+    return redis.reserving.acquire("rl|orders|ip:192.0.2.1", windows()).await();
   }
 }

@@ -122,6 +122,32 @@ class RateLimitTest {
   }
 
   @Test
+  void aLargeLimitIsTakenFromRedisInBatchesWhileTheFieldsStillCountDownRequestByRequest(Vertx vertx) {
+    while (System.currentTimeMillis() % 60_000 > 55_000) { // all requests within one minute's window
+      vertx.timer(100).await();
+    }
+    GatewayHarness gw = gateway(vertx, "{id: api, match: {path: /api/**}, upstream: up, policies: [{rate-limit: "
+        + "{limit: 1000000, window: 1m}}]}");
+    for (int i = 1; i <= 20; i++) {
+      HttpResponse<Buffer> ok = gw.get("/api/x");
+      assertEquals(200, ok.statusCode());
+      assertTrue(ok.getHeader("RateLimit").matches("\"default\";r=" + (1_000_000 - i) + ";t=\\d+"),
+          ok.getHeader("RateLimit"));
+    }
+    Redis client = Redis.createClient(vertx, redisUrl);
+    try {
+      var keys = client.send(Request.cmd(Command.KEYS).arg("gantry:*")).await();
+      assertEquals(1, keys.size(), keys.toString());
+      // Batches of a thousand (a hundredth of the limit, at most 1000); a batch whose lease ran out gave
+      // its unused permits back with the next, so the count is the 20 used plus what the last batch has left.
+      long counted = client.send(Request.cmd(Command.GET).arg(keys.get(0).toString())).await().toLong();
+      assertTrue(counted >= 1_000 && counted < 1_020, "counted " + counted);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
   void severalLimitsAreCheckedTogetherAndEachIsReported(Vertx vertx) {
     GatewayHarness gw = gateway(vertx, "{id: api, match: {path: /api/**}, upstream: up, policies: [{rate-limit: "
         + "{limits: [{limit: 2, window: 1m, name: minute}, {limit: 5, window: 1h, name: hour}]}}]}");
