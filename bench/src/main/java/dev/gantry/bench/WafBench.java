@@ -36,6 +36,9 @@ public class WafBench {
   private MultiMap browserHeaders;
   private MultiMap jsonHeaders;
   private Buffer json64k;
+  /** Search queries that differ from call to call, as a catalogue's do; the headers stay a browser's. */
+  private String[] queries;
+  private int next;
 
   @Setup
   public void setUp() {
@@ -59,7 +62,13 @@ public class WafBench {
     jsonHeaders = MultiMap.caseInsensitiveMultiMap().add("Host", "api.example.com")
         .add("User-Agent", "okhttp/4.12.0").add("Content-Type", "application/json")
         .add("Content-Length", String.valueOf(json64k.length()));
-    if (typicalGet().score() != 0 || json64kBody().score() != 0 || attackGet().score() < 5) {
+    queries = new String[1_000];
+    String[] words = {"running", "shoes", "trail", "red", "waterproof", "men's", "kids", "sale", "size 42", "leather"};
+    for (int i = 0; i < queries.length; i++) {
+      queries[i] = "q=" + words[i % words.length] + "+" + words[i / words.length % words.length] + "+" + i
+          + "&page=" + (i % 7 + 1) + "&sort=price";
+    }
+    if (typicalGet().score() != 0 || variedQueryGet().score() != 0 || uniqueQueryGet().score() != 0 || json64kBody().score() != 0 || attackGet().score() < 5) {
       throw new IllegalStateException("the benchmark's requests are not what they claim to be");
     }
   }
@@ -67,6 +76,20 @@ public class WafBench {
   @Benchmark
   public Waf.Inspection typicalGet() {
     return waf.inspect("GET", "/catalog/items/12345", "q=running+shoes&page=2&sort=price", browserHeaders, null);
+  }
+
+  /** Headers repeat, the query cycles through 1,000 different ones. */
+  @Benchmark
+  public Waf.Inspection variedQueryGet() {
+    String query = queries[next++ % queries.length];
+    return waf.inspect("GET", "/catalog/items/12345", query, browserHeaders, null);
+  }
+
+  /** Headers repeat, the query's {@code q} is one never seen before. */
+  @Benchmark
+  public Waf.Inspection uniqueQueryGet() {
+    return waf.inspect("GET", "/catalog/items/12345", "q=running+shoes+" + next++ + "&page=2&sort=price",
+        browserHeaders, null);
   }
 
   @Benchmark

@@ -10,7 +10,8 @@ import java.util.Set;
  * A {@code waf} policy's rules compiled for evaluation: the rules of its paranoia level less those
  * excluded everywhere, each condition numbered (the per-request memo of outcomes is keyed by it),
  * the transform chains planned to share prefixes, and each chain's regex literals in one
- * automaton. Immutable; {@link #evaluate} is called on any thread.
+ * automaton. {@link #evaluate} is called on any thread: the rules are immutable, and the memo of
+ * what values did not match ({@link KnownMisses}) is safe to share.
  */
 final class RuleSet {
   private final boolean block;
@@ -24,8 +25,16 @@ final class RuleSet {
   /** Per rule (same index), its conditions' numbers, which key the per-request memo of outcomes. */
   private final int[][] ids;
   private final int conditionCount;
+  /** Across requests, the conditions values are known not to match; null when not kept. */
+  private final KnownMisses misses;
 
   RuleSet(WafConfig config) {
+    this(config, true);
+  }
+
+  /** @param remember whether to keep, across requests, which conditions values did not match ({@link KnownMisses}) */
+  RuleSet(WafConfig config, boolean remember) {
+    this.misses = remember ? new KnownMisses() : null;
     this.block = config.block();
     this.threshold = config.threshold();
     List<WafRule> active = config.rules().stream().filter(r -> r.paranoia() <= config.paranoia()).toList();
@@ -69,16 +78,19 @@ final class RuleSet {
     int count = next;
     this.scans = new LiteralScan[chains.size() + 1];
     literals.forEach((slot, byCondition) -> scans[slot] = new LiteralScan(byCondition, count));
-
-
   }
 
   record Hit(WafRule rule, Field field, String matched) {}
 
   record Verdict(int score, List<Hit> hits) {}
 
-  /** Runs the rules; in block mode it stops once the score reaches the threshold. */
+  /**
+   * Runs the rules; in block mode it stops once the score reaches the threshold. What it finds
+   * does not match a value is remembered for later requests ({@link KnownMisses}); the verdict is
+   * the same as without.
+   */
   Verdict evaluate(WafRequest request, String routeId) {
+    request.recall(misses);
     int score = 0;
     List<Hit> hits = List.of();
     for (int i = 0; i < rules.length; i++) {
@@ -95,6 +107,7 @@ final class RuleSet {
         }
       }
     }
+    request.teach();
     if (hits.size() > 1) { // the most severe match is the one named
       hits.sort((a, b) -> Integer.compare(b.rule.severity(), a.rule.severity()));
     }
@@ -127,7 +140,7 @@ final class RuleSet {
         }
         byte known = request.outcome(id, conditions, field);
         if (known == 1) {
-          continue; // this text was tested already, in another field
+          continue; // this text was tested already, in another field or an earlier request
         }
         String value = request.value(field, condition.transforms().length == 0 ? -1 : condition.chain(), chains);
         String found;
@@ -152,6 +165,11 @@ final class RuleSet {
       }
     }
     return null;
+  }
+
+  /** How many values the memo of misses holds (for tests). */
+  int remembered() {
+    return misses == null ? 0 : misses.size();
   }
 
   /** The slot of a condition's transform chain among {@link #scans}. */

@@ -139,12 +139,34 @@ final class WafRequest {
     return found;
   }
 
-  /** What condition {@code condition} (of {@code conditions}) found on a value before, or 0. */
+  /** Across requests, the conditions values are known not to match; null when none is kept. */
+  private KnownMisses memo;
+  /** Per distinct value: what the memo knew of it when first asked ({@link KnownMisses#NOTHING}: nothing), or null. */
+  private long[][] recalled;
+  /** Per distinct value: what the memo knew and this request found besides, once it found something. */
+  private long[][] learned;
+  /** A field of each value with something {@link #learned}, in the order found. */
+  private List<Field> learners;
+
+  /** Lets {@link #outcome} consult {@code memo} and {@link #teach} add to it; null: neither. */
+  void recall(KnownMisses memo) {
+    this.memo = memo;
+  }
+
+  /**
+   * What condition {@code condition} (of {@code conditions}) found on a value before: 1 no match,
+   * 2 match, 0 not known. A value's first question looks it up in the memo, once per request.
+   */
   byte outcome(int condition, int conditions, Field field) {
-    if (outcomes == null || outcomes[condition] == null) {
+    if (outcomes != null && outcomes[condition] != null && outcomes[condition][field.index()] != 0) {
+      return outcomes[condition][field.index()];
+    }
+    if (memo == null) {
       return 0;
     }
-    return outcomes[condition][field.index()];
+    long[] known = recalled(field);
+    int word = condition >>> 6;
+    return word < known.length && (known[word] & 1L << condition) != 0 ? (byte) 1 : 0;
   }
 
   void outcome(int condition, int conditions, Field field, boolean matched) {
@@ -155,6 +177,43 @@ final class WafRequest {
       outcomes[condition] = new byte[values.size()];
     }
     outcomes[condition][field.index()] = (byte) (matched ? 2 : 1);
+    if (!matched && memo != null && KnownMisses.keeps(field.value())) {
+      if (learned == null) {
+        learned = new long[values.size()][];
+        learners = new ArrayList<>();
+      }
+      long[] bits = learned[field.index()];
+      if (bits == null) {
+        bits = java.util.Arrays.copyOf(recalled(field), (conditions + 63) >>> 6); // the memo's copy stays as it is
+        learned[field.index()] = bits;
+        learners.add(field);
+      }
+      bits[condition >>> 6] |= 1L << condition;
+    }
+  }
+
+  private long[] recalled(Field field) {
+    if (recalled == null) {
+      recalled = new long[values.size()][];
+    }
+    long[] known = recalled[field.index()];
+    if (known == null) {
+      known = memo.of(field.value());
+      recalled[field.index()] = known;
+    }
+    return known;
+  }
+
+  /** Hands the memo what this request found; once, after the rules ran. The request asks it nothing more. */
+  void teach() {
+    if (learners != null) {
+      for (Field f : learners) {
+        memo.learn(f.value(), learned[f.index()]);
+      }
+    }
+    memo = null;
+    learned = null;
+    learners = null;
   }
 
   /**
