@@ -2,6 +2,10 @@ package dev.gantry.gateway.waf;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Which of a {@link RuleSet}'s conditions a value's text is known not to match, remembered across
@@ -16,11 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * read ({@link BoundedText.Exhausted}) counts as a match, so it is never kept either.
  *
  * <p>Keyed by the raw text, as {@link WafRequest} holds it, of values up to {@link #MAX_LENGTH}
- * characters; each entry is a bitset with one bit per condition. Bounded: past {@link #MAX_ENTRIES}
- * entries the map starts over, so an attacker sending ever new values only costs the memo, never
- * the heap. At most about {@code MAX_ENTRIES × (2 × MAX_LENGTH + conditions / 8 + 100)} bytes
- * (a 1,024-character key takes 1 KiB as Latin-1, 2 KiB otherwise): under 18 MiB per policy with
- * the default rules, and far less for real traffic, whose values are short.
+ * characters; each entry is a bitset with one bit per condition. Bounded twice, so that an
+ * attacker sending ever new values only costs the memo, never the heap: past {@link #MAX_ENTRIES}
+ * entries a memo starts over; and all the memos of the process (one per {@code waf} policy: a node
+ * with fifty WAF routes has fifty) are cleared together once the entries stored since the last
+ * such clear pass {@link #NODE_BUDGET} accounted bytes (each counted as twice its length plus
+ * {@link #ENTRY_OVERHEAD}); what is stored since is an upper bound on what they hold, memos of
+ * replaced specs included until they are collected. So at most about 16 MiB for the whole node, however many policies; real traffic, whose
+ * values are short and repeat, needs a few hundred KiB per policy.
  *
  * <p>Thread-safe: a stored bitset is never changed; what a request learns goes into a new array
  * that replaces it. Two requests learning about one value at once may lose one's bits, which then
@@ -29,14 +36,30 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KnownMisses {
   static final int MAX_ENTRIES = 8_192;
   static final int MAX_LENGTH = 1_024;
+  /** Accounted bytes all memos of the process may store between two clears of them all. */
+  static final long NODE_BUDGET = 16L << 20;
+  /** An entry's map node, key object and bitset, roughly, beside its characters. */
+  static final int ENTRY_OVERHEAD = 200;
   /** What is known of a value not in the memo (or too long for it): nothing. */
   static final long[] NOTHING = new long[0];
+  /** Bytes stored by all memos since they were last cleared together. */
+  private static final AtomicLong NODE_STORED = new AtomicLong();
+  /** Every memo still reachable (a replaced spec's go with its policy). */
+  private static final Set<KnownMisses> LIVE = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   private final Map<String, long[]> misses = new ConcurrentHashMap<>();
+
+  KnownMisses() {
+    LIVE.add(this);
+  }
 
   /** Whether a value's text is short enough to be remembered. */
   static boolean keeps(String text) {
     return text.length() <= MAX_LENGTH;
+  }
+
+  static long cost(String text) {
+    return 2L * text.length() + ENTRY_OVERHEAD;
   }
 
   /** The conditions {@code text} is known not to match, as bits (read-only), or {@link #NOTHING}. */
@@ -53,10 +76,27 @@ final class KnownMisses {
     if (misses.size() >= MAX_ENTRIES) {
       misses.clear(); // a flood of distinct values must not grow the heap; real ones are learnt again
     }
-    misses.put(text, bits);
+    if (misses.put(text, bits) == null && NODE_STORED.addAndGet(cost(text)) > NODE_BUDGET) {
+      forgetAll();
+    }
+  }
+
+  /** Clears every memo of the process: together they stored as much as the node allows. */
+  private static void forgetAll() {
+    synchronized (LIVE) {
+      NODE_STORED.set(0);
+      for (KnownMisses memo : LIVE) {
+        memo.misses.clear();
+      }
+    }
   }
 
   int size() {
     return misses.size();
+  }
+
+  /** Accounted bytes stored by all memos since they were last cleared together (for tests). */
+  static long nodeStored() {
+    return NODE_STORED.get();
   }
 }
