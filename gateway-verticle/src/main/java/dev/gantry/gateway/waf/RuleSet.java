@@ -133,6 +133,9 @@ final class RuleSet {
       String routeId) {
     int conditions = conditionCount;
     for (Target target : condition.include()) {
+      if (request.knownCleanInAll(target.collection(), id)) {
+        continue; // every field it could look at is known not to match
+      }
       for (Field field : request.fields(target.collection())) {
         if (!target.covers(field) || condition.exclude().length > 0 && left(condition, field)
             || excluded != null && spared(excluded, field, routeId)) {

@@ -192,6 +192,40 @@ final class WafRequest {
     }
   }
 
+  /** Per collection: the conditions the memo knows every field of it not to match (AND of theirs), or null. */
+  private long[][] cleanInAll;
+
+  /**
+   * Whether the memo knows that no field of {@code c} matches {@code condition}: then neither does
+   * any subset of them (one field by name, the collection less exclusions), and a rule need not
+   * look at each. Computed once per collection and request, from what the memo knew when asked.
+   */
+  boolean knownCleanInAll(Collection c, int condition) {
+    if (memo == null) {
+      return false;
+    }
+    if (cleanInAll == null) {
+      cleanInAll = new long[Collection.values().length][];
+    }
+    long[] bits = cleanInAll[c.ordinal()];
+    if (bits == null) {
+      List<Field> fields = fields(c);
+      bits = fields.isEmpty() ? KnownMisses.NOTHING : recalled(fields.get(0)).clone();
+      for (int i = 1; i < fields.size() && bits.length > 0; i++) {
+        long[] other = recalled(fields.get(i));
+        if (other.length < bits.length) {
+          bits = java.util.Arrays.copyOf(bits, other.length);
+        }
+        for (int w = 0; w < bits.length; w++) {
+          bits[w] &= other[w];
+        }
+      }
+      cleanInAll[c.ordinal()] = bits;
+    }
+    int word = condition >>> 6;
+    return word < bits.length && (bits[word] & 1L << condition) != 0;
+  }
+
   private long[] recalled(Field field) {
     if (recalled == null) {
       recalled = new long[values.size()][];
