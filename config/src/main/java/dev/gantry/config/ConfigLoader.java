@@ -53,6 +53,8 @@ public final class ConfigLoader {
       Setting.integer("cluster.port", 5701, 0, 65535,
           "Hazelcast member port; 0 picks a free port."),
       Setting.list("cluster.join", List.of(), List.of(), "host:port of members to join (TCP-IP)."),
+      Setting.formatted("cluster.standalone", "off", "^(on|off)$", "on or off",
+          "on: no Hazelcast; the node's routes, limits and event bus are its own (a lean edge node starts in about a second)."),
       Setting.string("cluster.key", "",
           "Cluster key sealing what Gantry keeps in Hazelcast: base64 of 32 random bytes; empty leaves it unsealed."),
       Setting.string("cluster.key-file", "", "File holding the cluster key (base64), instead of cluster.key; several, one a line, while rotating (the first seals)."),
@@ -266,6 +268,18 @@ public final class ConfigLoader {
         throw new ConfigException("config: cluster.join: expected host:port, got \"" + member + "\"");
       }
     }
+    boolean standalone = "on".equals(v.get("cluster.standalone"));
+    if (standalone) {
+      // A standalone node has no cluster to join, seal or secure: a setting for one is a mistake.
+      for (String key : List.of("cluster.join", "cluster.key", "cluster.key-file", "cluster.tls.cert-file",
+            "cluster.tls.key-file", "cluster.tls.ca-file")) {
+        Object value = v.get(key);
+        if (value instanceof List<?> list ? !list.isEmpty() : !((String) value).isEmpty()) {
+          throw new ConfigException("config: cluster.standalone is on, so " + key
+              + " has nothing to act on: a standalone node joins no cluster (drop one of them)");
+        }
+      }
+    }
     TlsConfig tls = tls(v);
     return new GantryConfig(
         (String) v.get("http.host"),
@@ -281,6 +295,7 @@ public final class ConfigLoader {
         (String) v.get("cluster.host"),
         ((Long) v.get("cluster.port")).intValue(),
         join,
+        standalone,
         nonEmpty(v.get("pg.url")),
         ((Long) v.get("pg.pool-size")).intValue(),
         nonEmpty(v.get("redis.url")),

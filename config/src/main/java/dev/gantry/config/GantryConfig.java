@@ -25,6 +25,7 @@ public record GantryConfig(
     String clusterHost,
     int clusterPort,
     List<String> clusterJoin,
+    boolean standalone,
     Optional<String> pgUrl,
     int pgPoolSize,
     Optional<String> redisUrl,
@@ -64,7 +65,7 @@ public record GantryConfig(
   public GantryConfig withBackends(String pg, String redis, String kafka) {
     return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c,
         dataDir, roles, clusterName,
-        clusterHost, clusterPort, clusterJoin, Optional.of(pg), pgPoolSize, Optional.of(redis),
+        clusterHost, clusterPort, clusterJoin, standalone, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
         orphanReservationAgeMillis,
         analyticsRebuildMillis, shutdownGraceMillis, shutdownDrainMillis,
@@ -80,7 +81,8 @@ public record GantryConfig(
         .put("data-dir", dataDir.toString())
         .put("roles", new JsonArray(roles.stream().map(Role::id).sorted().toList()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", clusterHost)
-            .put("port", clusterPort).put("join", new JsonArray(clusterJoin)).mergeIn(mesh.clusterJson()))
+            .put("port", clusterPort).put("join", new JsonArray(clusterJoin))
+            .put("standalone", standalone ? "on" : "off").mergeIn(mesh.clusterJson()))
         .put("pg", new JsonObject().put("url", pgUrl.map(Secrets::redactUrl).orElse(""))
             .put("pool-size", pgPoolSize))
         .put("redis", new JsonObject().put("url", redisUrl.map(Secrets::redactUrl).orElse(""))

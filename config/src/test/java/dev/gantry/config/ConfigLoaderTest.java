@@ -172,4 +172,22 @@ class ConfigLoaderTest {
         assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_HTTP2_MAX_CONCURRENT_STREAMS", "0"),
             Map.of(), Map.of())).getMessage());
   }
+
+  @Test
+  void aStandaloneNodeRefusesClusterSettingsItCouldNotActOn() throws IOException {
+    assertFalse(ConfigLoader.load(null, Map.of(), Map.of(), Map.of()).standalone());
+    GantryConfig lean = ConfigLoader.load(null, Map.of("GANTRY_CLUSTER_STANDALONE", "on"), Map.of(),
+        Map.of("roles", "gateway"));
+    assertTrue(lean.standalone());
+    assertEquals("on", lean.toJson().getJsonObject("cluster").getString("standalone"));
+    assertEquals("config: cluster.standalone is on, so cluster.join has nothing to act on: a standalone node joins "
+        + "no cluster (drop one of them)", assertThrows(ConfigException.class, () -> ConfigLoader.load(
+            yaml("cluster:\n  standalone: on\n  join: [127.0.0.1:5701]\n"), Map.of(), Map.of(), Map.of())).getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_CLUSTER_KEY",
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), Map.of(), Map.of("cluster.standalone", "on")))
+        .getMessage().startsWith("config: cluster.standalone is on, so cluster.key has nothing to act on"));
+    assertEquals("config: cluster.standalone: expected on or off, got \"true\" (env GANTRY_CLUSTER_STANDALONE)",
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("GANTRY_CLUSTER_STANDALONE", "true"),
+            Map.of(), Map.of())).getMessage());
+  }
 }

@@ -73,7 +73,7 @@ public final class Gantry {
 
   private final GantryConfig config;
   private final Vertx vertx;
-  private final HazelcastClusterManager cluster;
+  private final HazelcastClusterManager cluster; // null on a standalone node
   private final ResolvedBackends backends;
   private final ReadinessChecks readiness;
   private final List<String> serviceDeployments;
@@ -87,7 +87,7 @@ public final class Gantry {
   private BridgeServer bridge;
   private int bridgePort = -1;
 
-  private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster,
+  private Gantry(GantryConfig config, Vertx vertx, HazelcastClusterManager cluster, String nodeId,
       ResolvedBackends backends, ReadinessChecks readiness, List<String> serviceDeployments,
       String gatewayDeployment, GatewayVerticle gateway, int httpPort, int adminPort) {
     this.config = config;
@@ -100,7 +100,7 @@ public final class Gantry {
     this.gateway = gateway;
     this.httpPort = httpPort;
     this.adminPort = adminPort;
-    this.nodeId = cluster.getNodeId();
+    this.nodeId = nodeId;
     this.directory = new NodeDirectory(vertx, new JsonObject().put("node", nodeId)
         .put("roles", new JsonArray(config.roles().stream().map(Role::id).sorted().toList()))
         .put("zone", config.zone())
@@ -136,27 +136,35 @@ public final class Gantry {
     HazelcastClusterManager cluster;
     VertxOptions options;
     try {
-      cluster = ClusterSetup.clusterManager(config, registry);
-      options = ClusterSetup.vertxOptions(config).setMetricsOptions(NodeMetrics.options());
+      // A standalone node starts no Hazelcast: its event bus, shared maps and locks are local.
+      cluster = config.standalone() ? null : ClusterSetup.clusterManager(config, registry);
+      options = (config.standalone() ? new VertxOptions().setPreferNativeTransport(true)
+          : ClusterSetup.vertxOptions(config)).setMetricsOptions(NodeMetrics.options());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
+    // Hazelcast names a member when it joins: a clustered node's id is known only once Vert.x is up.
+    String standaloneId = java.util.UUID.randomUUID().toString();
     // On loopback only processes of this host can reach the cluster: worth a note, not a warning.
     boolean loopback = config.clusterHost().startsWith("127.") || config.clusterHost().equals("::1")
         || config.clusterHost().equals("localhost");
     org.slf4j.event.Level unprotected = loopback ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN;
-    if (cluster instanceof dev.gantry.runtime.seal.SealedClusterManager) {
+    if (cluster == null) {
+      LOG.info("standalone: no cluster; routes, limits and the event bus are this node's own");
+    } else if (cluster instanceof dev.gantry.runtime.seal.SealedClusterManager) {
       LOG.info("cluster state sealed under the cluster key (AES-256-GCM): members without it read ciphertext");
     } else {
       LOG.atLevel(unprotected).log("cluster state is not sealed: any process that reaches the cluster port and knows the "
           + "cluster name can read and change routes and service records (set cluster.key-file; see README, Mesh)");
     }
-    if (config.mesh().tls().isEmpty()) {
+    if (cluster != null && config.mesh().tls().isEmpty()) {
       LOG.atLevel(unprotected).log("event bus without TLS: any member of the Hazelcast cluster can send and receive "
           + "on it (set cluster.tls.*; see README, Mesh)");
     }
-    VertxBuilder builder = Vertx.builder().withClusterManager(cluster)
-        .withMetrics(new MicrometerMetricsFactory(registry));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    if (cluster != null) {
+      builder.withClusterManager(cluster);
+    }
     if (openTelemetry != null) {
       options.setTracingOptions(new OpenTelemetryOptions());
       builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
@@ -165,16 +173,25 @@ public final class Gantry {
     // and a future bound to one of its event loops could then never report the failure.
     Promise<Gantry> started = Promise.promise();
     java.util.concurrent.atomic.AtomicReference<Vertx> built = new java.util.concurrent.atomic.AtomicReference<>();
-    builder.with(options)
-        .buildClustered()
+    builder.with(options);
+    Future<Vertx> made;
+    try {
+      made = cluster == null ? Future.succeededFuture(builder.build()) : builder.buildClustered();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    made
         .compose(vertx -> {
           built.set(vertx);
-          LogFormat.node(cluster.getNodeId());
+          String nodeId = cluster == null ? standaloneId : cluster.getNodeId();
+          LogFormat.node(nodeId);
           LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
               : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           Codecs.register(vertx.eventBus());
           // Its catalog client goes when this Vert.x closes.
-          MemberLoss.watch(vertx, cluster, ServiceCatalog.create(vertx));
+          if (cluster != null) {
+            MemberLoss.watch(vertx, cluster, ServiceCatalog.create(vertx));
+          }
           // A node without the services role starts no backend and needs none to be reachable; its
           // policies use the cluster's Redis and Postgres when another node published them.
           // The warehouse needs Kafka as the services do: it starts the embedded backends when none are shared.
@@ -182,8 +199,8 @@ public final class Gantry {
               ? new BackendResolver(vertx, config).resolve()
               : new BackendResolver(vertx, config).lookup();
           return resolved
-              .compose(backends -> mesh(config, vertx, registry)
-                  .compose(context -> deploy(config, vertx, cluster, backends, registry, seed, context))
+              .compose(backends -> mesh(config, vertx, nodeId, registry)
+                  .compose(context -> deploy(config, vertx, cluster, nodeId, backends, registry, seed, context))
                   .recover(e -> stopBackends(vertx, backends).transform(v -> Future.failedFuture(e))));
         })
         .onComplete(ar -> {
@@ -211,7 +228,8 @@ public final class Gantry {
    * cluster's spec, and — in TLS mode — the identities this node's certificate grants (it runs a
    * gateway only if {@code gateway} is among them, and publishes only the services it names).
    */
-  private static Future<ServiceContext> mesh(GantryConfig config, Vertx vertx, PrometheusMeterRegistry registry) {
+  private static Future<ServiceContext> mesh(GantryConfig config, Vertx vertx, String nodeId,
+      PrometheusMeterRegistry registry) {
     MeshGate gate = new MeshGate((from, to) -> registry.counter("gantry_mesh_denied", "side", "callee", "from", from,
         "to", to).increment());
     ServiceCatalog catalog = ServiceCatalog.create(vertx); // goes when this Vert.x closes
@@ -228,20 +246,15 @@ public final class Gantry {
       LOG.info("event bus over mutual TLS; this node may run {}", identity.services());
       catalog = identity.guard(catalog);
     }
-    ServiceContext context = new ServiceContext(cluster(vertx), config.zone(), catalog, gate);
+    ServiceContext context = new ServiceContext(nodeId, config.zone(), catalog, gate);
     return new MeshPolicyFeed(vertx, gate).start().map(context);
   }
 
-  private static String cluster(Vertx vertx) {
-    return ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId();
-  }
-
   private static Future<Gantry> deploy(GantryConfig config, Vertx vertx,
-      HazelcastClusterManager cluster, ResolvedBackends backends, PrometheusMeterRegistry registry, GatewaySpec seed,
-      ServiceContext context) {
-    String node = cluster.getNodeId();
+      HazelcastClusterManager cluster, String node, ResolvedBackends backends, PrometheusMeterRegistry registry,
+      GatewaySpec seed, ServiceContext context) {
     boolean serves = config.has(Role.SERVICES); // a gateway-only node's readiness needs no backend
-    ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, serves ? backends.pgUrl() : null,
+    ReadinessChecks readiness = new ReadinessChecks(vertx, cluster, node, serves ? backends.pgUrl() : null,
         serves ? backends.redisUrl() : null, serves ? backends.kafkaBootstrap() : null);
     ServiceBackends services = backends.any() ? new ServiceBackends(backends.pgUrl(), config.pgPoolSize(),
         backends.redisUrl(), config.redisPoolSize(), backends.kafkaBootstrap()) : null;
@@ -266,7 +279,7 @@ public final class Gantry {
             .onSuccess(deployments::add).mapEmpty());
     return analyticsUp.compose(v -> {
       if (!config.has(Role.GATEWAY)) {
-        return Future.succeededFuture(new Gantry(config, vertx, cluster, backends, readiness,
+        return Future.succeededFuture(new Gantry(config, vertx, cluster, node, backends, readiness,
             deployments, null, null, -1, -1));
       }
       return listenerTls(vertx, config).compose(tls -> {
@@ -281,7 +294,7 @@ public final class Gantry {
             readiness.healthChecks(), registry, registry::scrape)
             .withBackends(backends.pgUrl(), backends.redisUrl(), config.dataDir().toAbsolutePath())
             .withTls(tls);
-        return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, backends,
+        return vertx.deployVerticle(gateway).map(id -> new Gantry(config, vertx, cluster, node, backends,
             readiness, deployments, id, gateway, gateway.actualPort(), gateway.adminPort()));
       });
     }).compose(g -> g.directory.publish().map(g)).compose(g -> g.startBridge(registry, context)).onSuccess(g -> {
@@ -390,8 +403,9 @@ public final class Gantry {
     String roles = config.roles().stream().map(Role::id).sorted().collect(Collectors.joining(","));
     String scheme = config.tls().enabled() ? "https://" : "http://";
     String where = httpPort > 0 ? " on " + scheme + displayHost() + ":" + httpPort : "";
-    return "Gantry ready" + where + " (roles: " + roles + "; node " + cluster.getNodeId()
-        + "; cluster " + config.clusterName() + ", " + cluster.getNodes().size() + " members)";
+    return "Gantry ready" + where + " (roles: " + roles + "; node " + nodeId
+        + (cluster == null ? "; standalone)" : "; cluster " + config.clusterName() + ", " + cluster.getNodes().size()
+            + " members)");
   }
 
   private String displayHost() {
@@ -404,9 +418,9 @@ public final class Gantry {
     return httpPort;
   }
 
-  /** The Hazelcast member port this node listens on (what other nodes pass to --join). */
+  /** The Hazelcast member port this node listens on (what other nodes pass to --join); -1 when standalone. */
   public int clusterPort() {
-    return cluster.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
+    return cluster == null ? -1 : cluster.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
   }
 
   public String nodeId() {

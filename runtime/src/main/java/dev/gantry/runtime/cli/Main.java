@@ -51,6 +51,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--join", paramLabel = "HOST:PORT,...", description = "Cluster members to join.")
   String join;
 
+  @Option(names = "--standalone", description = "No Hazelcast: a node of its own, for a lean edge node (cluster.standalone).")
+  boolean standalone;
+
   @Option(names = "--tls-self-signed", description = "Serve HTTPS with a dev certificate made under the data dir (tls.self-signed).")
   boolean tlsSelfSigned;
 
@@ -142,6 +145,9 @@ public final class Main implements Callable<Integer> {
     put(flags, "cluster.port", clusterPort);
     put(flags, "cluster.join", join);
     put(flags, "routes.file", routes);
+    if (standalone) {
+      flags.put("cluster.standalone", "on");
+    }
     if (tlsSelfSigned) {
       flags.put("tls.self-signed", "on");
     }

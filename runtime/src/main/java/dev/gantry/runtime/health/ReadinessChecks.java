@@ -32,8 +32,11 @@ public final class ReadinessChecks {
   private final Redis redis;
   private final KafkaAdminClient kafka;
 
-  /** Backends given as null are not checked (a gateway-only node uses none). */
-  public ReadinessChecks(Vertx vertx, ClusterManager cluster, String pgUrl, String redisUrl,
+  /**
+   * Backends given as null are not checked (a gateway-only node uses none); a null cluster is a
+   * standalone node's, which has no membership to lose.
+   */
+  public ReadinessChecks(Vertx vertx, ClusterManager cluster, String nodeId, String pgUrl, String redisUrl,
       String kafkaBootstrap) {
     this.checks = HealthChecks.create(vertx);
     this.pg = pgUrl == null ? null : PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
@@ -55,6 +58,11 @@ public final class ReadinessChecks {
     if (kafka != null) {
       checks.register("kafka", TIMEOUT_MILLIS, check(() -> kafka.describeCluster()
           .map(d -> new JsonObject().put("brokers", d.getNodes().size()))));
+    }
+    if (cluster == null) {
+      checks.register("cluster", TIMEOUT_MILLIS, promise -> promise.complete(Status.OK(new JsonObject()
+          .put("standalone", true).put("node", nodeId))));
+      return;
     }
     checks.register("cluster", TIMEOUT_MILLIS, promise -> promise.complete(cluster.isActive()
         ? Status.OK(new JsonObject().put("members", cluster.getNodes().size())
