@@ -44,6 +44,7 @@ public record GantryConfig(
     Optional<String> otlpEndpoint,
     int samplePercent,
     String zone,
+    String transport,
     Optional<Path> routesFile,
     String adminHost,
     int adminPort,
@@ -69,7 +70,7 @@ public record GantryConfig(
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
         orphanReservationAgeMillis,
         analyticsRebuildMillis, shutdownGraceMillis, shutdownDrainMillis,
-        logFormat, accessLog, otlpEndpoint, samplePercent, zone, routesFile, adminHost, adminPort, adminToken, mesh, tls, http2);
+        logFormat, accessLog, otlpEndpoint, samplePercent, zone, transport, routesFile, adminHost, adminPort, adminToken, mesh, tls, http2);
   }
 
   /** The configuration as JSON with secrets (passwords in URLs) redacted; safe to log or serve. */
@@ -99,7 +100,7 @@ public record GantryConfig(
         .put("log", new JsonObject().put("format", logFormat).put("access", accessLog ? "on" : "off"))
         .put("tracing", new JsonObject().put("otlp-endpoint", otlpEndpoint.orElse(""))
             .put("sample-percent", samplePercent))
-        .put("node", new JsonObject().put("zone", zone))
+        .put("node", new JsonObject().put("zone", zone).put("transport", transport))
         .put("routes", new JsonObject().put("file", routesFile.map(Path::toString).orElse("")))
         .put("admin", new JsonObject().put("host", adminHost).put("port", adminPort)
             .put("token", adminToken.isPresent() ? "****" : ""))

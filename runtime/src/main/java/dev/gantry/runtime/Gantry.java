@@ -161,7 +161,13 @@ public final class Gantry {
       LOG.atLevel(unprotected).log("event bus without TLS: any member of the Hazelcast cluster can send and receive "
           + "on it (set cluster.tls.*; see README, Mesh)");
     }
-    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    io.vertx.core.transport.Transport transport;
+    try {
+      transport = NetworkTransport.choose(config.transport());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry)).withTransport(transport);
     if (cluster != null) {
       builder.withClusterManager(cluster);
     }
@@ -185,8 +191,7 @@ public final class Gantry {
           built.set(vertx);
           String nodeId = cluster == null ? standaloneId : cluster.getNodeId();
           LogFormat.node(nodeId);
-          LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
-              : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
+          LOG.info("network transport: {}", NetworkTransport.describe(transport, config.transport()));
           Codecs.register(vertx.eventBus());
           // Its catalog client goes when this Vert.x closes.
           if (cluster != null) {
