@@ -82,13 +82,15 @@ class StandaloneNodeTest {
   }
 
   @Test
-  void aStandaloneNodeWithServicesAnswersTheReferenceApiOverItsOwnBus() throws Exception {
+  void aStandaloneNodeWithServicesAnswersTheReferenceApiOverItsOwnBusOnJavaNio() throws Exception {
     Map<String, String> flags = TestNodes.onKitBackends(TestNodes.uniqueCluster("standalone-all"));
     flags.put("roles", "gateway,services");
     flags.put("cluster.standalone", "on");
+    flags.put("node.transport", "nio"); // the fallback where no native transport runs: the whole node on Java NIO
     Gantry node = TestNodes.start(flags);
     try {
       assertFalse(((VertxInternal) node.vertx()).isClustered());
+      assertFalse(node.vertx().isNativeTransportEnabled());
       WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
       HttpResponse<Buffer> product = client.get("/api/products/1").send().await();
       assertEquals(200, product.statusCode(), product.bodyAsString());
