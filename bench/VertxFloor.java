@@ -11,10 +11,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.transport.Transport;
 
 /**
  * The floor of the benchmarks: the least an HTTP/1.1 reverse proxy on Vert.x 5 does — two event
- * loops (as Gantry's gateway), a pooled keep-alive client, every request header but Connection
+ * loops (as Gantry's gateway), the transport Gantry picks, a pooled keep-alive client, every request header but Connection
  * copied up, every response header but Connection copied back, the body buffered. No routing, no
  * normalisation, no header rules, no timeouts, no metrics, no policies: what Gantry's bare route
  * costs above it is Gantry's; what it costs above nginx is Vert.x and Netty's.
@@ -32,9 +33,15 @@ public class VertxFloor extends VerticleBase {
     int port = Integer.parseInt(args[0]);
     int upstream = Integer.parseInt(args[1]);
     System.setProperty("floor.port", Integer.toString(port));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    // the transport Gantry's node.transport: auto takes: io_uring where it runs, else epoll, else NIO
+    Transport uring = Transport.IO_URING;
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true))
+        .withTransport(uring != null && uring.available() ? uring : Transport.nativeTransport() != null
+            && Transport.nativeTransport().available() ? Transport.nativeTransport() : Transport.NIO)
+        .build();
     vertx.deployVerticle(() -> new VertxFloor(upstream), new DeploymentOptions().setInstances(2)).await();
-    System.out.println("floor proxy listening on " + port + " (native transport " + vertx.isNativeTransportEnabled() + ")");
+    System.out.println("floor proxy listening on " + port + " (transport " + (vertx.isNativeTransportEnabled()
+        ? "native" : "nio") + ")");
   }
 
   @Override
