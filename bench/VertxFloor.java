@@ -15,7 +15,7 @@ import io.vertx.core.transport.Transport;
 
 /**
  * The floor of the benchmarks: the least an HTTP/1.1 reverse proxy on Vert.x 5 does — two event
- * loops (as Gantry's gateway), the transport Gantry picks, a pooled keep-alive client, every request header but Connection
+ * loops (as Gantry's gateway), the transport Gantry's auto picks (epoll), a pooled keep-alive client, every request header but Connection
  * copied up, every response header but Connection copied back, the body buffered. No routing, no
  * normalisation, no header rules, no timeouts, no metrics, no policies: what Gantry's bare route
  * costs above it is Gantry's; what it costs above nginx is Vert.x and Netty's.
@@ -33,11 +33,10 @@ public class VertxFloor extends VerticleBase {
     int port = Integer.parseInt(args[0]);
     int upstream = Integer.parseInt(args[1]);
     System.setProperty("floor.port", Integer.toString(port));
-    // the transport Gantry's node.transport: auto takes: io_uring where it runs, else epoll, else NIO
-    Transport uring = Transport.IO_URING;
+    // the transport Gantry's node.transport names (FLOOR_TRANSPORT=io_uring), else Vert.x's native one
+    Transport asked = "io_uring".equals(System.getenv("FLOOR_TRANSPORT")) ? Transport.IO_URING : Transport.nativeTransport();
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true))
-        .withTransport(uring != null && uring.available() ? uring : Transport.nativeTransport() != null
-            && Transport.nativeTransport().available() ? Transport.nativeTransport() : Transport.NIO)
+        .withTransport(asked != null && asked.available() ? asked : Transport.NIO)
         .build();
     vertx.deployVerticle(() -> new VertxFloor(upstream), new DeploymentOptions().setInstances(2)).await();
     System.out.println("floor proxy listening on " + port + " (transport " + (vertx.isNativeTransportEnabled()

@@ -104,7 +104,7 @@ public final class ConfigLoader {
           "Share of new traces sampled; a sampled caller's trace is always followed."),
       Setting.string("node.zone", "default", "Zone of this node; gateways prefer upstream targets in it."),
       Setting.formatted("node.transport", "auto", "^(auto|io_uring|epoll|nio)$", "auto, io_uring, epoll or nio",
-          "Network transport: auto takes io_uring where the kernel allows it, else epoll, else Java NIO."),
+          "Network transport: auto takes epoll, else io_uring where the kernel allows it, else Java NIO; io_uring only when named."),
       Setting.string("routes.file", "", "YAML route file seeding the cluster's route table."),
       Setting.string("admin.host", "127.0.0.1", "Interface of the admin API listener."),
       Setting.integer("admin.port", 9090, 0, 65535, "Admin API port; 0 picks a free one."),

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 /** {@code node.transport}: what auto picks, and a named transport that cannot run stops the start. */
 class NetworkTransportTest {
   @Test
-  void autoTakesTheFirstTransportThatRunsHereInOrderIoUringEpollNio() {
+  void autoTakesTheFirstTransportThatRunsHereInOrderEpollIoUringNio() {
     Transport chosen = NetworkTransport.choose("auto");
     assertTrue(chosen.available(), chosen.name());
-    Transport expected = Transport.IO_URING != null && Transport.IO_URING.available() ? Transport.IO_URING
-        : Transport.EPOLL != null && Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
+    Transport expected = Transport.EPOLL != null && Transport.EPOLL.available() ? Transport.EPOLL
+        : Transport.IO_URING != null && Transport.IO_URING.available() ? Transport.IO_URING : Transport.NIO;
     assertSame(expected, chosen);
     assertEquals(chosen.name(), NetworkTransport.describe(chosen, "auto"));
     assertSame(Transport.NIO, NetworkTransport.choose("nio"));
