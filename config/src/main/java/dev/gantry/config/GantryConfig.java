@@ -16,6 +16,7 @@ public record GantryConfig(
     int httpPort,
     long maxBodyBytes,
     long headerTimeoutMillis,
+    long keepAliveTimeoutMillis,
     long bodyTimeoutMillis,
     long minBodyRate,
     boolean h2c,
@@ -64,7 +65,7 @@ public record GantryConfig(
 
   /** A copy with other endpoints (used when embedded or cluster-shared backends are resolved). */
   public GantryConfig withBackends(String pg, String redis, String kafka) {
-    return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c,
+    return new GantryConfig(httpHost, httpPort, maxBodyBytes, headerTimeoutMillis, keepAliveTimeoutMillis, bodyTimeoutMillis, minBodyRate, h2c,
         dataDir, roles, clusterName,
         clusterHost, clusterPort, clusterJoin, standalone, Optional.of(pg), pgPoolSize, Optional.of(redis),
         redisPoolSize, Optional.of(kafka), requestTimeoutMillis, gatewayInstances, outboxPollMillis, idempotencyRetentionHours,
@@ -78,6 +79,7 @@ public record GantryConfig(
     JsonObject json = new JsonObject()
         .put("http", new JsonObject().put("host", httpHost).put("port", httpPort)
             .put("max-body-bytes", maxBodyBytes).put("header-timeout-ms", headerTimeoutMillis)
+            .put("keep-alive-timeout-ms", keepAliveTimeoutMillis)
             .put("body-timeout-ms", bodyTimeoutMillis).put("min-body-rate", minBodyRate).put("h2c", h2c ? "on" : "off"))
         .put("data-dir", dataDir.toString())
         .put("roles", new JsonArray(roles.stream().map(Role::id).sorted().toList()))

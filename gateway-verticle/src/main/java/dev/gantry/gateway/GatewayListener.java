@@ -88,7 +88,8 @@ final class GatewayListener extends VerticleBase {
         .setHost(options.host())
         .setPort(port)
         .setTcpNoDelay(true)
-        .setIdleTimeout(60)
+        // a backstop for connections where nothing moves at all; never before keep-alive ends
+        .setIdleTimeout((int) Math.max(60, options.edge().keepAliveTimeoutMillis() / 1_000 + 1))
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHttp2ClearTextEnabled(options.edge().h2c())
         .addWebSocketSubProtocol("graphql-transport-ws");

@@ -78,6 +78,41 @@ class SlowClientTest {
   }
 
   @Test
+  void anAnsweredConnectionIdlesUpToTheKeepAliveLimitThenItsNextRequestGetsTheHeaderLimit(Vertx vertx) {
+    gw.stop();
+    // header limit 300 ms, keep-alive 3 s: a client pool reusing a connection it has not used for a
+    // while must not find it closed under it at the header limit
+    gw = GatewayHarness.start(vertx, GatewayHarness.routesTo(upstream,
+        "{id: public, match: {path: /public/**}, upstream: up}"), new EdgeOptions(300, 300, 1_000, false).withKeepAlive(3_000));
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      assertEquals(200, http.send("GET /public/a HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+      vertx.timer(900).await(); // idle three header limits: still open
+      assertEquals(200, http.send("GET /public/b HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+      vertx.timer(900).await();
+      long began = System.nanoTime();
+      http.send("GET /public/c HTTP/1.1\r\n"); // the next request's first bytes start its header clock
+      RawHttp.Response late = http.read();
+      long waitedMillis = (System.nanoTime() - began) / 1_000_000;
+      assertEquals(408, late.status());
+      assertTrue(waitedMillis >= 250, "408 only once the header limit passed from the request's first byte: "
+          + waitedMillis + " ms");
+      assertTrue(http.closedByServer());
+    }
+    try (RawHttp http = new RawHttp(port(), 10_000)) {
+      assertEquals(200, http.send("GET /public/d HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+      long answered = System.nanoTime();
+      assertEquals(0, http.read().status(), "closed without a word once the keep-alive limit passed");
+      long idleMillis = (System.nanoTime() - answered) / 1_000_000;
+      assertTrue(idleMillis >= 2_900, "kept alive for the keep-alive limit, not the header limit: " + idleMillis + " ms");
+    }
+    try (RawHttp fresh = new RawHttp(port(), 10_000)) {
+      long opened = System.nanoTime();
+      assertEquals(0, fresh.read().status(), "a connection that never sent a byte: closed at the header limit");
+      assertTrue((System.nanoTime() - opened) / 1_000_000 < 2_500, "not kept alive: it was never answered");
+    }
+  }
+
+  @Test
   void aTricklingBodyOnAProxyRouteGets408NotA504() {
     try (RawHttp http = new RawHttp(port(), 10_000)) {
       http.send("POST /public/upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nx");

@@ -295,7 +295,8 @@ public final class Gantry {
             config.shutdownGraceMillis(), config.zone(), routes, config.adminHost(), config.adminPort(),
             config.adminToken().orElse(null), config.gatewayInstances(), new EdgeOptions(config.headerTimeoutMillis(),
             config.bodyTimeoutMillis(), config.minBodyRate(), config.h2c()).withHttp2(new Http2Limits(
-            h2.maxConcurrentStreams(), h2.maxHeaderListBytes(), h2.maxResetsPerWindow(), h2.resetWindowSeconds()))),
+            h2.maxConcurrentStreams(), h2.maxHeaderListBytes(), h2.maxResetsPerWindow(), h2.resetWindowSeconds()))
+            .withKeepAlive(config.keepAliveTimeoutMillis())),
             readiness.healthChecks(), registry, registry::scrape)
             .withBackends(backends.pgUrl(), backends.redisUrl(), config.dataDir().toAbsolutePath())
             .withTls(tls);

@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  * of the pipeline notes that bytes arrived, one beside the codec notes each decoded request, the
  * end of each request body and each finished response. While no request is being received or
  * answered the connection is waiting for headers; past the limit it gets a 408 (when it had
- * started sending something) and is closed.
+ * started sending something) and is closed. A connection that has been answered waits for its
+ * next request under the keep-alive limit instead, until that request's first byte starts the
+ * header clock again.
  */
 final class ConnectionWatch {
   private static final byte[] TIMEOUT_BODY = ("{\"type\":\"https://gantry.dev/problems/request-timeout\","
@@ -34,6 +36,8 @@ final class ConnectionWatch {
   /** When the connection started waiting for headers. */
   private long waitingSince;
   private boolean bytesSeen;
+  /** A request was answered: until the next request's first byte, the connection is kept alive. */
+  private boolean served;
   private ChannelHandlerContext front;
   private final boolean strict;
   private int requests;
@@ -65,8 +69,11 @@ final class ConnectionWatch {
     return ++requests;
   }
 
-  boolean headersOverdue(long now, long limitMillis) {
-    return receiving == 0 && answering == 0 && !upgraded && front != null && now - waitingSince > limitMillis;
+  boolean headersOverdue(long now, long headerLimitMillis, long keepAliveMillis) {
+    if (receiving != 0 || answering != 0 || upgraded || front == null) {
+      return false;
+    }
+    return now - waitingSince > (served && !bytesSeen ? keepAliveMillis : headerLimitMillis);
   }
 
   /** Answers 408 if the client had begun a request, then closes. */
@@ -84,6 +91,7 @@ final class ConnectionWatch {
   private void idle() {
     waitingSince = System.currentTimeMillis();
     bytesSeen = false;
+    served = true;
   }
 
   ChannelHandler bytesSeen() {
@@ -95,6 +103,9 @@ final class ConnectionWatch {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (served && !bytesSeen && receiving == 0 && answering == 0) {
+          waitingSince = System.currentTimeMillis(); // a kept-alive connection's next request begins
+        }
         bytesSeen = true;
         ctx.fireChannelRead(msg);
       }

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *       the connection's other streams alone; a header block spread over more CONTINUATION frames
  *       than {@link #maxContinuations} → GOAWAY ENHANCE_YOUR_CALM ({@link Http2ContinuationLimit});</li>
  *   <li>time: a connection gets {@link EdgeOptions#headerTimeoutMillis()} to send each request's
- *       headers and a body must keep the minimum rate, else 408 and close.</li>
+ *       headers (from its opening, or from the next request's first byte on a connection already
+ *       answered, which may idle {@link EdgeOptions#keepAliveTimeoutMillis()} before it) and a
+ *       body must keep the minimum rate, else 408 and close.</li>
  * </ul>
  * One instance per listener (event loop): its connection and body tables are touched only there.
  */
@@ -390,7 +392,7 @@ public final class EdgeGuard {
     // end the sweep before the bodies were looked at.
     List<ConnectionWatch> overdue = new ArrayList<>();
     connections.values().forEach(watch -> {
-      if (watch.headersOverdue(now, options.headerTimeoutMillis())) {
+      if (watch.headersOverdue(now, options.headerTimeoutMillis(), options.keepAliveTimeoutMillis())) {
         overdue.add(watch);
       }
     });
