@@ -30,9 +30,7 @@ class GatewayRoutesTest {
   @BeforeEach
   void upstream() {
     vertx = Vertx.vertx();
-    upstream = vertx.createHttpServer().requestHandler(req -> req.response()
-        .putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("path", req.uri()).encode())).listen(0, "127.0.0.1").await();
+    upstream = TestNodes.uriEcho(vertx);
   }
 
   @AfterEach

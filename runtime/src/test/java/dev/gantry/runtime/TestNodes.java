@@ -61,6 +61,13 @@ final class TestNodes {
     return flags;
   }
 
+  /** An upstream on a free loopback port answering every request with {@code {"path": <its URI>}}. */
+  static io.vertx.core.http.HttpServer uriEcho(io.vertx.core.Vertx vertx) {
+    return vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new io.vertx.core.json.JsonObject().put("path", req.uri()).encode())).listen(0, "127.0.0.1").await();
+  }
+
   static String uniqueCluster(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
