@@ -101,13 +101,19 @@ public record LimitKey(Kind kind, String header) {
     return net.append("/64").toString();
   }
 
-  /** 128 bits of SHA-256, base64url: 22 characters whatever the value's length. */
-  static String hash(String value) {
+  private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  });
+
+  /** 128 bits of SHA-256, base64url: 22 characters whatever the value's length. */
+  static String hash(String value) {
+    MessageDigest sha = SHA.get(); // one per thread: looking the algorithm up cost more than the digest
+    sha.reset();
+    byte[] digest = sha.digest(value.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
   }
 }
