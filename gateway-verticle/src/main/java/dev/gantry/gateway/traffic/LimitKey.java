@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -68,12 +70,12 @@ public record LimitKey(Kind kind, String header) {
       case CLIENT_IP -> clientIp(exchange);
       // A subject is unique per issuer only: another issuer's (or an API consumer's) "alice" is someone else.
       case PRINCIPAL -> who == null ? clientIp(exchange)
-          : "sub:" + hash(who.method() + '\n' + (who.issuer() == null ? "" : who.issuer()) + '\n' + who.subject());
-      case CONSUMER -> who == null || who.consumer() == null ? clientIp(exchange) : "con:" + hash(who.consumer());
-      case API_KEY -> who == null || !"api-key".equals(who.method()) ? clientIp(exchange) : "key:" + hash(who.subject());
+          : "sub:" + hashed(who.method() + '\n' + (who.issuer() == null ? "" : who.issuer()) + '\n' + who.subject());
+      case CONSUMER -> who == null || who.consumer() == null ? clientIp(exchange) : "con:" + hashed(who.consumer());
+      case API_KEY -> who == null || !"api-key".equals(who.method()) ? clientIp(exchange) : "key:" + hashed(who.subject());
       case HEADER -> {
         String value = exchange.request().getHeader(header);
-        yield value == null ? clientIp(exchange) : "hdr:" + hash(value);
+        yield value == null ? clientIp(exchange) : "hdr:" + hashed(value);
       }
     };
   }
@@ -108,6 +110,26 @@ public record LimitKey(Kind kind, String header) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   });
+
+  /** Hashes of recent values: a client sends the same subject (or header) request after request. */
+  private static final Map<String, String> RECENT = new ConcurrentHashMap<>();
+  static final int RECENT_MAX = 10_000;
+
+  /** {@link #hash}, remembered for values up to 256 characters (the hash of a longer one is not kept). */
+  static String hashed(String value) {
+    if (value.length() > 256) {
+      return hash(value);
+    }
+    String known = RECENT.get(value);
+    if (known == null) {
+      if (RECENT.size() >= RECENT_MAX) {
+        RECENT.clear(); // many distinct values: no more than this many are kept
+      }
+      known = hash(value);
+      RECENT.put(value, known);
+    }
+    return known;
+  }
 
   /** 128 bits of SHA-256, base64url: 22 characters whatever the value's length. */
   static String hash(String value) {

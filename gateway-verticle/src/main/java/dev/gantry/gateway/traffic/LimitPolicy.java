@@ -25,6 +25,24 @@ final class LimitPolicy implements Policy {
   private final Function<RouteExchange, Plan> plan;
   private final Limiter limiter;
   private final Refusals refusals;
+  /** The last RateLimit-Policy field and the windows it was written for: they change rarely (a quota's month). */
+  private volatile PolicyField last;
+
+  private record PolicyField(List<Window> windows, String text) {
+    boolean describes(List<Window> others) {
+      if (others.size() != windows.size()) {
+        return false;
+      }
+      for (int i = 0; i < others.size(); i++) {
+        Window a = windows.get(i);
+        Window b = others.get(i);
+        if (a.limit() != b.limit() || a.lengthMillis() != b.lengthMillis() || !a.name().equals(b.name())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   /**
    * @param type    the policy type's name ({@code rate-limit}, {@code quota}): refusal counters and problem details
@@ -41,7 +59,12 @@ final class LimitPolicy implements Policy {
   @Override
   public Future<Reply> apply(RouteExchange exchange, Next next) {
     Plan p = plan.apply(exchange);
-    String policyField = RateLimitFields.policy(p.windows());
+    PolicyField field = last;
+    if (field == null || !field.describes(p.windows())) {
+      field = new PolicyField(p.windows(), RateLimitFields.policy(p.windows()));
+      last = field;
+    }
+    String policyField = field.text();
     return limiter.acquire(p.subject(), p.windows()).transform(ar -> {
       if (ar.failed()) {
         return Future.succeededFuture(unavailable(exchange, policyField, ar.cause()));

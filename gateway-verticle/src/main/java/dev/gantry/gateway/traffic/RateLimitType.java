@@ -95,12 +95,13 @@ public final class RateLimitType implements PolicyType<RateLimitConfig> {
   @Override
   public Policy create(RateLimitConfig config, PolicyRuntime runtime) {
     Limiter limiter = config.shared() ? NodeLimiters.shared(config.store(), runtime) : NodeLimiters.local(runtime);
-    List<Rate> rates = config.rates();
+    List<Window.Sliding> rates = config.rates().stream()
+        .map(r -> new Window.Sliding(r.name(), r.limit(), r.windowMillis())).toList();
     return new LimitPolicy(name(), exchange -> {
       long now = clock.millis();
       List<Window> windows = new ArrayList<>(rates.size());
-      for (Rate r : rates) {
-        windows.add(Window.sliding(r.name(), r.limit(), r.windowMillis(), now));
+      for (Window.Sliding r : rates) {
+        windows.add(r.at(now));
       }
       // The route is part of the subject: two routes never share a counter.
       return new LimitPolicy.Plan("rl|" + exchange.routeId() + '|' + config.key().of(exchange), windows);

@@ -23,6 +23,38 @@ public record Window(String name, long limit, String key, String previousKey, lo
     return new Window(name, limit, id + index, id + (index - 1), lengthMillis, nowMillis - index * lengthMillis);
   }
 
+  /**
+   * The sliding windows of one declared limit, made per request: the counter names change once per
+   * window length, so they are built then, not for every request.
+   */
+  static final class Sliding {
+    private final String name;
+    private final long limit;
+    private final long lengthMillis;
+    private final String prefix;
+    private volatile Keys last;
+
+    private record Keys(long index, String key, String previousKey) {}
+
+    Sliding(String name, long limit, long lengthMillis) {
+      this.name = name;
+      this.limit = limit;
+      this.lengthMillis = lengthMillis;
+      this.prefix = name + ':' + lengthMillis + ':';
+    }
+
+    /** The same window as {@link Window#sliding} gives for these arguments. */
+    Window at(long nowMillis) {
+      long index = Math.floorDiv(nowMillis, lengthMillis);
+      Keys keys = last;
+      if (keys == null || keys.index != index) {
+        keys = new Keys(index, prefix + index, prefix + (index - 1));
+        last = keys;
+      }
+      return new Window(name, limit, keys.key, keys.previousKey, lengthMillis, nowMillis - index * lengthMillis);
+    }
+  }
+
   /** A fixed window (a calendar period) named {@code periodId}. */
   public static Window fixed(String name, long limit, String periodId, long lengthMillis, long elapsedMillis) {
     return new Window(name, limit, name + ':' + periodId, null, lengthMillis, elapsedMillis);

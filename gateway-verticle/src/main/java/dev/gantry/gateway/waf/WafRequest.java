@@ -28,16 +28,19 @@ final class WafRequest {
 
   private final List<Field>[] byCollection;
   /** Distinct values, numbered: an array of objects repeats its keys and often its values. */
-  private final java.util.HashMap<String, Integer> values = new java.util.HashMap<>();
+  private final java.util.HashMap<String, Integer> values;
   private int args;
   private String[][] transformed;
   /** Per condition, per distinct value: 0 not tested yet, 1 no match, 2 match. */
   private byte[][] outcomes;
 
   @SuppressWarnings("unchecked")
-  private WafRequest() {
-    byCollection = new List[Collection.values().length];
+  private WafRequest(int expectedValues) {
+    byCollection = new List[COLLECTIONS];
+    values = new java.util.HashMap<>(Math.max(16, expectedValues * 4 / 3 + 1)); // no rehash while it fills
   }
+
+  private static final int COLLECTIONS = Collection.values().length;
 
   static WafRequest of(HttpServerRequest req, Buffer body) {
     return of(req.method().name(), req.path(), req.query(), req.headers(),
@@ -46,7 +49,9 @@ final class WafRequest {
 
   /** A request given as parts: its normalised path, raw query (or null), headers and read body (or null). */
   static WafRequest of(String method, String path, String query, MultiMap headers, String protocol, Buffer body) {
-    WafRequest r = new WafRequest();
+    // a GET's values: method, path, protocol, the query and its arguments, each header's name and
+    // value, and its cookies' names and values
+    WafRequest r = new WafRequest(8 + 2 * headers.size() + (query == null ? 0 : 8) + (body == null ? 0 : 64));
     r.add(Collection.METHOD, null, method);
     r.add(Collection.PATH, null, path);
     r.add(Collection.PROTOCOL, null, protocol);
@@ -205,7 +210,7 @@ final class WafRequest {
       return false;
     }
     if (cleanInAll == null) {
-      cleanInAll = new long[Collection.values().length][];
+      cleanInAll = new long[COLLECTIONS][];
     }
     long[] bits = cleanInAll[c.ordinal()];
     if (bits == null) {
@@ -324,20 +329,48 @@ final class WafRequest {
   }
 
   private void cookies(String header) {
-    for (String part : header.split(";")) {
-      String p = part.strip();
-      if (p.isEmpty()) {
-        continue;
+    int len = header.length();
+    for (int start = 0; start <= len; ) {
+      int semi = header.indexOf(';', start);
+      int end = semi < 0 ? len : semi;
+      // each part stripped of white space, as String.strip would, without the copies
+      int from = skipSpace(header, start, end);
+      int to = backSpace(header, from, end);
+      if (from < to) {
+        int eq = header.indexOf('=', from);
+        String name;
+        String value;
+        if (eq < 0 || eq >= to) {
+          name = header.substring(from, to);
+          value = "";
+        } else {
+          name = header.substring(from, backSpace(header, from, eq));
+          int vFrom = skipSpace(header, eq + 1, to);
+          if (to - vFrom >= 2 && header.charAt(vFrom) == '"' && header.charAt(to - 1) == '"') {
+            value = header.substring(vFrom + 1, to - 1);
+          } else {
+            value = header.substring(vFrom, to);
+          }
+        }
+        add(Collection.COOKIES, name, value);
+        add(Collection.COOKIE_NAMES, name, name);
       }
-      int eq = p.indexOf('=');
-      String name = eq < 0 ? p : p.substring(0, eq).strip();
-      String value = eq < 0 ? "" : p.substring(eq + 1).strip();
-      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-        value = value.substring(1, value.length() - 1);
-      }
-      add(Collection.COOKIES, name, value);
-      add(Collection.COOKIE_NAMES, name, name);
+      start = end + 1;
     }
+  }
+
+  private static int skipSpace(String s, int from, int to) {
+    while (from < to && Character.isWhitespace(s.charAt(from))) {
+      from++;
+    }
+    return from;
+  }
+
+  private static int backSpace(String s, int from, int to) {
+    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+      to--;
+    }
+    return to;
   }
 
   /**

@@ -21,6 +21,15 @@ class WindowTest {
   }
 
   @Test
+  void aRatesSlidingWindowsAreTheWindowsSlidingGivesAcrossWindowBoundaries() {
+    Window.Sliding rate = new Window.Sliding("per-minute", 100, MINUTE);
+    for (long now : new long[] {10 * MINUTE + 15_000, 10 * MINUTE + 59_999, 11 * MINUTE, 11 * MINUTE + 1, 10 * MINUTE,
+        -1, 0, 12 * MINUTE + 30_000, 12 * MINUTE + 30_000}) {
+      assertEquals(Window.sliding("per-minute", 100, MINUTE, now), rate.at(now), "at " + now);
+    }
+  }
+
+  @Test
   void thePreviousWindowWeighsByTheShareStillCovered() {
     Window w = Window.sliding("default", 100, MINUTE, 10 * MINUTE + 15_000); // 75 % of the previous window
     assertTrue(w.fits(100, 24), "75 + 24 + 1 = 100");
