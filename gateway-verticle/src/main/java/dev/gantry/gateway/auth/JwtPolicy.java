@@ -69,7 +69,8 @@ public final class JwtPolicy implements Policy {
     if (token.length() > config.maxTokenBytes()) {
       return challenge.invalid(exchange, "too-large");
     }
-    VerifiedTokens.Verified seen = verified.get(token);
+    VerifiedTokens.Key key = VerifiedTokens.keyOf(token);
+    VerifiedTokens.Verified seen = verified.get(key);
     if (seen != null && ((IssuerKeys) seen.issuer()).current() == seen.keys()) {
       String refused = checkTimes(seen.expMs(), seen.nbfMs(), seen.iatMs());
       if (refused != null) {
@@ -119,7 +120,7 @@ public final class JwtPolicy implements Policy {
         return challenge.invalid(exchange, refused);
       }
       Principal who = principalOf(claims, issuer.config);
-      verified.put(token, new VerifiedTokens.Verified(issuer, keys, who, claims.getExpirationTime().getTime(),
+      verified.put(key, new VerifiedTokens.Verified(issuer, keys, who, claims.getExpirationTime().getTime(),
           time(claims.getNotBeforeTime()), time(claims.getIssueTime())));
       exchange.authenticate(who);
       return next.proceed(exchange);

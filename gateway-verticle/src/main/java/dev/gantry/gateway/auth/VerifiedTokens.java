@@ -1,31 +1,30 @@
 package dev.gantry.gateway.auth;
 
 import dev.gantry.codecs.Principal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tokens whose signature this node has verified, by the whole compact token: a client sends the
- * same token many times, and an RSA verification costs tens of microseconds where a map lookup
- * costs well under one. The token's own text is the key — compared in full, so no two tokens can
- * share an entry — rather than a digest of it: SHA-256 of a typical token cost about 4 µs per
- * request, more than the rest of the policy. An entry is used only while the key set that verified
- * it is still the issuer's current, fresh one (a rotation or refresh verifies again), and the time
- * claims are checked again on every use.
- *
- * <p>Bounded twice, so that a flood of distinct tokens costs only re-verification, never the heap:
- * past {@link #MAX} entries, or once the tokens stored since the last clear pass
- * {@link #BUDGET_BYTES} (each counted as its length plus {@link #ENTRY_OVERHEAD}), the map starts
- * over. Tokens are at most {@code max-token-bytes} (8 KiB by default, 64 KiB at most) long.
+ * Tokens whose signature this node has verified, by the SHA-256 of the whole compact token: a
+ * client sends the same token many times, and an RSA verification costs tens of microseconds
+ * where a hash costs one or two. An entry is used only while the key set that verified it is
+ * still the issuer's current, fresh one (a rotation or refresh verifies again), and the time
+ * claims are checked again on every use. Bounded: past {@link #MAX} entries the map starts over.
  */
 final class VerifiedTokens {
   static final int MAX = 50_000;
-  static final long BUDGET_BYTES = 32L << 20;
-  /** The map node, the key's String object and the Verified record, roughly, beside the token's bytes. */
-  static final int ENTRY_OVERHEAD = 160;
-  private final Map<String, Verified> tokens = new ConcurrentHashMap<>();
-  private final AtomicLong stored = new AtomicLong();
+  private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  });
+  private final Map<Key, Verified> tokens = new ConcurrentHashMap<>();
 
   /**
    * What a verification established.
@@ -35,35 +34,33 @@ final class VerifiedTokens {
    */
   record Verified(Object issuer, KeyVerifiers keys, Principal principal, long expMs, long nbfMs, long iatMs) {}
 
-  Verified get(String token) {
-    return tokens.get(token);
+  /** A digest as a map key (arrays compare by identity). */
+  record Key(byte[] digest) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Key k && Arrays.equals(digest, k.digest);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(digest);
+    }
   }
 
-  void put(String token, Verified verified) {
+  static Key keyOf(String token) {
+    MessageDigest sha = SHA.get();
+    sha.reset();
+    return new Key(sha.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+  }
+
+  Verified get(Key key) {
+    return tokens.get(key);
+  }
+
+  void put(Key key, Verified verified) {
     if (tokens.size() >= MAX) {
-      clear(); // a flood of distinct tokens must not grow the heap; real ones verify again
+      tokens.clear(); // a flood of distinct tokens must not grow the heap; real ones verify again
     }
-    if (tokens.put(token, verified) == null && stored.addAndGet(cost(token)) > BUDGET_BYTES) {
-      clear();
-    }
-  }
-
-  /** How many tokens are remembered (for tests). */
-  int size() {
-    return tokens.size();
-  }
-
-  /** Accounted bytes stored since the map last started over (for tests). */
-  long stored() {
-    return stored.get();
-  }
-
-  static long cost(String token) {
-    return token.length() + (long) ENTRY_OVERHEAD;
-  }
-
-  private void clear() {
-    tokens.clear();
-    stored.set(0);
+    tokens.put(key, verified);
   }
 }
