@@ -1,9 +1,8 @@
 package dev.gantry.gateway.auth;
 
 import dev.gantry.codecs.Principal;
+import dev.gantry.gateway.security.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,13 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VerifiedTokens {
   static final int MAX = 50_000;
-  private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  });
   private final Map<Key, Verified> tokens = new ConcurrentHashMap<>();
 
   /**
@@ -48,9 +40,7 @@ final class VerifiedTokens {
   }
 
   static Key keyOf(String token) {
-    MessageDigest sha = SHA.get();
-    sha.reset();
-    return new Key(sha.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
+    return new Key(Sha256.of(token, StandardCharsets.ISO_8859_1));
   }
 
   Verified get(Key key) {

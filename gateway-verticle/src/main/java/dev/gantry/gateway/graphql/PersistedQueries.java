@@ -1,13 +1,10 @@
 package dev.gantry.gateway.graphql;
 
 import dev.gantry.codecs.SharedMaps;
+import dev.gantry.gateway.security.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,11 +36,7 @@ public final class PersistedQueries {
 
   /** The hex SHA-256 of a query's UTF-8 text, as APQ clients compute it. */
   public static String hash(String query) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(query.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(query);
   }
 
   /** The allow-listed query of {@code hash}, or null. */

@@ -3,11 +3,10 @@ package dev.gantry.gateway.traffic;
 import dev.gantry.codecs.Principal;
 import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.security.Cidr;
+import dev.gantry.gateway.security.Sha256;
 import dev.gantry.gateway.spec.SpecReader;
 import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -103,14 +102,6 @@ public record LimitKey(Kind kind, String header) {
     return net.append("/64").toString();
   }
 
-  private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  });
-
   /** Hashes of recent values: a client sends the same subject (or header) request after request. */
   private static final Map<String, String> RECENT = new ConcurrentHashMap<>();
   static final int RECENT_MAX = 10_000;
@@ -133,9 +124,7 @@ public record LimitKey(Kind kind, String header) {
 
   /** 128 bits of SHA-256, base64url: 22 characters whatever the value's length. */
   static String hash(String value) {
-    MessageDigest sha = SHA.get(); // one per thread: looking the algorithm up cost more than the digest
-    sha.reset();
-    byte[] digest = sha.digest(value.getBytes(StandardCharsets.UTF_8));
+    byte[] digest = Sha256.of(value, StandardCharsets.UTF_8);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
   }
 }
