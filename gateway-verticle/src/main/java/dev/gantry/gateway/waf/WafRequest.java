@@ -49,9 +49,9 @@ final class WafRequest {
 
   /** A request given as parts: its normalised path, raw query (or null), headers and read body (or null). */
   static WafRequest of(String method, String path, String query, MultiMap headers, String protocol, Buffer body) {
-    // a GET's values: method, path, protocol, the query and its arguments, each header's name and
-    // value, and its cookies' names and values
-    WafRequest r = new WafRequest(8 + 2 * headers.size() + (query == null ? 0 : 8) + (body == null ? 0 : 64));
+    // room for a browser's GET (method, path, protocol, query and arguments, a dozen headers' names
+    // and values, a few cookies); not headers.size(), which Vert.x counts by collecting the names
+    WafRequest r = new WafRequest(body == null ? 48 : 128);
     r.add(Collection.METHOD, null, method);
     r.add(Collection.PATH, null, path);
     r.add(Collection.PROTOCOL, null, protocol);
