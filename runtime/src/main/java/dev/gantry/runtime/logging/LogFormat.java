@@ -31,7 +31,7 @@ public final class LogFormat {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding is in charge
     }
-    Appender<ILoggingEvent> console = appender(format, null);
+    Appender<ILoggingEvent> console = appender(context, format, null);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
     root.addAppender(console);
@@ -43,7 +43,10 @@ public final class LogFormat {
    * (null: the console). Not attached to any logger.
    */
   public static Appender<ILoggingEvent> appender(String format, OutputStream out) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    return appender((LoggerContext) LoggerFactory.getILoggerFactory(), format, out);
+  }
+
+  private static Appender<ILoggingEvent> appender(LoggerContext context, String format, OutputStream out) {
     Layout<ILoggingEvent> layout;
     if ("json".equals(format)) {
       layout = new JsonLayout();
