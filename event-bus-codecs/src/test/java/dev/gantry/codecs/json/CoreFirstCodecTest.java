@@ -38,7 +38,7 @@ class CoreFirstCodecTest {
         .put("at", Instant.parse("2026-11-27T07:00:00Z")).put("bytes", new byte[] {1, 2, 3})
         .put("buffer", Buffer.buffer("abc")).put("colour", Colour.RED)
         .put("list", new JsonArray().add(1).add("two").add(new JsonObject().put("deep", List.of(1, 2))))
-        .put("map", Map.of("k", "v"));
+        .put("map", Map.of("k", "v")).put("nan", Double.NaN).put("inf", Float.NEGATIVE_INFINITY);
   }
 
   @Test
@@ -78,7 +78,7 @@ class CoreFirstCodecTest {
   @Test
   void whatOnlyDatabindCanDoGoesToDatabind() {
     CoreFirstCodec codec = new CoreFirstCodec();
-    JsonObject withRecord = new JsonObject().put("p", new Point(3, "x")).put("n", 1);
+    JsonObject withRecord = new JsonObject().put("p", new Point(3, "x")).put("n", 1).put("c", (Object) Character.valueOf('c'));
     assertEquals(DATABIND.toString(withRecord, false), codec.toString(withRecord, false));
     assertTrue(codec.databindCreated());
     assertEquals(new JsonObject().put("a", 1), codec.fromString("{\"a\":1}", JsonObject.class));
