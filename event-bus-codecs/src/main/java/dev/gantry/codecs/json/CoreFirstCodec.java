@@ -9,6 +9,7 @@ import io.vertx.core.spi.json.JsonCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Vert.x's JSON codec, reading and writing JSON values (objects, arrays, strings, numbers,
@@ -74,25 +75,23 @@ public final class CoreFirstCodec implements JsonCodec {
 
   @Override
   public String toString(Object object, boolean pretty) throws EncodeException {
-    try {
-      return core.toString(object, pretty);
-    } catch (EncodeException e) {
-      if (!unmapped(e)) {
-        throw e;
-      }
-      return databind().toString(object, pretty);
-    }
+    return encode(codec -> codec.toString(object, pretty));
   }
 
   @Override
   public Buffer toBuffer(Object object, boolean pretty) throws EncodeException {
+    return encode(codec -> codec.toBuffer(object, pretty));
+  }
+
+  /** Encodes with the core codec, or with databind when core cannot map a value. */
+  private <R> R encode(Function<JsonCodec, R> with) {
     try {
-      return core.toBuffer(object, pretty);
+      return with.apply(core);
     } catch (EncodeException e) {
       if (!unmapped(e)) {
         throw e;
       }
-      return databind().toBuffer(object, pretty);
+      return with.apply(databind());
     }
   }
 
