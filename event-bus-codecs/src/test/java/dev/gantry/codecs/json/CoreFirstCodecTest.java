@@ -76,6 +76,23 @@ class CoreFirstCodecTest {
   }
 
   @Test
+  void hostileTextIsRefusedAsDecodeExceptionsNotErrors() {
+    CoreFirstCodec codec = new CoreFirstCodec();
+    String deep = "[".repeat(100_000) + "]".repeat(100_000); // no stack overflow: Jackson's nesting limit
+    assertThrows(DecodeException.class, () -> codec.fromString(deep, Object.class));
+    assertThrows(DecodeException.class, () -> codec.fromString("{\"a\":" + "[".repeat(5_000), Object.class));
+    String longNumber = "1".repeat(100_000); // Jackson's number-length limit, not a 100,000-digit BigInteger
+    assertThrows(DecodeException.class, () -> codec.fromString(longNumber, Object.class));
+    assertThrows(DecodeException.class, () -> codec.fromBuffer(Buffer.buffer(new byte[] {'"', (byte) 0xC3, '"'}),
+        Object.class), "invalid UTF-8");
+    assertThrows(DecodeException.class, () -> codec.fromString("NaN", Object.class));
+    assertThrows(DecodeException.class, () -> codec.fromString("", Object.class));
+    assertEquals(new JsonObject().put("a", 2), codec.fromString("{\"a\":1,\"a\":2}", Object.class),
+        "a repeated key: the last wins, as with databind");
+    assertFalse(codec.databindCreated());
+  }
+
+  @Test
   void whatOnlyDatabindCanDoGoesToDatabind() {
     CoreFirstCodec codec = new CoreFirstCodec();
     JsonObject withRecord = new JsonObject().put("p", new Point(3, "x")).put("n", 1).put("c", (Object) Character.valueOf('c'));
