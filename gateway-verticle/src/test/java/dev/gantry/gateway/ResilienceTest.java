@@ -120,6 +120,34 @@ class ResilienceTest {
     release.complete();
   }
 
+  @Test
+  void eachWaitingRequestTimesOutAtItsOwnDeadlineWhateverCameBefore(Vertx vertx) {
+    // One timer stands for every request waiting on an event loop: a short deadline that comes
+    // after long ones must still fire on time, and answered requests must leave no wait behind.
+    gw = GatewayHarness.start(vertx, spec("""
+          - {id: slow, match: {path: /slow}, upstream: up, timeout-ms: 20000}
+          - {id: quick, match: {path: /quick}, upstream: up, timeout-ms: 300}
+        """));
+    io.vertx.core.Promise<Void> release = up.holdAnswers();
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> slow = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      slow.add(gw.client.get("/slow").send());
+    }
+    long t0 = System.nanoTime();
+    HttpResponse<Buffer> quick = gw.get("/quick");
+    long tookMs = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(504, quick.statusCode(), "the quick route's deadline passed while the slow ones waited");
+    assertTrue(tookMs >= 300, "not before its deadline: " + tookMs + " ms");
+    assertTrue(slow.stream().noneMatch(io.vertx.core.Future::isComplete), "the slow requests still wait");
+    release.complete();
+    io.vertx.core.Future.all(slow).await();
+    slow.forEach(f -> assertEquals(200, f.result().statusCode()));
+    // the timed-out request's connection was closed, not handed to the next request
+    for (int i = 0; i < 20; i++) {
+      assertEquals(200, gw.get("/quick").statusCode());
+    }
+  }
+
   private long tries(int request) {
     return up.seen.stream().filter(("GET /r/" + request)::equals).count();
   }

@@ -23,6 +23,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -37,9 +38,12 @@ public final class HttpForwarder {
   private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
   private static final String[] NO_TOKENS = {};
   private final UpstreamClients clients;
+  private final UpstreamDeadlines deadlines;
 
+  /** Made on the event loop whose requests it sends (its answer deadlines are that loop's). */
   public HttpForwarder(UpstreamClients clients) {
     this.clients = clients;
+    this.deadlines = new UpstreamDeadlines(clients.vertx());
   }
 
   /** Where a request to {@code endpoint} goes: its address, and the name its TLS asks for and checks. */
@@ -65,28 +69,37 @@ public final class HttpForwarder {
     RequestOptions options = target(endpoint)
         .setMethod(in.method())
         .setURI(uri)
-        .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)))
-        .setIdleTimeout(Math.max(1, timeoutMillis));
+        .setConnectTimeout(Math.max(1, Math.min(timeoutMillis, 5_000)));
     return clients.of(endpoint.transport()).request(options).compose(request -> {
       // A failure (the client's body broke off, so the upstream request is reset) reaches the caller
       // through the response future; with no handler here Vert.x would also log it at ERROR, one
       // line per hostile request.
       request.exceptionHandler(e -> { });
+      UpstreamDeadlines.Wait wait = deadlines.watch(request, Math.max(1, timeoutMillis));
       upstreamHeaders(in, envelope, request.headers());
       apply(ops, request.headers());
       endToEndExtras(in, request, timeoutMillis);
+      Future<HttpClientResponse> sent;
       if (body != null) {
-        return request.send(body);
+        sent = request.send(body);
+      } else if (!Framing.hasBody(in)) {
+        sent = request.send();
+      } else {
+        sent = stream(in, request, maxBodyBytes);
       }
-      if (!Framing.hasBody(in)) {
-        return request.send();
-      }
-      return stream(in, request, maxBodyBytes);
-    }).map(response -> {
-      // Held until someone reads it: the body must not flow while the response is handed around
-      // (through a breaker, a retry decision) with no handler to take it.
-      response.pause();
-      return response;
+      return sent.transform(ar -> {
+        wait.done();
+        if (ar.failed()) {
+          // the deadline's reset: the caller sees the timeout, not the reset carrying it
+          Throwable e = ar.cause();
+          return Future.failedFuture(e.getCause() instanceof TimeoutException t ? t : e);
+        }
+        // Held until someone reads it: the body must not flow while the response is handed around
+        // (through a breaker, a retry decision) with no handler to take it.
+        HttpClientResponse response = ar.result();
+        response.pause();
+        return Future.succeededFuture(response);
+      });
     });
   }
 

@@ -48,7 +48,8 @@ public record UpstreamSpec(String name, Algorithm algorithm, String hashOn, List
 
   public UpstreamSpec {
     targets = List.copyOf(targets);
-    transport = transport == null ? Transport.PLAIN : transport;
+    // one PLAIN object, so the request path tells it by identity
+    transport = transport == null || transport.equals(Transport.PLAIN) ? Transport.PLAIN : transport;
   }
 
   public static UpstreamSpec fromJson(JsonObject json, String path) {

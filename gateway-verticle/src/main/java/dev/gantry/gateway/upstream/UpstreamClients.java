@@ -30,8 +30,13 @@ public final class UpstreamClients {
     this.plain = plain;
   }
 
+  /** The Vert.x instance the clients belong to. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public HttpClient of(UpstreamSpec.Transport transport) {
-    if (transport.equals(UpstreamSpec.Transport.PLAIN)) {
+    if (transport == UpstreamSpec.Transport.PLAIN || transport.equals(UpstreamSpec.Transport.PLAIN)) {
       return plain;
     }
     return others.computeIfAbsent(transport, this::create);
