@@ -80,7 +80,7 @@ final class GatewayListener extends VerticleBase {
     // Health answers after the gateway-wide policies (a denied or flooding client must not reach
     // the readiness checks, which query every backend) and only when no route matched.
     upstreamClients = new UpstreamClients(vertx, client);
-    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients), catalog,
+    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients, certificates != null), catalog,
         options.requestTimeoutMillis(), options.maxBodyBytes()));
     new HealthRoutes(readiness, draining).mount(router);
     new ProblemResponder().mount(router);

@@ -274,4 +274,41 @@ class ProxyRoutingTest {
     assertTrue(a.bodyBytes.get() <= (8 << 20) + 10, "the upstream never got the oversized part");
     assertTrue(a.requests.get() <= before + 1);
   }
+  @Test
+  void aStreamedAnswerReachesTheClientChunkByChunkBeforeItEnds(Vertx vertx) {
+    // Server-sent events: the upstream sends an event, then waits for the client to have it
+    // before sending the next; a gateway that held chunks until the end would never deliver.
+    io.vertx.core.Promise<Void> firstSeen = io.vertx.core.Promise.promise();
+    io.vertx.core.http.HttpServer events = vertx.createHttpServer().requestHandler(req -> {
+      io.vertx.core.http.HttpServerResponse out = req.response().setChunked(true)
+          .putHeader("Content-Type", "text/event-stream");
+      out.write("data: one\n\n");
+      firstSeen.future().onComplete(v -> out.end("data: two\n\n"));
+    }).listen(0, "127.0.0.1").await();
+    io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
+    try {
+      gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: sse, targets: [{url: 'http://127.0.0.1:"
+          + events.actualPort() + "'}]}\nroutes:\n  - {id: sse, match: {path: /events}, upstream: sse}\n");
+      StringBuilder got = new StringBuilder();
+      io.vertx.core.Promise<String> whole = io.vertx.core.Promise.promise();
+      // handlers set as the response arrives, on its event loop, so no chunk passes unseen
+      int status = raw.request(io.vertx.core.http.HttpMethod.GET, gw.gateway.actualPort(), "127.0.0.1", "/events")
+          .compose(io.vertx.core.http.HttpClientRequest::send).map(r -> {
+            r.handler(chunk -> {
+              got.append(chunk.toString());
+              if (got.toString().contains("data: one")) {
+                firstSeen.tryComplete();
+              }
+            });
+            r.endHandler(v -> whole.complete(got.toString()));
+            return r.statusCode();
+          }).await();
+      assertEquals(200, status);
+      assertEquals("data: one\n\ndata: two\n\n", whole.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS).await(),
+          "the first event came through while the upstream still held the second");
+    } finally {
+      raw.close().await();
+      events.close().await();
+    }
+  }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -45,8 +46,11 @@ public final class RequestObserver implements Handler<RoutingContext> {
 
   private final MeterRegistry registry;
   private final RecentRequests recent;
-  /** Meters by route, method and status: looked up once, then reused on the hot path. */
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  /**
+   * Meters by route, method and status (100–599 by index): made once, then found with two map
+   * reads of constant strings and an array read — no key built per request.
+   */
+  private final Map<String, Map<String, AtomicReferenceArray<Timer>>> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
   public RequestObserver(MeterRegistry registry, RecentRequests recent) {
@@ -99,24 +103,48 @@ public final class RequestObserver implements Handler<RoutingContext> {
       Map<String, String> decisions, long nanos) {
     String method = req.method().name();
     String label = methodLabel(req.method());
-    timers.computeIfAbsent(route + ' ' + label + ' ' + status, k -> Timer.builder("gantry.http.server.requests")
-            .description("Requests served by the gateway, by route")
-            .tags("route", route, "method", label, "status", Integer.toString(status))
-            .serviceLevelObjectives(BUCKETS)
-            .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    timer(route, label, status).record(nanos, TimeUnit.NANOSECONDS);
     if (status >= 500) {
       errors.computeIfAbsent(route, r -> Counter.builder("gantry.http.server.errors")
           .description("Requests answered with 5xx, by route").tag("route", r).register(registry)).increment();
+    }
+    boolean logged = ACCESS.isInfoEnabled();
+    if (status < 400 && !logged) {
+      return;
     }
     // Everything a client wrote is escaped before it reaches a log line or the console.
     String path = SafeText.of(req.path());
     if (status >= 400) {
       recent.failed(SafeText.of(method), path, route, status, envelope == null ? null : envelope.requestId());
     }
-    if (ACCESS.isInfoEnabled()) {
+    if (logged) {
       access(req, route, status, bytes, envelope, reason, decisions, nanos, path, method);
     }
+  }
+
+  private Timer timer(String route, String label, int status) {
+    Map<String, AtomicReferenceArray<Timer>> byMethod = timers.get(route);
+    if (byMethod == null) {
+      byMethod = timers.computeIfAbsent(route, r -> new ConcurrentHashMap<>());
+    }
+    AtomicReferenceArray<Timer> byStatus = byMethod.get(label);
+    if (byStatus == null) {
+      byStatus = byMethod.computeIfAbsent(label, l -> new AtomicReferenceArray<>(500));
+    }
+    int i = status - 100;
+    Timer timer = i >= 0 && i < byStatus.length() ? byStatus.get(i) : null;
+    if (timer == null) {
+      // the registry hands back the same timer to a second maker
+      timer = Timer.builder("gantry.http.server.requests")
+          .description("Requests served by the gateway, by route")
+          .tags("route", route, "method", label, "status", Integer.toString(status))
+          .serviceLevelObjectives(BUCKETS)
+          .register(registry);
+      if (i >= 0 && i < byStatus.length()) {
+        byStatus.set(i, timer);
+      }
+    }
+    return timer;
   }
 
   /**

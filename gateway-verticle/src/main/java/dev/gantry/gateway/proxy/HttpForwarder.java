@@ -39,10 +39,16 @@ public final class HttpForwarder {
   private static final String[] NO_TOKENS = {};
   private final UpstreamClients clients;
   private final UpstreamDeadlines deadlines;
+  private final String proto;
 
-  /** Made on the event loop whose requests it sends (its answer deadlines are that loop's). */
-  public HttpForwarder(UpstreamClients clients) {
+  /**
+   * Made on the event loop whose requests it sends (its answer deadlines are that loop's).
+   *
+   * @param tls whether the listener it serves speaks TLS (the {@code X-Forwarded-Proto} it sends)
+   */
+  public HttpForwarder(UpstreamClients clients, boolean tls) {
     this.clients = clients;
+    this.proto = tls ? "https" : "http";
     this.deadlines = new UpstreamDeadlines(clients.vertx());
   }
 
@@ -76,7 +82,7 @@ public final class HttpForwarder {
       // line per hostile request.
       request.exceptionHandler(e -> { });
       UpstreamDeadlines.Wait wait = deadlines.watch(request, Math.max(1, timeoutMillis));
-      upstreamHeaders(in, envelope, request.headers());
+      upstreamHeaders(in, envelope, request.headers(), proto);
       apply(ops, request.headers());
       endToEndExtras(in, request, timeoutMillis);
       Future<HttpClientResponse> sent;
@@ -214,7 +220,7 @@ public final class HttpForwarder {
     RequestOptions options = target(endpoint).setMethod(in.method()).setURI(uri)
         .setConnectTimeout(Math.max(1, connectTimeoutMillis));
     return clients.of(endpoint.transport()).request(options).compose(request -> {
-      upstreamHeaders(in, envelope, request.headers());
+      upstreamHeaders(in, envelope, request.headers(), proto);
       request.headers().set(HttpHeaders.CONNECTION, in.getHeader(HttpHeaders.CONNECTION));
       request.headers().set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
       return request.connect();
@@ -248,8 +254,8 @@ public final class HttpForwarder {
    * through RequestOptions would be copied once more): the client's end-to-end headers, the
    * forwarding headers, and the envelope's request id and trace context.
    */
-  private static void upstreamHeaders(HttpServerRequest in, Envelope envelope, MultiMap out) {
-    copyRequestHeaders(in, out);
+  private static void upstreamHeaders(HttpServerRequest in, Envelope envelope, MultiMap out, String proto) {
+    copyRequestHeaders(in, out, proto);
     if (envelope != null) {
       out.set("X-Request-Id", envelope.requestId());
       out.set("traceparent", envelope.traceparent());
@@ -324,7 +330,12 @@ public final class HttpForwarder {
     return c >= 0x20 && c < 0x7F && c != '%';
   }
 
-  private static void copyRequestHeaders(HttpServerRequest in, MultiMap out) {
+  /**
+   * The client's end-to-end headers and the forwarding ones. Facts come from the request itself
+   * (the peer's address, the listener's scheme, the Host it sent): Vert.x Web's wrapper would
+   * work out forwarded scheme, host and address on every request to answer the same.
+   */
+  private static void copyRequestHeaders(HttpServerRequest in, MultiMap out, String proto) {
     String[] named = connectionTokens(in.headers());
     String priorFor = null;
     String priorForwarded = null;
@@ -341,14 +352,19 @@ public final class HttpForwarder {
         out.add(name, h.getValue());
       }
     }
-    if (in.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !out.contains(HttpHeaders.HOST) && in.authority() != null) {
-      out.set(HttpHeaders.HOST, in.authority().toString()); // HTTP/2's :authority is HTTP/1.1's Host
+    String host;
+    if (in.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      host = in.authority() == null ? null : in.authority().toString();
+      if (host != null && !out.contains(HttpHeaders.HOST)) {
+        out.set(HttpHeaders.HOST, host); // HTTP/2's :authority is HTTP/1.1's Host
+      }
+    } else {
+      host = in.getHeader(HttpHeaders.HOST); // one, with a valid value: the edge refuses anything else
+      host = host == null ? null : host.trim();
     }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
     SocketAddress peer = in.connection() == null ? null : in.connection().remoteAddress();
     String client = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
-    String proto = in.isSSL() ? "https" : "http";
-    String host = in.authority() == null ? null : in.authority().toString();
     out.add("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
     out.add("X-Forwarded-Proto", proto);
     if (host != null) {
@@ -450,27 +466,30 @@ public final class HttpForwarder {
         copy.appendBuffer(prefix, 0, Math.min(prefix.length(), teeLimit));
       }
     }
+    // The latest chunk waits for the end of the event loop's turn: a small body usually ends in the
+    // same read as its last chunk, and then goes out with the headers in one write and one flush,
+    // not a write for the chunk and another for the end. A chunk with no end behind it (a stream,
+    // server-sent events) is written as soon as the turn is over.
+    Held held = new Held(out, upstream);
     upstream.handler(chunk -> {
-      out.write(chunk);
+      held.add(chunk);
       if (copy != null && copy.length() < teeLimit) {
         copy.appendBuffer(chunk, 0, Math.min(chunk.length(), teeLimit - copy.length()));
       }
-      if (out.writeQueueFull()) {
-        upstream.pause();
-        out.drainHandler(v -> upstream.resume());
-      }
     });
     upstream.exceptionHandler(e -> {
+      held.drop();
       out.reset();
       done.tryFail(e);
     });
     upstream.endHandler(v -> {
+      Buffer last = held.take();
       // trailers (gRPC's status travels in them) follow the body, as HTTP/2 trailers or chunked ones
       MultiMap trailers = upstream.trailers();
       if (trailers != null && !trailers.isEmpty()) {
         trailers.forEach(t -> out.trailers().add(t.getKey(), t.getValue()));
       }
-      out.end().onComplete(ar -> done.tryComplete(copy));
+      (last == null ? out.end() : out.end(last)).onComplete(ar -> done.tryComplete(copy));
     });
     upstream.resume();
     out.closeHandler(v -> {
@@ -480,6 +499,62 @@ public final class HttpForwarder {
       }
     });
     return done.future();
+  }
+
+  /**
+   * The one chunk of a relayed body not yet written, and the end-of-turn task that writes it when
+   * no end came behind it. Pauses the upstream when the client's write queue is full.
+   */
+  private static final class Held {
+    private final HttpServerResponse out;
+    private final HttpClientResponse upstream;
+    private Buffer chunk;
+
+    Held(HttpServerResponse out, HttpClientResponse upstream) {
+      this.out = out;
+      this.upstream = upstream;
+    }
+
+    void add(Buffer next) {
+      if (chunk != null) {
+        write(chunk);
+      } else {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context == null) {
+          write(next);
+          return;
+        }
+        context.runOnContext(v -> flush());
+      }
+      chunk = next;
+    }
+
+    /** The end of the turn: what is still held goes out. */
+    private void flush() {
+      Buffer pending = take();
+      if (pending != null && !out.ended()) {
+        write(pending);
+      }
+    }
+
+    private void write(Buffer b) {
+      out.write(b);
+      if (out.writeQueueFull()) {
+        upstream.pause();
+        out.drainHandler(v -> upstream.resume());
+      }
+    }
+
+    /** The held chunk, no longer held (the end writes it). */
+    Buffer take() {
+      Buffer b = chunk;
+      chunk = null;
+      return b;
+    }
+
+    void drop() {
+      chunk = null;
+    }
   }
 
   /** Reads and drops an upstream response body (a response that will be retried). */
