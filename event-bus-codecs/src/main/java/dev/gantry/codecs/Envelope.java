@@ -142,8 +142,28 @@ public record Envelope(String requestId, String traceparent, long deadline, Stri
   }
 
   private static String newTraceparent() {
-    return "00-" + HEX.toHexDigits(nonZeroLong()) + HEX.toHexDigits(ThreadLocalRandom.current().nextLong())
-        + "-" + newSpanId() + "-01";
+    // written straight into one array: the concatenation of four hex strings cost four of them
+    byte[] b = new byte[55];
+    b[0] = '0';
+    b[1] = '0';
+    b[2] = '-';
+    hex(nonZeroLong(), b, 3);
+    hex(ThreadLocalRandom.current().nextLong(), b, 19);
+    b[35] = '-';
+    hex(nonZeroLong(), b, 36);
+    b[52] = '-';
+    b[53] = '0';
+    b[54] = '1';
+    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@code value} as 16 lower-case hex digits at {@code at}. */
+  private static void hex(long value, byte[] into, int at) {
+    for (int i = 15; i >= 0; i--) {
+      int digit = (int) (value & 0xF);
+      into[at + i] = (byte) (digit < 10 ? '0' + digit : 'a' + digit - 10);
+      value >>>= 4;
+    }
   }
 
   private static String childOf(String parent) {

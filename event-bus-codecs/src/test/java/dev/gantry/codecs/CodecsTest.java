@@ -94,6 +94,17 @@ class CodecsTest {
     Envelope fresh = Envelope.start(null, "garbage", 1_000, null);
     assertEquals(55, fresh.traceparent().length());
     assertTrue(fresh.traceparent().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), fresh.traceparent());
+    java.util.Set<String> traces = new java.util.HashSet<>();
+    java.util.Set<Character> digits = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String t = Envelope.start(null, null, 1_000, null).traceparent();
+      assertTrue(t.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), t);
+      assertTrue(!t.substring(3, 35).equals("0".repeat(32)) && !t.substring(36, 52).equals("0".repeat(16)), t);
+      traces.add(t.substring(3, 35));
+      t.substring(3, 52).chars().forEach(c -> digits.add((char) c));
+    }
+    assertEquals(10_000, traces.size(), "every new trace id differs");
+    assertEquals(17, digits.size(), "all sixteen hex digits (and the dash) appear");
     assertEquals(Envelope.ANONYMOUS, fresh.principal());
     java.util.UUID id = java.util.UUID.fromString(fresh.requestId());
     assertEquals(4, id.version());

@@ -131,7 +131,7 @@ public final class ServiceCall {
     Future<HttpReply> sent = attempts.throughBreaker(ex, send, r -> r.status() >= 500);
     sent.onComplete(ar -> {
       if (ar.succeeded()) {
-        if (ex.route().retry().statuses().contains(ar.result().status()) && attempts.mayRetry(ex, n)) {
+        if (ex.route().retry().retriesOn(ar.result().status()) && attempts.mayRetry(ex, n)) {
           attempts.later(ex, n, () -> serviceAttempt(ex, path, n + 1, failovers, tried, replied));
         } else {
           replied.complete(ar.result());

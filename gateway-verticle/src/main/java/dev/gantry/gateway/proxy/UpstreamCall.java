@@ -81,8 +81,8 @@ final class UpstreamCall {
         } else {
           pool.succeeded(endpoint);
         }
-        boolean replayable = ex.body() != null || !Framing.hasBody(ex.ctx().request());
-        if (ex.route().retry().statuses().contains(status) && replayable && attempts.mayRetry(ex, n)) {
+        if (ex.route().retry().retriesOn(status)
+            && (ex.body() != null || !Framing.hasBody(ex.ctx().request())) && attempts.mayRetry(ex, n)) {
           HttpForwarder.discard(response).onComplete(v -> {
             endpoint.end();
             retryLater(ex, n, tried, answered);

@@ -11,6 +11,19 @@ public record RetrySpec(int attempts, long backoffMillis, long maxBackoffMillis,
     int minPerSecond, boolean nonIdempotent, List<Integer> statuses) {
   public static final RetrySpec NONE = new RetrySpec(0, 0, 0, 0, 0, false, List.of());
 
+  /** Whether an answer with this status is retried: one of {@link #statuses}, all 5xx (no boxing per answer). */
+  public boolean retriesOn(int status) {
+    if (status < 500) {
+      return false;
+    }
+    for (int s : statuses) {
+      if (s == status) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static RetrySpec read(SpecReader r) {
     if (r == null) {
       return NONE;
