@@ -51,6 +51,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
    * reads of constant strings and an array read — no key built per request.
    */
   private final Map<String, Map<String, AtomicReferenceArray<Timer>>> timers = new ConcurrentHashMap<>();
+  private final Map<String, Timer> oddStatuses = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
   public RequestObserver(MeterRegistry registry, RecentRequests recent) {
@@ -132,19 +133,24 @@ public final class RequestObserver implements Handler<RoutingContext> {
       byStatus = byMethod.computeIfAbsent(label, l -> new AtomicReferenceArray<>(500));
     }
     int i = status - 100;
-    Timer timer = i >= 0 && i < byStatus.length() ? byStatus.get(i) : null;
+    if (i < 0 || i >= byStatus.length()) {
+      // an odd status an upstream sent (Vert.x takes up to 999): kept by key, made once
+      return oddStatuses.computeIfAbsent(route + ' ' + label + ' ' + status, k -> newTimer(route, label, status));
+    }
+    Timer timer = byStatus.get(i);
     if (timer == null) {
-      // the registry hands back the same timer to a second maker
-      timer = Timer.builder("gantry.http.server.requests")
-          .description("Requests served by the gateway, by route")
-          .tags("route", route, "method", label, "status", Integer.toString(status))
-          .serviceLevelObjectives(BUCKETS)
-          .register(registry);
-      if (i >= 0 && i < byStatus.length()) {
-        byStatus.set(i, timer);
-      }
+      timer = newTimer(route, label, status); // the registry hands a second maker the same timer
+      byStatus.set(i, timer);
     }
     return timer;
+  }
+
+  private Timer newTimer(String route, String label, int status) {
+    return Timer.builder("gantry.http.server.requests")
+        .description("Requests served by the gateway, by route")
+        .tags("route", route, "method", label, "status", Integer.toString(status))
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry);
   }
 
   /**

@@ -23,7 +23,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -96,9 +95,9 @@ public final class HttpForwarder {
       return sent.transform(ar -> {
         wait.done();
         if (ar.failed()) {
-          // the deadline's reset: the caller sees the timeout, not the reset carrying it
-          Throwable e = ar.cause();
-          return Future.failedFuture(e.getCause() instanceof TimeoutException t ? t : e);
+          // the deadline's reset, however Vert.x reports it (over HTTP/2, before the stream
+          // existed, a reset without its cause): the caller sees the timeout
+          return Future.failedFuture(wait.expired() ? new UpstreamDeadlines.DeadlineExceeded() : ar.cause());
         }
         // Held until someone reads it: the body must not flow while the response is handed around
         // (through a breaker, a retry decision) with no handler to take it.
@@ -360,7 +359,11 @@ public final class HttpForwarder {
       }
     } else {
       host = in.getHeader(HttpHeaders.HOST); // one, with a valid value: the edge refuses anything else
-      host = host == null ? null : host.trim();
+      if (host != null) {
+        host = withoutDefaultPort(host.trim(), proto);
+      } else if (in.authority() != null) {
+        host = in.authority().toString(); // HTTP/1.0 without Host: what an absolute-form target named
+      }
     }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
     SocketAddress peer = in.connection() == null ? null : in.connection().remoteAddress();
@@ -373,6 +376,12 @@ public final class HttpForwarder {
     String forwarded = "for=" + (client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client) + ";proto=" + proto
         + (host == null ? "" : ";host=\"" + host + "\"");
     out.add("Forwarded", priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
+  }
+
+  /** {@code host} less a port that is its scheme's default, as the HTTP/2 authority and Vert.x Web give it. */
+  static String withoutDefaultPort(String host, String proto) {
+    String port = proto.equals("https") ? ":443" : ":80";
+    return host.endsWith(port) ? host.substring(0, host.length() - port.length()) : host;
   }
 
   /** Whether a header is hop-by-hop (RFC 9110 §7.6.1), without allocating a lower-case copy. */

@@ -44,7 +44,7 @@ class UpstreamDeadlinesTest {
         req.response().end("ok");
       }
     }).listen(0, "127.0.0.1").await();
-    client = vertx.createHttpClient();
+    client = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200));
     loop = vertx.getOrCreateContext();
     deadlines = on(() -> new UpstreamDeadlines(vertx));
   }
@@ -106,6 +106,43 @@ class UpstreamDeadlinesTest {
       held.forEach(Promise::tryComplete);
     }
     Future.all(slow).await();
+    assertEquals(0, (int) on(deadlines::waiting));
+  }
+
+  @Test
+  void manyDeadlinesInAnyOrderFireInDeadlineOrderNotBeforeTheirTimeAndLeaveNothingBehind() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    int count = 60;
+    long[] deadline = new long[count];
+    long[] firedAt = new long[count];
+    List<Future<Void>> failed = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long timeout = 50 + random.nextInt(400);
+      int n = i;
+      failed.add(on(() -> client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+          .setPort(upstream.actualPort()).setURI("/hold/" + n)).compose(request -> {
+            deadline[n] = System.nanoTime() + timeout * 1_000_000;
+            UpstreamDeadlines.Wait wait = deadlines.watch(request, timeout);
+            return request.send().andThen(ar -> wait.done());
+          }).transform(ar -> {
+            firedAt[n] = System.nanoTime();
+            assertTrue(ar.failed() && hasTimeout(ar.cause()), "request " + n + ": " + ar);
+            return Future.<Void>succeededFuture();
+          })));
+    }
+    Future.all(failed).await();
+    for (int i = 0; i < count; i++) {
+      assertTrue(firedAt[i] >= deadline[i], "request " + i + " timed out " + (deadline[i] - firedAt[i]) / 1_000 + " µs early");
+      for (int j = 0; j < count; j++) {
+        // the timer resets waits in deadline order, whatever order they came in
+        if (deadline[i] < deadline[j]) {
+          assertTrue(firedAt[i] <= firedAt[j], "request " + i + " (due first) timed out after request " + j);
+        }
+      }
+    }
+    assertEquals(0, (int) on(deadlines::waiting));
+    // a request after they all went is watched and answered as ever
+    assertEquals(200, send("/ok/after", 1_000).await().statusCode());
     assertEquals(0, (int) on(deadlines::waiting));
   }
 
