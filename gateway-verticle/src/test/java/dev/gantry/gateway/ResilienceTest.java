@@ -148,6 +148,36 @@ class ResilienceTest {
     }
   }
 
+  @Test
+  void aClientBodyThatNeverComesIsTheClientsTimeoutOverHttp2AndDoesNotFailTheUpstream(Vertx vertx) {
+    // Over HTTP/2 the upstream stream is opened with the first body bytes; when the deadline comes
+    // first, Vert.x reports the reset without its cause. It is still the deadline — the client's,
+    // whose body never came (408) — and the upstream did nothing wrong (one failure would eject it here).
+    io.vertx.core.http.HttpServer h2 = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+        .setHttp2ClearTextEnabled(true)).requestHandler(req -> req.body().onComplete(b -> req.response().end("ok")))
+        .listen(0, "127.0.0.1").await();
+    io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
+    try {
+      gw = GatewayHarness.start(vertx, """
+          upstreams:
+            - {name: h2up, protocol: h2, targets: [{url: 'http://127.0.0.1:%d'}], outlier: {consecutive-failures: 1}}
+          routes:
+            - {id: upload, match: {path: /upload}, upstream: h2up, timeout-ms: 300}
+            - {id: plain, match: {path: /plain}, upstream: h2up}
+          """.formatted(h2.actualPort()));
+      io.vertx.core.http.HttpClientRequest post = raw.request(io.vertx.core.http.HttpMethod.POST,
+          gw.gateway.actualPort(), "127.0.0.1", "/upload").await();
+      post.putHeader("Content-Length", "10");
+      io.vertx.core.Future<io.vertx.core.http.HttpClientResponse> answer = post.response();
+      post.sendHead(); // and never the body
+      assertEquals(408, answer.await().statusCode(), "the route's deadline passed while the client's body was awaited");
+      assertEquals(200, gw.get("/plain").statusCode(), "the upstream was not counted as failed");
+    } finally {
+      raw.close().await();
+      h2.close().await();
+    }
+  }
+
   private long tries(int request) {
     return up.seen.stream().filter(("GET /r/" + request)::equals).count();
   }
