@@ -222,6 +222,41 @@ class JwtPolicyTest {
     assertTrue(gw.registry.scrape().contains("reason=\"expired\""), gw.registry.scrape());
   }
 
+  /**
+   * The verified-token cache hashes a long token's ends and a sample of its middle: a forgery that
+   * keeps those and changes the payload elsewhere lands in the verified token's bin, and must
+   * still be verified on its own (and refused), never taken for the token verified before it.
+   */
+  @Test
+  void aForgeryThatDiffersFromAVerifiedTokenOnlyWhereTheCacheHashDoesNotLookIsVerifiedOnItsOwn(Vertx vertx)
+      throws Exception {
+    startWithJwks(vertx);
+    String valid = rs256(b -> b.claim("pad", "x".repeat(900)));
+    assertEquals(200, call(valid).statusCode());
+    assertEquals(200, call(valid).statusCode(), "cached");
+    String[] parts = valid.split("\\.");
+    String payload = new String(Base64URL.from(parts[1]).decode(), StandardCharsets.UTF_8);
+    String forged = null;
+    int pad = payload.indexOf("xxxxxxxx");
+    for (int at = pad; at < pad + 880 && forged == null; at++) {
+      String changed = payload.substring(0, at) + 'y' + payload.substring(at + 1);
+      String candidate = parts[0] + "." + Base64URL.encode(changed.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+      if (candidate.length() == valid.length()
+          && new dev.gantry.gateway.security.TextKey(candidate).hashCode()
+              == new dev.gantry.gateway.security.TextKey(valid).hashCode()) {
+        forged = candidate;
+      }
+    }
+    assertTrue(forged != null, "a change the cache's hash does not see");
+    int before = upstream.requests.get();
+    HttpResponse<Buffer> r = call(forged);
+    assertEquals(401, r.statusCode(), r.bodyAsString());
+    assertRefused(r);
+    assertEquals(before, upstream.requests.get(), "the forgery never reached the upstream");
+    assertTrue(gw.registry.scrape().contains("reason=\"signature\""), "refused for its signature");
+    assertEquals(200, call(valid).statusCode(), "the verified token still passes");
+  }
+
   @Test
   void tokensWithinTheLeewayPass(Vertx vertx) throws Exception {
     startWithJwks(vertx);

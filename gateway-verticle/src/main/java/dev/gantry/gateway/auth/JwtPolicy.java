@@ -12,6 +12,7 @@ import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.policy.Refusals;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.policy.RouteExchange;
+import dev.gantry.gateway.security.TextKey;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -69,7 +70,7 @@ public final class JwtPolicy implements Policy {
     if (token.length() > config.maxTokenBytes()) {
       return challenge.invalid(exchange, "too-large");
     }
-    VerifiedTokens.Key key = VerifiedTokens.keyOf(token);
+    TextKey key = VerifiedTokens.keyOf(token);
     VerifiedTokens.Verified seen = verified.get(key);
     if (seen != null && ((IssuerKeys) seen.issuer()).current() == seen.keys()) {
       String refused = checkTimes(seen.expMs(), seen.nbfMs(), seen.iatMs());

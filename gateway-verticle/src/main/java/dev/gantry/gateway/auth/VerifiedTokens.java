@@ -1,22 +1,28 @@
 package dev.gantry.gateway.auth;
 
 import dev.gantry.codecs.Principal;
-import dev.gantry.gateway.security.Sha256;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import dev.gantry.gateway.security.TextKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tokens whose signature this node has verified, by the SHA-256 of the whole compact token: a
- * client sends the same token many times, and an RSA verification costs tens of microseconds
- * where a hash costs one or two. An entry is used only while the key set that verified it is
- * still the issuer's current, fresh one (a rotation or refresh verifies again), and the time
- * claims are checked again on every use. Bounded: past {@link #MAX} entries the map starts over.
+ * Tokens whose signature this node has verified, by the whole compact token: a client sends the
+ * same token many times, and an RSA verification costs tens of microseconds where a lookup costs
+ * a fraction of one. The key is a {@link TextKey}, whose hash reads a long token's ends and a
+ * sample of its middle (hashing all of it, or taking its SHA-256, cost a microsecond or two per
+ * request) while equality compares every character: a token is found only under its own exact
+ * text. An entry is used only while the key set that verified it is still the issuer's current,
+ * fresh one (a rotation or refresh verifies again), and the time claims are checked again on
+ * every use. Bounded twice: past {@link #MAX} entries, or once the tokens held pass
+ * {@link #MAX_CHARS} characters (a flood of large distinct tokens), the map starts over.
  */
 final class VerifiedTokens {
   static final int MAX = 50_000;
-  private final Map<Key, Verified> tokens = new ConcurrentHashMap<>();
+  /** The tokens' characters held at most: 16 Mi, about 16,000 tokens of a kilobyte. */
+  static final long MAX_CHARS = 16L << 20;
+  private final Map<TextKey, Verified> tokens = new ConcurrentHashMap<>();
+  private final AtomicLong chars = new AtomicLong();
 
   /**
    * What a verification established.
@@ -26,31 +32,26 @@ final class VerifiedTokens {
    */
   record Verified(Object issuer, KeyVerifiers keys, Principal principal, long expMs, long nbfMs, long iatMs) {}
 
-  /** A digest as a map key (arrays compare by identity). */
-  record Key(byte[] digest) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Key k && Arrays.equals(digest, k.digest);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(digest);
-    }
+  static TextKey keyOf(String token) {
+    return new TextKey(token);
   }
 
-  static Key keyOf(String token) {
-    return new Key(Sha256.of(token, StandardCharsets.ISO_8859_1));
-  }
-
-  Verified get(Key key) {
+  Verified get(TextKey key) {
     return tokens.get(key);
   }
 
-  void put(Key key, Verified verified) {
-    if (tokens.size() >= MAX) {
+  void put(TextKey key, Verified verified) {
+    if (tokens.size() >= MAX || chars.get() + key.text().length() > MAX_CHARS) {
       tokens.clear(); // a flood of distinct tokens must not grow the heap; real ones verify again
+      chars.set(0);
     }
-    tokens.put(key, verified);
+    if (tokens.put(key, verified) == null) {
+      chars.addAndGet(key.text().length());
+    }
+  }
+
+  /** Entries held now (for tests). */
+  int size() {
+    return tokens.size();
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.gateway.waf;
 
+import dev.gantry.gateway.security.TextKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Collections;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * match" is kept: a match is found again, for the excerpt its hit names, and a value too costly to
  * read ({@link BoundedText.Exhausted}) counts as a match, so it is never kept either.
  *
- * <p>Keyed by the raw text, as {@link WafRequest} holds it, of values up to {@link #MAX_LENGTH}
+ * <p>Keyed by the raw text, as {@link WafRequest} holds it (a {@link TextKey}: a long value is not hashed whole), of values up to {@link #MAX_LENGTH}
  * characters; each entry is a bitset with one bit per condition. Bounded twice, so that an
  * attacker sending ever new values only costs the memo, never the heap: past {@link #MAX_ENTRIES}
  * entries a memo starts over; and all the memos of the process (one per {@code waf} policy: a node
@@ -47,7 +48,7 @@ final class KnownMisses {
   /** Every memo still reachable (a replaced spec's go with its policy). */
   private static final Set<KnownMisses> LIVE = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-  private final Map<String, long[]> misses = new ConcurrentHashMap<>();
+  private final Map<TextKey, long[]> misses = new ConcurrentHashMap<>();
 
   KnownMisses() {
     LIVE.add(this);
@@ -63,8 +64,8 @@ final class KnownMisses {
   }
 
   /** The conditions {@code text} is known not to match, as bits (read-only), or {@link #NOTHING}. */
-  long[] of(String text) {
-    if (!keeps(text)) {
+  long[] of(TextKey text) {
+    if (!keeps(text.text())) {
       return NOTHING;
     }
     long[] bits = misses.get(text);
@@ -72,11 +73,11 @@ final class KnownMisses {
   }
 
   /** Replaces what is known of {@code text}; {@code bits} must include what was known and never change again. */
-  void learn(String text, long[] bits) {
+  void learn(TextKey text, long[] bits) {
     if (misses.size() >= MAX_ENTRIES) {
       misses.clear(); // a flood of distinct values must not grow the heap; real ones are learnt again
     }
-    if (misses.put(text, bits) == null && NODE_STORED.addAndGet(cost(text)) > NODE_BUDGET) {
+    if (misses.put(text, bits) == null && NODE_STORED.addAndGet(cost(text.text())) > NODE_BUDGET) {
       forgetAll();
     }
   }

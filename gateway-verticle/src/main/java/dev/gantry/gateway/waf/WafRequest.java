@@ -1,5 +1,6 @@
 package dev.gantry.gateway.waf;
 
+import dev.gantry.gateway.security.TextKey;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,8 +28,13 @@ final class WafRequest {
   static final int MAX_JSON_DEPTH = 256;
 
   private final List<Field>[] byCollection;
-  /** Distinct values, numbered: an array of objects repeats its keys and often its values. */
-  private final java.util.HashMap<String, Integer> values;
+  /**
+   * Distinct values, numbered: an array of objects repeats its keys and often its values. Keyed
+   * by {@link TextKey}: a long value (a bearer token) is not hashed whole, here or in the memo.
+   */
+  private final java.util.HashMap<TextKey, Integer> values;
+  /** The distinct values' keys, by number. */
+  private final List<TextKey> keys;
   private int args;
   private String[][] transformed;
   /** Per condition, per distinct value: 0 not tested yet, 1 no match, 2 match. */
@@ -38,6 +44,7 @@ final class WafRequest {
   private WafRequest(int expectedValues) {
     byCollection = new List[COLLECTIONS];
     values = new java.util.HashMap<>(Math.max(16, expectedValues * 4 / 3 + 1)); // no rehash while it fills
+    keys = new ArrayList<>(expectedValues);
   }
 
   private static final int COLLECTIONS = Collection.values().length;
@@ -79,8 +86,13 @@ final class WafRequest {
       list = new ArrayList<>(4);
       byCollection[c.ordinal()] = list;
     }
-    Integer index = values.putIfAbsent(value, values.size());
-    list.add(new Field(c, name, value, index == null ? values.size() - 1 : index));
+    TextKey key = new TextKey(value);
+    Integer index = values.putIfAbsent(key, keys.size());
+    if (index == null) {
+      index = keys.size();
+      keys.add(key);
+    }
+    list.add(new Field(c, name, value, index));
   }
 
   private void arg(String name, String value) {
@@ -237,7 +249,7 @@ final class WafRequest {
     }
     long[] known = recalled[field.index()];
     if (known == null) {
-      known = memo.of(field.value());
+      known = memo.of(keys.get(field.index()));
       recalled[field.index()] = known;
     }
     return known;
@@ -247,7 +259,7 @@ final class WafRequest {
   void teach() {
     if (learners != null) {
       for (Field f : learners) {
-        memo.learn(f.value(), learned[f.index()]);
+        memo.learn(keys.get(f.index()), learned[f.index()]);
       }
     }
     memo = null;

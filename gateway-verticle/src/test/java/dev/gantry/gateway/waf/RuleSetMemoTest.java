@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.gateway.spec.SpecReader;
+import dev.gantry.gateway.security.TextKey;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -102,9 +103,9 @@ class RuleSetMemoTest {
       assertTrue(rules.remembered() <= KnownMisses.MAX_ENTRIES, "entries: " + rules.remembered());
     }
     KnownMisses memo = new KnownMisses();
-    memo.learn("short", new long[] {1});
-    assertEquals(KnownMisses.NOTHING, memo.of("x".repeat(KnownMisses.MAX_LENGTH + 1)));
-    assertEquals(1, memo.of("short")[0]);
+    memo.learn(new TextKey("short"), new long[] {1});
+    assertEquals(KnownMisses.NOTHING, memo.of(new TextKey("x".repeat(KnownMisses.MAX_LENGTH + 1))));
+    assertEquals(1, memo.of(new TextKey("short"))[0]);
   }
 
   /**
@@ -122,7 +123,7 @@ class RuleSetMemoTest {
     long most = 0;
     for (int i = 0; i < 8_000; i++) {
       for (KnownMisses memo : memos) {
-        memo.learn(filler + String.format("%08d", i), new long[] {1});
+        memo.learn(new TextKey(filler + String.format("%08d", i)), new long[] {1});
       }
       long held = 0;
       for (KnownMisses memo : memos) {
