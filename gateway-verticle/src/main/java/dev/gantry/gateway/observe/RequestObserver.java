@@ -1,6 +1,7 @@
 package dev.gantry.gateway.observe;
 
 import dev.gantry.codecs.Envelope;
+import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import io.micrometer.core.instrument.Counter;
@@ -171,7 +172,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
   private static void access(HttpServerRequest req, String route, int status, long bytes, Envelope envelope,
       String reason, Map<String, String> decisions, long nanos, String path, String method) {
     double millis = Math.round(nanos / 10_000.0) / 100.0;
-    String client = req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress();
+    String peer = Peer.hostAddress(req);
+    String client = peer == null ? "-" : peer;
     String principal = envelope == null ? "-" : SafeText.of(envelope.principal()); // a subject is the issuer's text
     String requestId = envelope == null ? "-" : envelope.requestId();
     String safeMethod = SafeText.of(method);

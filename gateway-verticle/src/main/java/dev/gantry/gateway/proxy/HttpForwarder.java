@@ -5,6 +5,7 @@ import dev.gantry.codecs.Principal;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
+import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.spec.HeaderOps;
 import dev.gantry.gateway.upstream.Endpoint;
@@ -361,7 +362,7 @@ public final class HttpForwarder {
       }
     }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
-    SocketAddress peer = in.connection() == null ? null : in.connection().remoteAddress();
+    SocketAddress peer = Peer.address(in);
     String client = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
     out.add(X_FORWARDED_FOR, priorFor == null ? client : priorFor + ", " + client);
     out.add(X_FORWARDED_PROTO, proto);

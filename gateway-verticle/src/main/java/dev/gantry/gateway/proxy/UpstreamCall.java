@@ -3,6 +3,7 @@ package dev.gantry.gateway.proxy;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
+import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.upstream.Endpoint;
 import dev.gantry.gateway.upstream.UpstreamPool;
@@ -154,7 +155,7 @@ final class UpstreamCall {
       Cookie c = req.getCookie(on.substring(7));
       return c == null ? null : c.getValue();
     }
-    return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+    return Peer.hostAddress(req);
   }
 
   /** RFC 9110 §9.2.2: a request that may be sent twice with the effect of once. */

@@ -2,6 +2,7 @@ package dev.gantry.gateway.security;
 
 import dev.gantry.codecs.Failure;
 import dev.gantry.gateway.edge.ClientConnections;
+import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.Policy;
 import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.policy.Reply;
@@ -51,7 +52,7 @@ public final class DdosGuard implements Policy {
   @Override
   public Future<Reply> apply(RouteExchange exchange, Next next) {
     HttpServerRequest request = exchange.request();
-    String peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String peer = Peer.hostAddress(request);
     if (peer == null) {
       return next.proceed(exchange); // not a socket (a test's request view): nothing to judge
     }

@@ -32,7 +32,12 @@ final class FallbackLimiter implements Limiter {
     if (!health.shouldTry(started)) {
       return fallback(subject, windows);
     }
-    return shared.acquire(subject, windows).transform(ar -> {
+    Future<Decision> decided = shared.acquire(subject, windows);
+    if (decided.succeeded()) { // from a batch this node holds: no call was made, nothing to wait for
+      health.succeeded(started);
+      return decided;
+    }
+    return decided.transform(ar -> {
       if (ar.succeeded()) {
         health.succeeded(started);
         return Future.succeededFuture(ar.result());

@@ -1,6 +1,7 @@
 package dev.gantry.gateway.traffic;
 
 import dev.gantry.codecs.Principal;
+import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.security.Cidr;
 import dev.gantry.gateway.security.Sha256;
@@ -85,7 +86,7 @@ public record LimitKey(Kind kind, String header) {
   }
 
   private static String clientIp(RouteExchange exchange) {
-    SocketAddress peer = exchange.request().remoteAddress();
+    SocketAddress peer = Peer.address(exchange.request());
     String host = peer == null ? null : peer.hostAddress();
     byte[] address = host == null ? null : Cidr.bytes(host);
     if (address == null) {

@@ -65,27 +65,34 @@ final class LimitPolicy implements Policy {
       last = field;
     }
     String policyField = field.text();
-    return limiter.acquire(p.subject(), p.windows()).transform(ar -> {
+    Future<Decision> decided = limiter.acquire(p.subject(), p.windows());
+    if (decided.succeeded()) { // most decisions come from a batch already held: go on without a future between
+      return decided(exchange, next, policyField, decided.result());
+    }
+    return decided.transform(ar -> {
       if (ar.failed()) {
         return Future.succeededFuture(unavailable(exchange, policyField, ar.cause()));
       }
-      Decision decision = ar.result();
-      if (!decision.allowed()) {
-        return Future.succeededFuture(refuse(exchange, policyField, decision));
+      return decided(exchange, next, policyField, ar.result());
+    });
+  }
+
+  private Future<Reply> decided(RouteExchange exchange, Next next, String policyField, Decision decision) {
+    if (!decision.allowed()) {
+      return Future.succeededFuture(refuse(exchange, policyField, decision));
+    }
+    return next.proceed(exchange).andThen(done -> {
+      if (done.succeeded()) {
+        if (done.result() != null) {
+          RateLimitFields.put(done.result().headers(), policyField, decision);
+        }
+        return;
       }
-      return next.proceed(exchange).andThen(done -> {
-        if (done.succeeded()) {
-          if (done.result() != null) {
-            RateLimitFields.put(done.result().headers(), policyField, decision);
-          }
-          return;
-        }
-        // Answered by the failure handler (a 502, a 504): the fields go on the response itself.
-        HttpServerResponse response = exchange.request().response();
-        if (!response.headWritten()) {
-          RateLimitFields.put(response.headers(), policyField, decision);
-        }
-      });
+      // Answered by the failure handler (a 502, a 504): the fields go on the response itself.
+      HttpServerResponse response = exchange.request().response();
+      if (!response.headWritten()) {
+        RateLimitFields.put(response.headers(), policyField, decision);
+      }
     });
   }
 
