@@ -80,6 +80,11 @@ public final class JwtPolicy implements Policy {
       exchange.authenticate(seen.principal());
       return next.proceed(exchange);
     }
+    if (!compactCharacters(token)) {
+      // base64url and dots only: a decoder that skips other characters would let one valid
+      // token be written in endless spellings, each verified and cached on its own
+      return challenge.invalid(exchange, "malformed");
+    }
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -126,6 +131,18 @@ public final class JwtPolicy implements Policy {
       exchange.authenticate(who);
       return next.proceed(exchange);
     });
+  }
+
+  /** Whether {@code token} holds only what a JWS compact serialisation may: base64url characters and dots. */
+  static boolean compactCharacters(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+          || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long time(Date at) {

@@ -1,10 +1,10 @@
 package dev.gantry.gateway.auth;
 
 import dev.gantry.codecs.Principal;
+import dev.gantry.gateway.security.NodeBudget;
 import dev.gantry.gateway.security.TextKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tokens whose signature this node has verified, by the whole compact token: a client sends the
@@ -14,15 +14,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * request) while equality compares every character: a token is found only under its own exact
  * text. An entry is used only while the key set that verified it is still the issuer's current,
  * fresh one (a rotation or refresh verifies again), and the time claims are checked again on
- * every use. Bounded twice: past {@link #MAX} entries, or once the tokens held pass
- * {@link #MAX_CHARS} characters (a flood of large distinct tokens), the map starts over.
+ * every use. Bounded twice: a cache starts over past {@link #MAX} entries, and all the caches of
+ * the node (one per {@code jwt} policy) are cleared together once the tokens they stored since
+ * the last such clear pass {@link #NODE_MAX_CHARS} characters, so large distinct tokens (a flood,
+ * or many textual variants of one token) cost the caches, never the heap.
  */
 final class VerifiedTokens {
   static final int MAX = 50_000;
-  /** The tokens' characters held at most: 16 Mi, about 16,000 tokens of a kilobyte. */
-  static final long MAX_CHARS = 16L << 20;
+  /** Characters of tokens all caches of the node may store between two clears of them all: 64 Mi, 80,000 tokens of 800. */
+  static final long NODE_MAX_CHARS = 64L << 20;
+  private static final NodeBudget<VerifiedTokens> NODE = new NodeBudget<>(NODE_MAX_CHARS, c -> c.tokens.clear());
   private final Map<TextKey, Verified> tokens = new ConcurrentHashMap<>();
-  private final AtomicLong chars = new AtomicLong();
+
+  VerifiedTokens() {
+    NODE.register(this);
+  }
 
   /**
    * What a verification established.
@@ -41,13 +47,17 @@ final class VerifiedTokens {
   }
 
   void put(TextKey key, Verified verified) {
-    if (tokens.size() >= MAX || chars.get() + key.text().length() > MAX_CHARS) {
+    if (tokens.size() >= MAX) {
       tokens.clear(); // a flood of distinct tokens must not grow the heap; real ones verify again
-      chars.set(0);
     }
     if (tokens.put(key, verified) == null) {
-      chars.addAndGet(key.text().length());
+      NODE.spend(key.text().length());
     }
+  }
+
+  /** Characters stored by all caches since they were last cleared together (for tests). */
+  static long nodeChars() {
+    return NODE.stored();
   }
 
   /** Entries held now (for tests). */

@@ -7,10 +7,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The {@code Gantry-Principal} headers an HTTP upstream gets for an authenticated request, worked
- * out once per principal: a verified token or API key hands the same {@link Principal} object to
- * every request it authenticates, and making its header values (each part escaped, scopes and
- * roles joined) cost about as much as copying the client's headers. A small direct-mapped cache by
- * identity keeps the last principals seen; two principals sharing a slot only compute again.
+ * out once per principal: the JWT policy's cache of verified tokens hands the same
+ * {@link Principal} object to every request of a token, and making its header values (each part
+ * escaped, scopes and roles joined) cost about as much as copying the client's headers. A small
+ * direct-mapped cache by identity keeps the last such principals; two sharing a slot only compute
+ * again. Other methods (API keys, OIDC) make a principal per request or per verification: theirs
+ * are written directly, without taking a slot. Entries are immutable and their fields final, which
+ * is what makes a slot written on one event loop safe to read on another.
  * Names and values are {@link io.netty.util.AsciiString}s: their hashes are kept and Netty writes
  * them by copying bytes.
  */
@@ -60,14 +63,22 @@ final class PrincipalHeaders {
 
   /** Sets {@code who}'s headers on {@code out}, replacing any of the same name. */
   static void set(Principal who, MultiMap out) {
+    if (!"jwt".equals(who.method())) {
+      new PrincipalHeaders(who).setOn(out);
+      return;
+    }
     int slot = System.identityHashCode(who) & (SLOTS - 1);
     PrincipalHeaders h = CACHE.getPlain(slot);
     if (h == null || h.who != who) {
       h = new PrincipalHeaders(who);
       CACHE.setPlain(slot, h);
     }
-    for (int i = 0; i < h.names.length; i++) {
-      out.set(h.names[i], h.values[i]);
+    h.setOn(out);
+  }
+
+  private void setOn(MultiMap out) {
+    for (int i = 0; i < names.length; i++) {
+      out.set(names[i], values[i]);
     }
   }
 }

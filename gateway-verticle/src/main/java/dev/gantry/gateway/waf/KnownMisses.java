@@ -1,12 +1,9 @@
 package dev.gantry.gateway.waf;
 
+import dev.gantry.gateway.security.NodeBudget;
 import dev.gantry.gateway.security.TextKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Collections;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Which of a {@link RuleSet}'s conditions a value's text is known not to match, remembered across
@@ -43,15 +40,13 @@ final class KnownMisses {
   static final int ENTRY_OVERHEAD = 200;
   /** What is known of a value not in the memo (or too long for it): nothing. */
   static final long[] NOTHING = new long[0];
-  /** Bytes stored by all memos since they were last cleared together. */
-  private static final AtomicLong NODE_STORED = new AtomicLong();
-  /** Every memo still reachable (a replaced spec's go with its policy). */
-  private static final Set<KnownMisses> LIVE = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  /** All memos of the node: cleared together once they stored {@link #NODE_BUDGET} accounted bytes. */
+  private static final NodeBudget<KnownMisses> NODE = new NodeBudget<>(NODE_BUDGET, memo -> memo.misses.clear());
 
   private final Map<TextKey, long[]> misses = new ConcurrentHashMap<>();
 
   KnownMisses() {
-    LIVE.add(this);
+    NODE.register(this);
   }
 
   /** Whether a value's text is short enough to be remembered. */
@@ -77,18 +72,8 @@ final class KnownMisses {
     if (misses.size() >= MAX_ENTRIES) {
       misses.clear(); // a flood of distinct values must not grow the heap; real ones are learnt again
     }
-    if (misses.put(text, bits) == null && NODE_STORED.addAndGet(cost(text.text())) > NODE_BUDGET) {
-      forgetAll();
-    }
-  }
-
-  /** Clears every memo of the process: together they stored as much as the node allows. */
-  private static void forgetAll() {
-    synchronized (LIVE) {
-      NODE_STORED.set(0);
-      for (KnownMisses memo : LIVE) {
-        memo.misses.clear();
-      }
+    if (misses.put(text, bits) == null) {
+      NODE.spend(cost(text.text()));
     }
   }
 
@@ -98,6 +83,6 @@ final class KnownMisses {
 
   /** Accounted bytes stored by all memos since they were last cleared together (for tests). */
   static long nodeStored() {
-    return NODE_STORED.get();
+    return NODE.stored();
   }
 }

@@ -206,6 +206,9 @@ final class RuleSet {
 
   /** How many rules the memo alone rules out for {@code request} (for tests). */
   int knownClean(WafRequest request) {
+    if (misses == null) {
+      return 0;
+    }
     request.recall(misses);
     long[] clean = request.cleanConditions(places, lookingAt, conditionCount);
     request.teach();

@@ -129,6 +129,34 @@ class RuleSetMemoTest {
     assertEquals(0, rules.evaluate(request.apply(clean, null), null).score(), "and the clean one still passes");
   }
 
+  /**
+   * Long values are keyed in the memo by a hash that reads only their ends and a sample of their
+   * middle: an attack written where the hash does not look shares the hash of a clean value the
+   * memo knows, and must still be inspected, not taken for it.
+   */
+  @Test
+  void anAttackHiddenWhereALongValuesHashDoesNotLookIsNotTakenForTheCleanValue() {
+    RuleSet rules = new RuleSet(config("{\"paranoia\": 1}"), true);
+    String clean = "a".repeat(1_000);
+    String lookup = "${jndi:ldap://e}";
+    String attack = null;
+    for (int at = 100; at < 900 && attack == null; at++) {
+      String candidate = clean.substring(0, at) + lookup + clean.substring(at + lookup.length());
+      if (new TextKey(candidate).hashCode() == new TextKey(clean).hashCode()) {
+        attack = candidate;
+      }
+    }
+    assertTrue(attack != null, "a stretch the hash does not read");
+    for (int i = 0; i < 3; i++) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", new String(clean.toCharArray()));
+      assertEquals(0, rules.evaluate(WafRequest.of("GET", "/p", null, headers, "http/1.1", null), null).score());
+    }
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", attack);
+    RuleSet.Verdict v = rules.evaluate(WafRequest.of("GET", "/p", null, headers, "http/1.1", null), null);
+    assertTrue(v.score() > 0, "the hidden lookup is found");
+    assertEquals(944150, v.hits().get(0).rule().id());
+  }
+
   @Test
   void theMemoStartsOverWhenFullAndKeepsNoLongValues() {
     RuleSet rules = new RuleSet(config("{\"paranoia\": 1}"), true);
