@@ -41,8 +41,10 @@ class UpstreamResendTest {
       req.response().end("answered " + req.method());
     });
     upstream.listen(0, "127.0.0.1").await();
+    // one listener: with one per core, the client's request may land on the other event loop,
+    // whose own upstream pool holds no reused connection yet, and the POST goes out on a fresh one
     gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: once, targets: [{url: 'http://127.0.0.1:"
-        + upstream.actualPort() + "'}]}\nroutes:\n  - {id: r, match: {path: /r/**}, upstream: once}\n");
+        + upstream.actualPort() + "'}]}\nroutes:\n  - {id: r, match: {path: /r/**}, upstream: once}\n", "default", 1);
   }
 
   @AfterEach
