@@ -25,16 +25,18 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.web.Router;
+import dev.gantry.gateway.request.GatewayCall;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the gateway: an HTTP server on the gateway's port (Vert.x spreads the
  * accepted connections over every listener sharing it). Every request first passes the edge guard
- * (framing, Host, header syntax, the one path normalisation, client time limits), then a router
- * that composes, in order, the request envelope, health endpoints, the request path (gateway-wide
- * policies, declared routes with their policies and targets — the reference API among them) and
- * the problem responder. Each listener has its own upstream client, so a request and
+ * (framing, Host, header syntax, the one path normalisation, client time limits), then the steps
+ * every request takes, in order: draining, the request envelope, the observer, the request path
+ * (gateway-wide policies, declared routes with their policies and targets — the reference API among
+ * them), then health or 404 for what no route took, and the problem responder for what failed. Each listener has its own upstream client, so a request and
  * its upstream connection stay on one event loop; the proxy state is the gateway's, shared.
  */
 final class GatewayListener extends VerticleBase {
@@ -72,18 +74,30 @@ final class GatewayListener extends VerticleBase {
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
         .setPipelining(false).setMaxInitialLineLength(8192), new PoolOptions().setHttp1MaxSize(256));
     catalog = ServiceCatalog.create(vertx);
-    Router router = Router.router(vertx);
     RequestObserver observer = new RequestObserver(registry, recent);
-    router.route().handler(draining);
-    router.route().handler(new RequestEnvelopeHandler(options.requestTimeoutMillis()));
-    router.route().handler(observer);
+    RequestEnvelopeHandler envelopes = new RequestEnvelopeHandler(options.requestTimeoutMillis());
+    upstreamClients = new UpstreamClients(vertx, client);
+    ProxyHandler path = new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients, certificates != null), catalog,
+        options.requestTimeoutMillis(), options.maxBodyBytes());
     // Health answers after the gateway-wide policies (a denied or flooding client must not reach
     // the readiness checks, which query every backend) and only when no route matched.
-    upstreamClients = new UpstreamClients(vertx, client);
-    router.route().handler(new ProxyHandler(vertx, state, new HttpForwarder(upstreamClients, certificates != null), catalog,
-        options.requestTimeoutMillis(), options.maxBodyBytes()));
-    new HealthRoutes(readiness, draining).mount(router);
-    new ProblemResponder().mount(router);
+    HealthRoutes unrouted = new HealthRoutes(readiness, draining);
+    ProblemResponder problems = new ProblemResponder();
+    Handler<HttpServerRequest> steps = request -> {
+      GatewayCall call = new GatewayCall(request, unrouted, problems::failed);
+      draining.handle(call);
+      envelopes.handle(call);
+      observer.handle(call);
+      try {
+        path.handle(call);
+      } catch (RuntimeException e) {
+        if (!call.response().headWritten()) {
+          call.fail(e);
+        } else {
+          call.response().reset();
+        }
+      }
+    };
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(options.host())
         .setPort(port)
@@ -103,7 +117,7 @@ final class GatewayListener extends VerticleBase {
     if (certificates != null) {
       certificates.apply(ssl, serverOptions);
     }
-    guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, state.connections(), router);
+    guard = new EdgeGuard(vertx, options.edge(), serverOptions, observer, state.connections(), steps);
     guard.start();
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(guard::connection)

@@ -141,4 +141,20 @@ class GatewayFailuresTest {
     assertEquals("DOWN", down.bodyAsJsonObject().getString("status"));
     assertEquals(200, get("/health/live").statusCode());
   }
+
+  @Test
+  void whatNoRouteTakesIsAnsweredByTheGatewayItself() {
+    HttpResponse<Buffer> missing = client.get("/no/such/route").putHeader("X-Request-Id", "req-404").send().await();
+    assertEquals(404, missing.statusCode());
+    assertEquals("application/problem+json", missing.getHeader("Content-Type"));
+    assertEquals("req-404", missing.bodyAsJsonObject().getString("requestId"), "the request's id is in the problem");
+    assertEquals("req-404", missing.getHeader("X-Request-Id"));
+    assertEquals(200, get("/health/live/").statusCode(), "one trailing slash is the same path");
+    assertEquals(200, client.head("/health/live").send().await().statusCode());
+    HttpResponse<Buffer> post = client.post("/health/live").send().await();
+    assertEquals(405, post.statusCode());
+    assertEquals("GET, HEAD", post.getHeader("Allow"));
+    assertEquals(Failure.METHOD_NOT_ALLOWED.type(), post.bodyAsJsonObject().getString("type"));
+    assertEquals(404, get("/health/lively").statusCode());
+  }
 }

@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.RoutingContext;
+import dev.gantry.gateway.request.GatewayCall;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * listener closes. HTTP/2 connections get their GOAWAY when the listener shuts down. Shared by
  * every listener of a gateway; flipped once, never back.
  */
-public final class Draining implements Handler<RoutingContext> {
+public final class Draining implements Handler<GatewayCall> {
   private final long graceMillis;
   private volatile boolean draining;
 
@@ -33,14 +33,13 @@ public final class Draining implements Handler<RoutingContext> {
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+  public void handle(GatewayCall call) {
+    HttpServerRequest request = call.request();
     if (draining && request.version() != HttpVersion.HTTP_2 && !request.headers().contains(HttpHeaders.UPGRADE)) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      call.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       // Closes once this request's answer is written: Vert.x keeps a connection open after a
       // response that only says Connection: close.
       request.connection().shutdown(Math.max(graceMillis, 1), TimeUnit.MILLISECONDS);
     }
-    ctx.next();
   }
 }

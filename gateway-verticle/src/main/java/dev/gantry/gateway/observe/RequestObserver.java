@@ -3,7 +3,7 @@ package dev.gantry.gateway.observe;
 import dev.gantry.codecs.Envelope;
 import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.RouteExchange;
-import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import dev.gantry.gateway.request.GatewayCall;
 import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +28,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * (logger {@code gantry.access}). The line carries the path without its query and no header, so
  * tokens and secrets in either never reach the log.
  */
-public final class RequestObserver implements Handler<RoutingContext> {
-  /** Routing-context key under which the handler that serves a request puts its route id. */
-  public static final String ROUTE_KEY = "gantry.route";
+public final class RequestObserver implements Handler<GatewayCall> {
   public static final String UNMATCHED = "unmatched";
   /** The status recorded for a request whose response never ended (nginx's "client closed request"). */
   public static final int ABORTED = 499;
@@ -61,20 +58,19 @@ public final class RequestObserver implements Handler<RoutingContext> {
   }
 
   /** Names the route serving this request, for metrics, the access log and the trace. */
-  public static void name(RoutingContext ctx, String routeId) {
-    ctx.put(ROUTE_KEY, routeId);
+  public static void name(GatewayCall call, String routeId) {
+    call.routeId(routeId);
     Span span = Span.current();
     if (span.getSpanContext().isValid()) {
-      span.updateName(ctx.request().method().name() + " " + routeId);
+      span.updateName(call.request().method().name() + " " + routeId);
       span.setAttribute("http.route", routeId);
     }
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
+  public void handle(GatewayCall call) {
     long start = System.nanoTime();
-    ctx.addEndHandler(ar -> record(ctx, ar.succeeded(), System.nanoTime() - start));
-    ctx.next();
+    call.onEnd(completed -> record(call, completed, System.nanoTime() - start));
   }
 
   /**
@@ -82,12 +78,13 @@ public final class RequestObserver implements Handler<RoutingContext> {
    *                  reset) is recorded with status {@value #ABORTED}, as nginx does, not with
    *                  the status it never finished sending
    */
-  private void record(RoutingContext ctx, boolean completed, long nanos) {
-    RouteExchange exchange = ctx.get(RouteExchange.KEY);
+  private void record(GatewayCall call, boolean completed, long nanos) {
+    RouteExchange exchange = call.exchange();
     // a failure the gateway answered itself (an upstream that failed, a deadline) says why in the line
-    String reason = ctx.failure() instanceof dev.gantry.codecs.ServiceException failed ? failed.detail() : null;
-    record(ctx.request(), ctx.get(ROUTE_KEY, UNMATCHED), completed ? ctx.response().getStatusCode() : ABORTED,
-        ctx.response().bytesWritten(), RequestEnvelopeHandler.of(ctx), reason,
+    String reason = call.failure() instanceof dev.gantry.codecs.ServiceException failed ? failed.detail() : null;
+    String route = call.routeId();
+    record(call.request(), route == null ? UNMATCHED : route, completed ? call.response().getStatusCode() : ABORTED,
+        call.response().bytesWritten(), call.envelope(), reason,
         exchange == null ? Map.of() : exchange.decisions(), nanos);
   }
 

@@ -17,8 +17,6 @@ import java.util.Map;
  * decisions policies note for the access log (a WAF rule id, a limit that was hit).
  */
 public final class RouteExchange {
-  /** Routing-context key under which the request's exchange is kept (its decisions go to the access log). */
-  public static final String KEY = "gantry.exchange";
   private final HttpServerRequest request;
   private String routeId;
   private Envelope envelope;

@@ -3,7 +3,7 @@ package dev.gantry.gateway.proxy;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.TargetSpec;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.RoutingContext;
+import dev.gantry.gateway.request.GatewayCall;
 
 /**
  * One request on its way through a route.
@@ -13,5 +13,5 @@ import io.vertx.ext.web.RoutingContext;
  * @param deadline  absolute deadline, epoch milliseconds
  * @param retryable whether the method (or the route's opt-in) allows retries
  */
-record Exchange(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, Buffer body,
+record Exchange(GatewayCall call, RouteSpec route, TargetSpec target, String uri, Buffer body,
     long deadline, boolean retryable, long maxBody) {}

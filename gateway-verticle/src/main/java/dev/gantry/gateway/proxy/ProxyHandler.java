@@ -6,7 +6,7 @@ import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.files.StaticFiles;
 import dev.gantry.gateway.graphql.GraphqlTarget;
-import dev.gantry.gateway.request.RequestEnvelopeHandler;
+import dev.gantry.gateway.request.GatewayCall;
 import dev.gantry.gateway.observe.RequestObserver;
 import dev.gantry.gateway.policy.PolicyChain;
 import dev.gantry.gateway.policy.Reply;
@@ -27,7 +27,6 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the deadline has time and the route's retry budget has room. A share of requests is copied to
  * the shadow target, without waiting for it.
  */
-public final class ProxyHandler implements Handler<RoutingContext> {
+public final class ProxyHandler implements Handler<GatewayCall> {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
   static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
       HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
@@ -90,43 +89,42 @@ public final class ProxyHandler implements Handler<RoutingContext> {
    * target; the reply is written once, by the one writer, whatever produced it.
    */
   @Override
-  public void handle(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
-    RouteExchange exchange = new RouteExchange(req, null, RequestEnvelopeHandler.of(ctx),
-        authenticated -> RequestEnvelopeHandler.rebind(ctx, authenticated), state.heldBodies());
-    ctx.put(RouteExchange.KEY, exchange);
-    ctx.addEndHandler(ended -> exchange.release()); // also when the connection closed first
+  public void handle(GatewayCall call) {
+    HttpServerRequest req = call.request();
+    RouteExchange exchange = new RouteExchange(req, null, call.envelope(), call::envelope, state.heldBodies());
+    call.exchange(exchange);
+    call.onEnd(completed -> exchange.release()); // also when the connection closed first
     // Matching is pure: done first, so gateway-wide policies know the route (a WAF's exclusions
     // name routes), while the route's own policies still run after the gateway-wide ones.
     RouteMatch match = req.path().startsWith(HEALTH_PREFIX) ? null : state.table().match(req);
     if (match != null) {
       exchange.matched(match.route().spec().id());
-      RequestObserver.name(ctx, match.route().spec().id());
+      RequestObserver.name(call, match.route().spec().id());
     }
     PolicyChain gatewayWide = state.gatewayPolicies();
     Future<Reply> reply;
     if (gatewayWide.isEmpty()) {
-      reply = route(ctx, exchange, match);
+      reply = route(call, exchange, match);
     } else {
       req.pause(); // policies may take their time: the body waits for the target
-      reply = HttpForwarder.isUpgrade(req) ? gatewayWide.runBeforeUpgrade(exchange, ex -> route(ctx, exchange, match))
-          : gatewayWide.run(exchange, ex -> route(ctx, exchange, match));
+      reply = HttpForwarder.isUpgrade(req) ? gatewayWide.runBeforeUpgrade(exchange, ex -> route(call, exchange, match))
+          : gatewayWide.run(exchange, ex -> route(call, exchange, match));
     }
     reply.onComplete(ar -> {
       if (ar.failed()) {
-        fail(ctx, ar.cause());
+        fail(call, ar.cause());
       } else if (ar.result() != null) {
-        write(ctx, exchange, ar.result());
+        write(call, exchange, ar.result());
       }
     });
   }
 
-  private Future<Reply> route(RoutingContext ctx, RouteExchange exchange, RouteMatch match) {
-    HttpServerRequest req = ctx.request();
+  private Future<Reply> route(GatewayCall call, RouteExchange exchange, RouteMatch match) {
+    HttpServerRequest req = call.request();
     if (req.path().startsWith(HEALTH_PREFIX)) {
       // Health is the gateway's own (no route shadows it), yet behind the gateway-wide policies.
       req.resume();
-      ctx.next();
+      call.next();
       return HANDED_OFF;
     }
     // The edge keeps %2F encoded (one segment); only a route that says so takes such a path.
@@ -138,7 +136,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       if (exchange.heldBody() == null) {
         req.resume();
       }
-      ctx.next();
+      call.next();
       return HANDED_OFF;
     }
     req.pause();
@@ -154,15 +152,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return graphql.upgrade(exchange, route, only.graphql(), policies);
     }
     if (HttpForwarder.isUpgrade(req)) {
-      return policies.runBeforeUpgrade(exchange, ex -> target(ctx, exchange, match, true));
+      return policies.runBeforeUpgrade(exchange, ex -> target(call, exchange, match, true));
     }
-    return policies.isEmpty() ? target(ctx, exchange, match, false)
-        : policies.run(exchange, ex -> target(ctx, exchange, match, false));
+    return policies.isEmpty() ? target(call, exchange, match, false)
+        : policies.run(exchange, ex -> target(call, exchange, match, false));
   }
 
   /** The route's target: an upstream pool (streamed, or tunnelled for an upgrade), a service or a directory. */
-  private Future<Reply> target(RoutingContext ctx, RouteExchange exchange, RouteMatch match, boolean upgrade) {
-    HttpServerRequest req = ctx.request();
+  private Future<Reply> target(GatewayCall call, RouteExchange exchange, RouteMatch match, boolean upgrade) {
+    HttpServerRequest req = call.request();
     RouteSpec route = match.route().spec();
     long maxBody = route.maxBodyBytes() >= 0 ? route.maxBodyBytes() : defaultMaxBodyBytes;
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -207,31 +205,31 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       return aggregate.serve(exchange, match, target.aggregate(), deadline);
     }
     if (upgrade && target.kind() == TargetSpec.Kind.UPSTREAM) {
-      tunnel(ctx, route, target, uri, deadline - now);
+      tunnel(call, route, target, uri, deadline - now);
       return HANDED_OFF;
     }
     boolean service = target.kind() == TargetSpec.Kind.SERVICE;
     if (held != null) {
-      return send(ctx, match, target, uri, held, deadline, retryable, maxBody, service, shadowed ? shadow : null);
+      return send(call, match, target, uri, held, deadline, retryable, maxBody, service, shadowed ? shadow : null);
     }
     // A small body is read before an upstream connection is taken, as nginx does: a client that
     // sends it slowly holds only its own connection, never one of the pool's.
     boolean small = length != null && parseLength(length) <= READ_FIRST_BYTES;
     if ((retryable || shadowed || service || small) && Framing.hasBody(req)) {
       return withinDeadline(exchange.body(maxBody, "route " + route.id()), deadline, route.id())
-          .compose(buffered -> send(ctx, match, target, uri, buffered, deadline, retryable, maxBody, service,
+          .compose(buffered -> send(call, match, target, uri, buffered, deadline, retryable, maxBody, service,
               shadowed ? shadow : null));
     }
     // nothing to hold: the body, if any, streams through
-    return send(ctx, match, target, uri, null, deadline, retryable, maxBody, service, shadowed ? shadow : null);
+    return send(call, match, target, uri, null, deadline, retryable, maxBody, service, shadowed ? shadow : null);
   }
 
-  private Future<Reply> send(RoutingContext ctx, RouteMatch match, TargetSpec target, String uri, Buffer buffered,
+  private Future<Reply> send(GatewayCall call, RouteMatch match, TargetSpec target, String uri, Buffer buffered,
       long deadline, boolean retryable, long maxBody, boolean service, ShadowSpec shadow) {
     RouteSpec route = match.route().spec();
-    Exchange ex = new Exchange(ctx, route, target, uri, buffered, deadline, retryable, maxBody);
+    Exchange ex = new Exchange(call, route, target, uri, buffered, deadline, retryable, maxBody);
     if (service) {
-      return services.start(ex, match.upstreamPath(ctx.request().path())).map(reply -> ServiceCall.toReply(match, reply));
+      return services.start(ex, match.upstreamPath(call.request().path())).map(reply -> ServiceCall.toReply(match, reply));
     }
     Future<UpstreamCall.Answer> answered = upstreams.start(ex);
     return answered.map(a -> {
@@ -244,22 +242,22 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   }
 
   /** The one writer: every reply meets the client here. */
-  private static void write(RoutingContext ctx, RouteExchange exchange, Reply reply) {
-    if (ctx.response().headWritten()) {
+  private static void write(GatewayCall call, RouteExchange exchange, Reply reply) {
+    if (call.response().headWritten()) {
       if (reply instanceof RelayedReply relayed) {
         relayed.discard(); // answered meanwhile (a slow body's 408): the upstream's answer is not wanted
       }
       return;
     }
-    HttpServerRequest req = ctx.request();
+    HttpServerRequest req = call.request();
     // A policy that answered before the body was read leaves it unread: the connection closes
     // after the answer rather than reading that body as the next request's bytes.
     boolean close = req.version() != io.vertx.core.http.HttpVersion.HTTP_2 && reply.closesConnection()
         || Framing.bodyUnread(req) && !(reply instanceof RelayedReply);
     if (close) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      call.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
-    reply.writeTo(ctx.response(), exchange).onComplete(ar -> {
+    reply.writeTo(call.response(), exchange).onComplete(ar -> {
       if (ar.failed()) {
         LOG.debug("route {}: reply ended early: {}", exchange.routeId(), ar.cause().toString());
       }
@@ -269,23 +267,23 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     });
   }
 
-  private void tunnel(RoutingContext ctx, RouteSpec route, TargetSpec target, String uri, long timeoutMillis) {
+  private void tunnel(GatewayCall call, RouteSpec route, TargetSpec target, String uri, long timeoutMillis) {
     UpstreamPool pool = state.pool(target.name());
-    Endpoint endpoint = pool == null ? null : pool.choose(UpstreamCall.hashKey(pool, ctx.request()), Set.of());
+    Endpoint endpoint = pool == null ? null : pool.choose(UpstreamCall.hashKey(pool, call.request()), Set.of());
     if (endpoint == null) {
-      fail(ctx, new ServiceException(Failure.UNAVAILABLE, "upstream " + target.name() + " has no target"));
+      fail(call, new ServiceException(Failure.UNAVAILABLE, "upstream " + target.name() + " has no target"));
       return;
     }
     endpoint.begin();
-    forwarder.upgrade(ctx.request(), RequestEnvelopeHandler.of(ctx), endpoint, uri, timeoutMillis)
+    forwarder.upgrade(call.request(), call.envelope(), endpoint, uri, timeoutMillis)
         .onComplete(ar -> {
           if (ar.failed()) {
             endpoint.end();
             pool.failed(endpoint);
-            fail(ctx, new ServiceException(Failure.BAD_GATEWAY, "route " + route.id() + ": upgrade to "
+            fail(call, new ServiceException(Failure.BAD_GATEWAY, "route " + route.id() + ": upgrade to "
                 + endpoint.target().address() + " failed: " + ar.cause().getMessage()));
           } else {
-            ctx.request().connection().closeHandler(v -> endpoint.end());
+            call.request().connection().closeHandler(v -> endpoint.end());
           }
         });
   }
@@ -341,8 +339,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
    * Answers a failure. A deadline that passed while the client was still sending its body is the
    * client's: 408 (the problem responder closes a connection whose body was left unread).
    */
-  private static void fail(RoutingContext ctx, Throwable e) {
-    HttpServerRequest req = ctx.request();
+  private static void fail(GatewayCall call, Throwable e) {
+    HttpServerRequest req = call.request();
     boolean bodyPending = !req.isEnded() && Framing.hasBody(req);
     if (bodyPending && e instanceof ServiceException se && se.failure() == Failure.TIMEOUT) {
       e = new ServiceException(Failure.REQUEST_TIMEOUT, "body: the request body did not arrive before the "
@@ -350,8 +348,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     } else if (!bodyPending && !req.isEnded()) {
       req.resume(); // a paused request without a body still has its end to deliver
     }
-    if (!ctx.response().headWritten()) {
-      ctx.fail(e);
+    if (!call.response().headWritten()) {
+      call.fail(e);
     }
   }
 

@@ -11,7 +11,6 @@ import dev.gantry.codecs.http.HttpReply;
 import dev.gantry.discovery.ServiceCatalog;
 import dev.gantry.discovery.CallPolicy;
 import dev.gantry.discovery.ServiceClient;
-import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.spec.RouteSpec;
 import dev.gantry.gateway.spec.TargetSpec;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -21,7 +20,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.MultiMap;
 import dev.gantry.gateway.policy.Reply;
-import io.vertx.ext.web.RoutingContext;
 import dev.gantry.discovery.ServiceRecord;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,7 +94,7 @@ public final class ServiceCall {
    */
   void serviceAttempt(Exchange ex, String path, int n, int failovers, Set<String> tried, Promise<HttpReply> replied) {
     TargetSpec target = ex.target();
-    Envelope incoming = RequestEnvelopeHandler.of(ex.ctx());
+    Envelope incoming = ex.call().envelope();
     Envelope envelope = incoming.withDeadline(ex.deadline());
     if (envelope.expired()) {
       replied.fail(new ServiceException(Failure.TIMEOUT, "route " + ex.route().id() + ": no answer from service "
@@ -110,7 +108,7 @@ public final class ServiceCall {
       replied.fail(new ServiceException(Failure.FORBIDDEN, refusal));
       return;
     }
-    HttpServerRequest req = ex.ctx().request();
+    HttpServerRequest req = ex.call().request();
     Map<String, String> headers = new LinkedHashMap<>();
     String[] named = HttpForwarder.connectionTokens(req.headers());
     req.headers().forEach(h -> {

@@ -1,6 +1,5 @@
 package dev.gantry.gateway.proxy;
 
-import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.spec.HeaderOps;
 import dev.gantry.gateway.spec.ShadowSpec;
 import dev.gantry.gateway.upstream.Endpoint;
@@ -28,7 +27,7 @@ final class ShadowCopier {
   void copy(Exchange ex, ShadowSpec spec, Future<UpstreamCall.Answer> primary, Future<Buffer> primaryBody) {
     ShadowStats stats = state.shadow(ex.route().id());
     UpstreamPool pool = state.pool(spec.target().name());
-    Endpoint endpoint = pool == null ? null : pool.choose(UpstreamCall.hashKey(pool, ex.ctx().request()), Set.of());
+    Endpoint endpoint = pool == null ? null : pool.choose(UpstreamCall.hashKey(pool, ex.call().request()), Set.of());
     if (endpoint == null) {
       stats.failed(new IllegalStateException("no shadow target available"));
       return;
@@ -36,7 +35,7 @@ final class ShadowCopier {
     stats.copied();
     endpoint.begin();
     long timeout = Math.max(1, ex.deadline() - System.currentTimeMillis());
-    Future<HttpClientResponse> sent = forwarder.send(ex.ctx().request(), RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), timeout,
+    Future<HttpClientResponse> sent = forwarder.send(ex.call().request(), ex.call().envelope(), endpoint, ex.uri(), ex.body(), timeout,
         ex.route().requestHeaders().add().containsKey(ProxyHandler.SHADOW_HEADER) ? ex.route().requestHeaders()
             : withShadowHeader(ex.route().requestHeaders()), ex.maxBody());
     Future<Buffer> shadowBody = sent.compose(HttpForwarder::body);

@@ -4,7 +4,6 @@ import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
 import dev.gantry.gateway.edge.Peer;
-import dev.gantry.gateway.request.RequestEnvelopeHandler;
 import dev.gantry.gateway.upstream.Endpoint;
 import dev.gantry.gateway.upstream.UpstreamPool;
 import io.vertx.circuitbreaker.OpenCircuitException;
@@ -61,7 +60,7 @@ final class UpstreamCall {
       answered.fail(new ServiceException(Failure.UNAVAILABLE, "upstream " + ex.target().name() + " is not defined"));
       return;
     }
-    Endpoint endpoint = pool.choose(hashKey(pool, ex.ctx().request()), tried);
+    Endpoint endpoint = pool.choose(hashKey(pool, ex.call().request()), tried);
     if (endpoint == null) {
       answered.fail(new ServiceException(Failure.UNAVAILABLE,
           "no target of upstream " + ex.target().name() + " is left to try"));
@@ -69,8 +68,8 @@ final class UpstreamCall {
     }
     tried.add(endpoint);
     endpoint.begin();
-    Supplier<Future<HttpClientResponse>> call = () -> forwarder.send(ex.ctx().request(),
-        RequestEnvelopeHandler.of(ex.ctx()), endpoint, ex.uri(), ex.body(), remaining, ex.route().requestHeaders(),
+    Supplier<Future<HttpClientResponse>> call = () -> forwarder.send(ex.call().request(),
+        ex.call().envelope(), endpoint, ex.uri(), ex.body(), remaining, ex.route().requestHeaders(),
         ex.maxBody());
     Future<HttpClientResponse> sent = attempts.throughBreaker(ex, call, r -> r.statusCode() >= 500);
     sent.onComplete(ar -> {
@@ -83,7 +82,7 @@ final class UpstreamCall {
           pool.succeeded(endpoint);
         }
         if (ex.route().retry().retriesOn(status)
-            && (ex.body() != null || !Framing.hasBody(ex.ctx().request())) && attempts.mayRetry(ex, n)) {
+            && (ex.body() != null || !Framing.hasBody(ex.call().request())) && attempts.mayRetry(ex, n)) {
           HttpForwarder.discard(response).onComplete(v -> {
             endpoint.end();
             retryLater(ex, n, tried, answered);
@@ -106,8 +105,8 @@ final class UpstreamCall {
       }
       boolean timeout = e instanceof TimeoutException;
       boolean connect = isConnectFailure(e);
-      if (!timeout && !connect && !resent && idempotent(ex.ctx().request())
-          && (ex.body() != null || !Framing.hasBody(ex.ctx().request()))) {
+      if (!timeout && !connect && !resent && idempotent(ex.call().request())
+          && (ex.body() != null || !Framing.hasBody(ex.call().request()))) {
         // A kept-alive connection the upstream closed as it was reused (Node and Apache close idle
         // ones after 5 s), or one left unreadable by the previous answer (more bytes than its
         // Content-Length said): no answer came, so an idempotent request goes once more, at once,
@@ -121,7 +120,7 @@ final class UpstreamCall {
         pool.failed(endpoint);
       }
       // A connect failure sent nothing, so even a streamed body is still unread and can go again.
-      boolean replayable = connect || ex.body() != null || !Framing.hasBody(ex.ctx().request());
+      boolean replayable = connect || ex.body() != null || !Framing.hasBody(ex.call().request());
       if (!timeout && replayable && attempts.mayRetry(ex, n)) {
         retryLater(ex, n, tried, answered);
       } else if (timeout) {
