@@ -7,6 +7,7 @@ import dev.gantry.gateway.policy.Refusals;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.policy.RouteExchange;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The {@code authorize} policy: what the authenticated principal may do on this route. No
@@ -39,16 +40,30 @@ public final class Authorize implements Policy {
       if (!rule.covers(method)) {
         continue;
       }
-      boolean scoped = rule.scopes().isEmpty() || (rule.anyScope() ? rule.scopes().stream().anyMatch(who::hasScope)
-          : rule.scopes().stream().allMatch(who::hasScope));
-      if (!scoped) {
+      if (!scoped(rule, who)) {
         return challenge.insufficient(exchange, "scope", String.join(" ", rule.scopes()));
       }
-      if (!rule.roles().stream().allMatch(who::hasRole)) {
-        return challenge.insufficient(exchange, "role", "");
+      for (String role : rule.roles()) {
+        if (!who.hasRole(role)) {
+          return challenge.insufficient(exchange, "role", "");
+        }
       }
       break; // the first rule covering the method decides
     }
     return next.proceed(exchange);
+  }
+
+  /** Whether {@code who} holds the rule's scopes: any one of them, or all, as the rule says; none asked is held. */
+  private static boolean scoped(AuthorizeConfig.Rule rule, Principal who) {
+    List<String> scopes = rule.scopes();
+    if (scopes.isEmpty()) {
+      return true;
+    }
+    for (String scope : scopes) {
+      if (who.hasScope(scope) == rule.anyScope()) {
+        return rule.anyScope(); // any: the first held decides; all: the first missing does
+      }
+    }
+    return !rule.anyScope();
   }
 }

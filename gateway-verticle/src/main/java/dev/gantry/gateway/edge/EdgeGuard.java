@@ -96,7 +96,7 @@ public final class EdgeGuard {
       return;
     }
     ChannelPipeline pipeline = base.channel().pipeline();
-    String peer = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
+    String peer = Peer.hostAddress(connection.remoteAddress());
     if (peer != null) {
       boolean within = clients.opened(peer);
       base.channel().closeFuture().addListener(f -> clients.closed(peer));

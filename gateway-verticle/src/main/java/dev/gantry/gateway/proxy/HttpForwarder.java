@@ -362,8 +362,8 @@ public final class HttpForwarder {
       }
     }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.
-    SocketAddress peer = Peer.address(in);
-    String client = peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
+    String peer = Peer.hostAddress(in);
+    String client = peer == null ? "unknown" : peer;
     out.add(X_FORWARDED_FOR, priorFor == null ? client : priorFor + ", " + client);
     out.add(X_FORWARDED_PROTO, proto);
     if (host != null) {

@@ -6,7 +6,6 @@ import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.security.Cidr;
 import dev.gantry.gateway.security.Sha256;
 import dev.gantry.gateway.spec.SpecReader;
-import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -86,8 +85,7 @@ public record LimitKey(Kind kind, String header) {
   }
 
   private static String clientIp(RouteExchange exchange) {
-    SocketAddress peer = Peer.address(exchange.request());
-    String host = peer == null ? null : peer.hostAddress();
+    String host = Peer.hostAddress(exchange.request());
     byte[] address = host == null ? null : Cidr.bytes(host);
     if (address == null) {
       return "ip:unknown";
