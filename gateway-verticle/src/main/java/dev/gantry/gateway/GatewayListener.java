@@ -90,12 +90,8 @@ final class GatewayListener extends VerticleBase {
       observer.handle(call);
       try {
         path.handle(call);
-      } catch (RuntimeException e) {
-        if (!call.response().headWritten()) {
-          call.fail(e);
-        } else {
-          call.response().reset();
-        }
+      } catch (Throwable e) { // an Error too (a stack overflow): every request gets an answer
+        failed(call, e);
       }
     };
     HttpServerOptions serverOptions = new HttpServerOptions()
@@ -123,6 +119,19 @@ final class GatewayListener extends VerticleBase {
         .connectionHandler(guard::connection)
         .invalidRequestHandler(guard::invalid);
     return server.requestHandler(guard::handle).listen();
+  }
+
+  /** Answers a request whose path threw: a problem, or a reset once its head went out (or the answer itself threw). */
+  private static void failed(GatewayCall call, Throwable e) {
+    try {
+      if (!call.response().headWritten()) {
+        call.fail(e);
+        return;
+      }
+    } catch (Throwable again) {
+      e.addSuppressed(again);
+    }
+    call.response().reset();
   }
 
   /** The bound port, once started. */

@@ -205,6 +205,25 @@ class HttpFramingTest {
   }
 
   @Test
+  void nothingPipelinedBehindAnAnswerThatSaysCloseIsServed() {
+    List<String> failures = new ArrayList<>();
+    String after = "GET /public/after HTTP/1.1\r\nHost: h\r\n\r\n";
+    // answered before their bodies were read: Connection: close, and the bytes behind are not a request
+    failures.add(refused("POST /health/live HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + after, 405));
+    failures.add(refused("POST /nothing/here HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + after, 404));
+    none(failures);
+    // the client said close: what it pipelined after that is not served either
+    try (RawHttp http = new RawHttp(port(), 5_000)) {
+      int before = upstream.requests.get();
+      RawHttp.Response first = http.send("GET /public/first HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+          + after).read();
+      assertEquals(200, first.status());
+      assertTrue(http.closedByServer(), "closed after the answer that said close");
+      assertEquals(before + 1, upstream.requests.get(), "only the first request reached the upstream");
+    }
+  }
+
+  @Test
   void onlyHttp11AndHttp10AreSpoken() {
     List<String> failures = new ArrayList<>();
     for (String version : List.of("HTTP/1.2", "HTTP/2.0", "http/1.1", "HTTP/1.1 ", "HTTP/9.9")) {

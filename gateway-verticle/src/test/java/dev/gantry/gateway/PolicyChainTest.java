@@ -1,6 +1,7 @@
 package dev.gantry.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,18 @@ class PolicyChainTest {
   private static JsonObject spec(String policies) {
     return new JsonObject("{\"upstreams\": [], \"routes\": [{\"id\": \"r\", \"match\": {\"path\": \"/r\"},"
         + " \"service\": \"s\", \"policies\": " + policies + "}]}");
+  }
+
+  @Test
+  void aPolicyOrTargetThatThrowsAnErrorFailsTheReplyInsteadOfLeavingTheRequestUnanswered() {
+    PolicyRegistry registry = PolicyRegistry.builtIn().with(new Recording("guard", Phase.EDGE, new ArrayList<>()));
+    GatewaySpec read = GatewaySpec.fromJson(spec("[{\"guard\": {}}]"), registry);
+    PolicyChain chain = PolicyChain.of(read.routes().get(0).policies(), PolicyRuntime.detached());
+    Future<Reply> reply = chain.run(new RouteExchange(null, "r", null), ex -> {
+      throw new StackOverflowError("a regular expression ran out of stack");
+    });
+    assertTrue(reply.failed(), "the error is the reply's failure, answered as a problem");
+    assertInstanceOf(StackOverflowError.class, reply.cause());
   }
 
   @Test

@@ -66,6 +66,20 @@ class WafPolicyTest {
   }
 
   @Test
+  void aValueThatRunsARegularExpressionOutOfStackIsRefusedNeverAnErrorOrASilence(Vertx vertx) {
+    start(vertx, null, "{id: public, match: {path: /public/**}, upstream: up, policies: [{waf: {}}]}");
+    // a dotted name repeated thousands of times: Java's engine recurses once per repetition
+    HttpResponse<Buffer> cookie = gw.client.get("/public/x").putHeader("Cookie", "a=" + "a.".repeat(3_500) + "a%0aid")
+        .timeout(10_000).send().await();
+    assertEquals(403, cookie.statusCode(), cookie.bodyAsString());
+    assertEquals("application/problem+json", cookie.getHeader("Content-Type"));
+    HttpResponse<Buffer> form = gw.client.post("/public/x").putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .timeout(10_000).sendBuffer(Buffer.buffer("a=" + "a.".repeat(50_000) + "a%0aid")).await();
+    assertEquals(403, form.statusCode(), form.bodyAsString());
+    assertEquals(0, upstream.requests.get());
+  }
+
+  @Test
   void aBlockIsLoggedOnceWithTheFieldAndAnExcerptNeverTheWholeBody(Vertx vertx) {
     start(vertx, "waf: {}");
     Logger waf = (Logger) LoggerFactory.getLogger("dev.gantry.gateway.waf.Waf");

@@ -258,11 +258,12 @@ public final class CachePolicy implements Policy {
    * the request; null when absent, unreadable or on another host (which must not be invalidated).
    */
   static String sameHostTarget(HttpServerRequest request, String value) {
-    if (value == null || value.isBlank() || request.authority() == null) {
+    String authority = dev.gantry.gateway.edge.Authority.of(request);
+    if (value == null || value.isBlank() || authority == null) {
       return null;
     }
     try {
-      java.net.URI base = new java.net.URI("http://" + request.authority() + request.path());
+      java.net.URI base = new java.net.URI((request.isSSL() ? "https://" : "http://") + authority + request.path());
       java.net.URI named = base.resolve(value.trim());
       if (named.getRawPath() == null || named.getHost() == null || !named.getHost().equalsIgnoreCase(base.getHost())
           || named.getPort() != base.getPort()) {
@@ -449,7 +450,8 @@ public final class CachePolicy implements Policy {
   /** Route, host and path of the request, with its query's parameters in a stable order. */
   private static String primaryKey(RouteExchange exchange) {
     HttpServerRequest request = exchange.request();
-    String host = request.authority() == null ? "" : request.authority().toString().toLowerCase(Locale.ROOT);
+    String authority = dev.gantry.gateway.edge.Authority.of(request);
+    String host = authority == null ? "" : authority.toLowerCase(Locale.ROOT);
     return exchange.routeId() + '\u0000' + host + '\u0000' + target(request);
   }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -112,6 +113,12 @@ final class ConnectionWatch {
     };
   }
 
+  private static boolean saysClose(HttpResponse response) {
+    String connection = response.headers().get(HttpHeaderNames.CONNECTION);
+    return connection != null && (connection.equalsIgnoreCase("close")
+        || connection.toLowerCase(java.util.Locale.ROOT).contains("close"));
+  }
+
   ChannelHandler exchanges() {
     return new ChannelDuplexHandler() {
       @Override
@@ -128,8 +135,15 @@ final class ConnectionWatch {
 
       @Override
       public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && response.status().code() == 101) {
-          upgraded = true;
+        if (msg instanceof HttpResponse response) {
+          if (response.status().code() == 101) {
+            upgraded = true;
+          } else if (saysClose(response)) {
+            // Whoever wrote it (a problem answer whose body was left unread, a policy, draining,
+            // a client that asked for it): once an answer says close, requests pipelined behind
+            // it are never served (RFC 9112 §9.6) — they may be the rest of an unread body.
+            closing = true;
+          }
         }
         if (msg instanceof LastHttpContent && answering > 0 && --answering == 0 && receiving == 0) {
           idle();

@@ -48,8 +48,8 @@ public final class PolicyChain {
     }
     try {
       return policies[i].apply(exchange, ex -> step(policies, i + 1, ex, terminal));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e); // a policy's failure is answered like any other
+    } catch (Throwable e) { // an Error too (a stack overflow): a policy's failure is answered like any other
+      return Future.failedFuture(e);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.gantry.codecs.Principal;
 import dev.gantry.codecs.Failure;
 import dev.gantry.codecs.ServiceException;
 import dev.gantry.gateway.edge.Framing;
+import dev.gantry.gateway.edge.Authority;
 import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.spec.HeaderOps;
@@ -349,7 +350,7 @@ public final class HttpForwarder {
     }
     String host;
     if (in.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-      host = in.authority() == null ? null : in.authority().toString();
+      host = Authority.of(in);
       if (host != null && !out.contains(HttpHeaders.HOST)) {
         out.set(HttpHeaders.HOST, host); // HTTP/2's :authority is HTTP/1.1's Host
       }
@@ -357,8 +358,8 @@ public final class HttpForwarder {
       host = in.getHeader(HttpHeaders.HOST); // one, with a valid value: the edge refuses anything else
       if (host != null) {
         host = withoutDefaultPort(host.trim(), proto);
-      } else if (in.authority() != null) {
-        host = in.authority().toString(); // HTTP/1.0 without Host: what an absolute-form target named
+      } else {
+        host = Authority.of(in); // HTTP/1.0 without Host: what an absolute-form target named
       }
     }
     // The peer itself: the gateway does not trust forwarding headers to say who the client is.

@@ -27,11 +27,21 @@ final class BoundedText implements CharSequence {
     this.left = left;
   }
 
-  /** The first match of {@code pattern} in {@code value}, or null; {@link Exhausted} past the budget. */
+  /**
+   * The first match of {@code pattern} in {@code value}, or null; {@link Exhausted} past the budget.
+   * Also {@link Exhausted} when the search ran out of stack: Java's engine recurses once per
+   * repetition of a group, so a few thousand repetitions in a value of a few KB (a cookie of
+   * {@code a.a.a.…} against a dotted-name pattern) overflow an event loop's stack. That is the
+   * client's input, refused like any value too costly to read, never an error of the gateway's.
+   */
   static String find(Pattern pattern, String value) {
     int[] budget = {BASE + PER_CHAR * Math.min(value.length(), 1 << 24)};
     Matcher m = pattern.matcher(new BoundedText(value, 0, value.length(), budget));
-    return m.find() ? m.group() : null;
+    try {
+      return m.find() ? m.group() : null;
+    } catch (StackOverflowError e) {
+      throw Exhausted.INSTANCE;
+    }
   }
 
   @Override
