@@ -224,6 +224,16 @@ class HttpFramingTest {
   }
 
   @Test
+  void theAuthorityAnAbsoluteFormTargetNamesIsForwardedWithoutItsSchemesDefaultPort() {
+    try (RawHttp http = new RawHttp(port(), 5_000)) {
+      RawHttp.Response r = http.send("GET http://Example.com:80/public/abs HTTP/1.0\r\n\r\n").read();
+      assertEquals(200, r.status());
+    }
+    assertEquals("Example.com", upstream.lastHeaders.get("x-forwarded-host"), "example.com:80 is example.com");
+    assertTrue(upstream.lastHeaders.get("forwarded").endsWith(";host=\"Example.com\""), upstream.lastHeaders.get("forwarded"));
+  }
+
+  @Test
   void onlyHttp11AndHttp10AreSpoken() {
     List<String> failures = new ArrayList<>();
     for (String version : List.of("HTTP/1.2", "HTTP/2.0", "http/1.1", "HTTP/1.1 ", "HTTP/9.9")) {

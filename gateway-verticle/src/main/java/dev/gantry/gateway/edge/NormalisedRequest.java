@@ -2,6 +2,7 @@ package dev.gantry.gateway.edge;
 
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * A request seen through its normalised target: routing, rewrites and the upstream see this
@@ -28,6 +29,16 @@ final class NormalisedRequest extends HttpServerRequestWrapper {
   @Override
   public String query() {
     return target.query();
+  }
+
+  /**
+   * The Host's authority, or — for an HTTP/1.0 request without Host — the one its absolute-form
+   * target named (the edge checked it is a valid host[:port]).
+   */
+  @Override
+  public HostAndPort authority() {
+    HostAndPort sent = super.authority();
+    return sent != null || target.authority() == null ? sent : HostAndPort.parseAuthority(target.authority(), -1);
   }
 
   @Override
