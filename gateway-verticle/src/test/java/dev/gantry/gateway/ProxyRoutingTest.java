@@ -230,6 +230,10 @@ class ProxyRoutingTest {
     try {
       gw = GatewayHarness.start(vertx, "upstreams:\n  - {name: ws, targets: [{url: 'http://127.0.0.1:" + echo.actualPort() + "'}]}\n"
           + "routes:\n  - {id: ws, match: {path: /ws/**}, upstream: ws, rewrite: /socket}\n");
+      ch.qos.logback.classic.Logger vertxHttp = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx.core.http");
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+      logged.start();
+      vertxHttp.addAppender(logged);
       io.vertx.core.http.WebSocketClient wsClient = vertx.createWebSocketClient();
       io.vertx.core.http.WebSocket socket = wsClient.connect(gw.gateway.actualPort(), "127.0.0.1", "/ws/chat").await();
       java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
@@ -238,6 +242,9 @@ class ProxyRoutingTest {
       assertEquals("echo:hello:/socket/chat", reply.get(10, java.util.concurrent.TimeUnit.SECONDS));
       socket.close().await();
       wsClient.close().await();
+      vertxHttp.detachAppender(logged);
+      assertEquals(List.of(), logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList(), "a tunnel's end is not an error");
     } finally {
       echo.close().await();
     }

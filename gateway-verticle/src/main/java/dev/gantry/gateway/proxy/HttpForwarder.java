@@ -229,6 +229,9 @@ public final class HttpForwarder {
     RequestOptions options = target(endpoint).setMethod(in.method()).setURI(uri)
         .setConnectTimeout(Math.max(1, connectTimeoutMillis));
     return clients.of(endpoint.transport()).request(options).compose(request -> {
+      // the tunnel's end closes this request's connection: its failure reaches the caller through
+      // connect() while there is one to tell; afterwards it is the tunnel ending, not an error to log
+      request.exceptionHandler(e -> { });
       upstreamHeaders(in, envelope, request.headers(), proto);
       request.headers().set(HttpHeaders.CONNECTION, in.getHeader(HttpHeaders.CONNECTION));
       request.headers().set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
