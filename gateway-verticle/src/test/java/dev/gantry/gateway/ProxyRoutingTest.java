@@ -234,6 +234,10 @@ class ProxyRoutingTest {
       ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
       logged.start();
       vertxHttp.addAppender(logged);
+      ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("gantry.access");
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+      lines.start();
+      access.addAppender(lines);
       io.vertx.core.http.WebSocketClient wsClient = vertx.createWebSocketClient();
       io.vertx.core.http.WebSocket socket = wsClient.connect(gw.gateway.actualPort(), "127.0.0.1", "/ws/chat").await();
       java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
@@ -243,6 +247,9 @@ class ProxyRoutingTest {
       socket.close().await();
       wsClient.close().await();
       vertxHttp.detachAppender(logged);
+      access.detachAppender(lines);
+      assertTrue(lines.list.stream().map(e -> e.getFormattedMessage()).anyMatch(l -> l.contains("route=ws status=101")),
+          "the tunnel's access line: " + lines.list.stream().map(e -> e.getFormattedMessage()).toList());
       assertEquals(List.of(), logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
           .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList(), "a tunnel's end is not an error");
     } finally {

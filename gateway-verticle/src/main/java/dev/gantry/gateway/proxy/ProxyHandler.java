@@ -284,6 +284,7 @@ public final class ProxyHandler implements Handler<GatewayCall> {
                 + endpoint.target().address() + " failed: " + ar.cause().getMessage()));
           } else {
             call.request().connection().closeHandler(v -> endpoint.end());
+            call.upgraded();
           }
         });
   }

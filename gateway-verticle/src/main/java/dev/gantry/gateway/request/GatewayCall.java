@@ -114,6 +114,15 @@ public final class GatewayCall {
     ends[endCount++] = handler;
   }
 
+  /**
+   * The request switched protocols (a WebSocket tunnel is up): its HTTP exchange is over, so
+   * whoever waits for the response's end is told now — the access log and the meters record the
+   * 101 — rather than never, since the connection is no longer HTTP's.
+   */
+  public void upgraded() {
+    end(true);
+  }
+
   private void end(boolean completed) {
     if (ended) {
       return;
