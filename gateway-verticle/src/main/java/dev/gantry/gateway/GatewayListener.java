@@ -85,10 +85,10 @@ final class GatewayListener extends VerticleBase {
     ProblemResponder problems = new ProblemResponder();
     Handler<HttpServerRequest> steps = request -> {
       GatewayCall call = new GatewayCall(request, unrouted, problems::failed);
-      draining.handle(call);
-      envelopes.handle(call);
-      observer.handle(call);
       try {
+        draining.handle(call);
+        envelopes.handle(call);
+        observer.handle(call);
         path.handle(call);
       } catch (Throwable e) { // an Error too (a stack overflow): every request gets an answer
         failed(call, e);
