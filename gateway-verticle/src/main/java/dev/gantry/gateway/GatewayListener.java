@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * (framing, Host, header syntax, the one path normalisation, client time limits), then the steps
  * every request takes, in order: draining, the request envelope, the observer, the request path
  * (gateway-wide policies, declared routes with their policies and targets — the reference API among
- * them), then health or 404 for what no route took, and the problem responder for what failed. Each listener has its own upstream client, so a request and
- * its upstream connection stay on one event loop; the proxy state is the gateway's, shared.
+ * them), then health or 404 for what no route took, and the problem responder for what failed.
+ * Each listener has its own upstream client, so a request and its upstream connection stay on one
+ * event loop; the proxy state is the gateway's, shared.
  */
 final class GatewayListener extends VerticleBase {
   private final GatewayOptions options;
