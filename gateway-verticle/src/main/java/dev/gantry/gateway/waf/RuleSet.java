@@ -161,7 +161,9 @@ final class RuleSet {
       if (request.knownCleanInAll(target.collection(), id)) {
         continue; // every field it could look at is known not to match
       }
-      for (Field field : request.fields(target.collection())) {
+      List<Field> fields = request.fields(target.collection());
+      for (int f = 0, n = fields.size(); f < n; f++) {
+        Field field = fields.get(f);
         if (!target.covers(field) || condition.exclude().length > 0 && left(condition, field)
             || excluded != null && spared(excluded, field, routeId)) {
           continue;

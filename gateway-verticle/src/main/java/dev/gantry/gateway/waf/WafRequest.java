@@ -31,10 +31,18 @@ final class WafRequest {
   /**
    * Distinct values, numbered: an array of objects repeats its keys and often its values. Keyed
    * by {@link TextKey}: a long value (a bearer token) is not hashed whole, here or in the memo.
+   * An open-addressed table (a power of two, at most half full) of numbers into {@link #keys},
+   * plus one: 0 is a free slot. No map node or boxed number per value. Texts that share a hash are
+   * easy to make (a long value's hash reads only some of its characters), so once a value had to
+   * pass {@link #MAX_PROBES} others the table gives way to a {@link java.util.HashMap}
+   * ({@link #crowded}), whose crowded bins become trees.
    */
-  private final java.util.HashMap<TextKey, Integer> values;
-  /** The distinct values' keys, by number. */
-  private final List<TextKey> keys;
+  private int[] slots;
+  private java.util.HashMap<TextKey, Integer> crowded;
+  static final int MAX_PROBES = 32;
+  /** The distinct values' keys, by number; {@link #distinct} of them. */
+  private TextKey[] keys;
+  private int distinct;
   private int args;
   private String[][] transformed;
   /** Per condition, per distinct value: 0 not tested yet, 1 no match, 2 match. */
@@ -43,8 +51,8 @@ final class WafRequest {
   @SuppressWarnings("unchecked")
   private WafRequest(int expectedValues) {
     byCollection = new List[COLLECTIONS];
-    values = new java.util.HashMap<>(Math.max(16, expectedValues * 4 / 3 + 1)); // no rehash while it fills
-    keys = new ArrayList<>(expectedValues);
+    slots = new int[Integer.highestOneBit(expectedValues * 2 - 1) << 1]; // no growing while it fills
+    keys = new TextKey[expectedValues];
   }
 
   private static final int COLLECTIONS = Collection.values().length;
@@ -67,7 +75,7 @@ final class WafRequest {
       r.form(query, "query");
     }
     for (Map.Entry<String, String> h : headers) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
+      String name = HeaderNames.lower(h.getKey());
       r.add(Collection.HEADERS, name, h.getValue());
       r.add(Collection.HEADER_NAMES, name, name);
       if (name.equals("cookie")) {
@@ -83,16 +91,77 @@ final class WafRequest {
   private void add(Collection c, String name, String value) {
     List<Field> list = byCollection[c.ordinal()];
     if (list == null) {
-      list = new ArrayList<>(4);
+      list = new ArrayList<>(c == Collection.HEADERS || c == Collection.HEADER_NAMES ? 16 : 4); // a browser sends a dozen
       byCollection[c.ordinal()] = list;
     }
-    TextKey key = new TextKey(value);
-    Integer index = values.putIfAbsent(key, keys.size());
-    if (index == null) {
-      index = keys.size();
-      keys.add(key);
+    list.add(new Field(c, name, value, number(new TextKey(value))));
+  }
+
+  /** {@code key}'s number among the distinct values, given one if it is new. */
+  private int number(TextKey key) {
+    if (crowded != null) {
+      Integer known = crowded.putIfAbsent(key, distinct);
+      return known != null ? known : append(key);
     }
-    list.add(new Field(c, name, value, index));
+    int mask = slots.length - 1;
+    int i = spread(key.hashCode()) & mask;
+    for (int probes = 0; probes < MAX_PROBES; probes++, i = i + 1 & mask) {
+      int n = slots[i];
+      if (n == 0) {
+        slots[i] = distinct + 1;
+        append(key);
+        if (distinct * 2 > slots.length) {
+          grow();
+        }
+        return distinct - 1;
+      }
+      if (keys[n - 1].equals(key)) {
+        return n - 1;
+      }
+    }
+    crowded = new java.util.HashMap<>(distinct * 4);
+    for (int n = 0; n < distinct; n++) {
+      crowded.put(keys[n], n);
+    }
+    slots = null;
+    return number(key);
+  }
+
+  /** Whether the values outgrew the open table for a {@link java.util.HashMap} (for tests). */
+  boolean crowded() {
+    return crowded != null;
+  }
+
+  /** The number of distinct values (for tests). */
+  int distinct() {
+    return distinct;
+  }
+
+  private int append(TextKey key) {
+    if (distinct == keys.length) {
+      keys = java.util.Arrays.copyOf(keys, distinct * 2);
+    }
+    keys[distinct] = key;
+    return distinct++;
+  }
+
+  /** A hash's bits mixed into the low ones: short texts' hashes differ in a few low bits and would crowd together. */
+  private static int spread(int h) {
+    int m = h * 0x9E3779B9;
+    return m ^ m >>> 16;
+  }
+
+  private void grow() {
+    int[] bigger = new int[slots.length * 2];
+    int mask = bigger.length - 1;
+    for (int n = 1; n <= distinct; n++) {
+      int i = spread(keys[n - 1].hashCode()) & mask;
+      while (bigger[i] != 0) {
+        i = i + 1 & mask;
+      }
+      bigger[i] = n;
+    }
+    slots = bigger;
   }
 
   private void arg(String name, String value) {
@@ -124,7 +193,7 @@ final class WafRequest {
     }
     String[] cache = transformed[chainId];
     if (cache == null) {
-      cache = new String[values.size()];
+      cache = new String[distinct];
       transformed[chainId] = cache;
     }
     String v = cache[field.index()];
@@ -146,7 +215,7 @@ final class WafRequest {
       literals = new long[slots][][];
     }
     if (literals[slot] == null) {
-      literals[slot] = new long[values.size()][];
+      literals[slot] = new long[distinct][];
     }
     long[] found = literals[slot][field.index()];
     if (found == null) {
@@ -191,12 +260,12 @@ final class WafRequest {
       outcomes = new byte[conditions][];
     }
     if (outcomes[condition] == null) {
-      outcomes[condition] = new byte[values.size()];
+      outcomes[condition] = new byte[distinct];
     }
     outcomes[condition][field.index()] = (byte) (matched ? 2 : 1);
     if (!matched && memo != null && KnownMisses.keeps(field.value())) {
       if (learned == null) {
-        learned = new long[values.size()][];
+        learned = new long[distinct][];
         learners = new ArrayList<>();
       }
       long[] bits = learned[field.index()];
@@ -269,7 +338,9 @@ final class WafRequest {
           known = knownInAll(place.collection());
         }
       } else {
-        for (Field f : fields(place.collection())) {
+        List<Field> fields = fields(place.collection());
+        for (int i = 0, n = fields.size(); i < n; i++) { // indexed: no iterator per place and request
+          Field f = fields.get(i);
           if (place.covers(f)) {
             known = and(known, recalled(f));
           }
@@ -297,11 +368,11 @@ final class WafRequest {
 
   private long[] recalled(Field field) {
     if (recalled == null) {
-      recalled = new long[values.size()][];
+      recalled = new long[distinct][];
     }
     long[] known = recalled[field.index()];
     if (known == null) {
-      known = memo.of(keys.get(field.index()));
+      known = memo.of(keys[field.index()]);
       recalled[field.index()] = known;
     }
     return known;
@@ -311,7 +382,7 @@ final class WafRequest {
   void teach() {
     if (learners != null) {
       for (Field f : learners) {
-        memo.learn(keys.get(f.index()), learned[f.index()]);
+        memo.learn(keys[f.index()], learned[f.index()]);
       }
     }
     memo = null;
@@ -366,11 +437,13 @@ final class WafRequest {
       int amp = text.indexOf('&', start);
       int end = amp < 0 ? text.length() : amp;
       if (end > start) {
-        String pair = text.substring(start, end);
-        int eq = pair.indexOf('=');
-        String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : pair.substring(eq + 1);
-        badEncoding |= badPercent(pair);
+        int eq = text.indexOf('=', start);
+        if (eq >= end) {
+          eq = -1;
+        }
+        String name = text.substring(start, eq < 0 ? end : eq);
+        String value = eq < 0 ? "" : text.substring(eq + 1, end);
+        badEncoding |= badPercent(text, start, end);
         arg(Transform.urlDecode(name), Transform.urlDecode(value));
       }
       start = end + 1;
@@ -380,11 +453,12 @@ final class WafRequest {
     }
   }
 
-  private static boolean badPercent(String s) {
-    for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
-      boolean pair = i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+  /** Whether {@code s} from {@code from} to {@code to} holds a '%' that starts no escape. */
+  private static boolean badPercent(String s, int from, int to) {
+    for (int i = s.indexOf('%', from); i >= 0 && i < to; i = s.indexOf('%', i + 1)) {
+      boolean pair = i + 2 < to && Character.digit(s.charAt(i + 1), 16) >= 0
           && Character.digit(s.charAt(i + 2), 16) >= 0;
-      boolean wide = i + 5 < s.length() && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U');
+      boolean wide = i + 5 < to && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U');
       if (!pair && !wide) {
         return true;
       }
