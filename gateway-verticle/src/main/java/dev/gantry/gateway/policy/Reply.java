@@ -64,9 +64,12 @@ public interface Reply {
 
   /** Sets every field of {@code from} on {@code to}, replacing values of the same name, keeping the rest. */
   static void set(MultiMap from, MultiMap to) {
-    for (String name : from.names()) {
-      to.set(name, from.getAll(name));
+    if (from.isEmpty() || from == to) {
+      return;
     }
+    // two passes over the fields, no copies: names() would collect them into a sorted set first
+    from.forEach((name, value) -> to.remove(name));
+    from.forEach(to::add);
   }
 
   /** A problem+json answer; add {@code Retry-After} or {@code WWW-Authenticate} through {@link #headers()}. */

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A request taken apart into the {@link Field}s rules look at, once per request: the query's
@@ -74,18 +73,20 @@ final class WafRequest {
       r.add(Collection.QUERY, null, query);
       r.form(query, "query");
     }
-    for (Map.Entry<String, String> h : headers) {
-      String name = HeaderNames.lower(h.getKey());
-      r.add(Collection.HEADERS, name, h.getValue());
-      r.add(Collection.HEADER_NAMES, name, name);
-      if (name.equals("cookie")) {
-        r.cookies(h.getValue());
-      }
-    }
+    headers.forEach(r::header); // Vert.x's headers walk their fields without an entry object each
     if (body != null) {
       r.body(body, headers.get("Content-Type"));
     }
     return r;
+  }
+
+  private void header(String rawName, String value) {
+    String name = HeaderNames.lower(rawName);
+    add(Collection.HEADERS, name, value);
+    add(Collection.HEADER_NAMES, name, name);
+    if (name.equals("cookie")) {
+      cookies(value);
+    }
   }
 
   private void add(Collection c, String name, String value) {
