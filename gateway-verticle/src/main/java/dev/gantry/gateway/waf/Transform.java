@@ -276,9 +276,6 @@ public enum Transform {
     if (first < 0) {
       return v;
     }
-    if (v.indexOf('%', first) < 0) {
-      return v.replace('+', ' '); // a search's words: no bytes to decode
-    }
     StringBuilder out = new StringBuilder(v.length());
     out.append(v, 0, first);
     boolean inSpace = false;

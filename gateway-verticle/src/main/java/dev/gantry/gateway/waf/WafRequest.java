@@ -438,10 +438,7 @@ final class WafRequest {
       int amp = text.indexOf('&', start);
       int end = amp < 0 ? text.length() : amp;
       if (end > start) {
-        int eq = text.indexOf('=', start);
-        if (eq >= end) {
-          eq = -1;
-        }
+        int eq = indexOf(text, '=', start, end);
         String name = text.substring(start, eq < 0 ? end : eq);
         String value = eq < 0 ? "" : text.substring(eq + 1, end);
         badEncoding |= badPercent(text, start, end);
@@ -454,9 +451,23 @@ final class WafRequest {
     }
   }
 
+  /**
+   * Where {@code c} first is in {@code s} from {@code from} to {@code to}, or -1. Searches that
+   * range only: a search to the end of a body, once per pair, would make a form of many short
+   * pairs cost its length squared.
+   */
+  private static int indexOf(String s, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether {@code s} from {@code from} to {@code to} holds a '%' that starts no escape. */
   private static boolean badPercent(String s, int from, int to) {
-    for (int i = s.indexOf('%', from); i >= 0 && i < to; i = s.indexOf('%', i + 1)) {
+    for (int i = indexOf(s, '%', from, to); i >= 0; i = indexOf(s, '%', i + 1, to)) {
       boolean pair = i + 2 < to && Character.digit(s.charAt(i + 1), 16) >= 0
           && Character.digit(s.charAt(i + 2), 16) >= 0;
       boolean wide = i + 5 < to && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U');
