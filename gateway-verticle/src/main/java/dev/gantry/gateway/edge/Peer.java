@@ -1,9 +1,9 @@
 package dev.gantry.gateway.edge;
 
+import dev.gantry.gateway.security.IdentityMemo;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The address of the socket a request came on. Asked through the connection: the request Vert.x
@@ -14,14 +14,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>The address as text is what the forwarding headers, the limit keys and the access log want,
  * and Vert.x formats it anew each time it is asked (about 1 % of a proxied request). A connection
  * keeps one address object for its life, so a small direct-mapped cache by that object's identity
- * keeps the text of the last connections; two sharing a slot only format again. Entries are
- * immutable and their fields final: a slot written on one event loop is safe to read on another.
+ * keeps the text of the last connections ({@link IdentityMemo}); two sharing a slot only format
+ * again. The text is the same string for every request of a connection, so what is worked out
+ * from it can be found by its identity in turn.
  */
 public final class Peer {
-  private static final int SLOTS = 512;
-  private static final AtomicReferenceArray<Known> TEXT = new AtomicReferenceArray<>(SLOTS);
-
-  private record Known(SocketAddress address, String text) {}
+  private static final IdentityMemo<SocketAddress, String> TEXT = new IdentityMemo<>(512);
 
   private Peer() {}
 
@@ -41,15 +39,11 @@ public final class Peer {
     if (address == null) {
       return null;
     }
-    int slot = System.identityHashCode(address) & (SLOTS - 1);
-    Known known = TEXT.getPlain(slot);
-    if (known != null && known.address == address) {
-      return known.text;
+    String known = TEXT.get(address);
+    if (known != null) {
+      return known;
     }
     String text = address.hostAddress();
-    if (text != null) {
-      TEXT.setPlain(slot, new Known(address, text));
-    }
-    return text;
+    return text == null ? null : TEXT.put(address, text);
   }
 }

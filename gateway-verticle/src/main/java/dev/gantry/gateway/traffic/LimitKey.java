@@ -4,6 +4,7 @@ import dev.gantry.codecs.Principal;
 import dev.gantry.gateway.edge.Peer;
 import dev.gantry.gateway.policy.RouteExchange;
 import dev.gantry.gateway.security.Cidr;
+import dev.gantry.gateway.security.IdentityMemo;
 import dev.gantry.gateway.security.Sha256;
 import dev.gantry.gateway.spec.SpecReader;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +62,31 @@ public record LimitKey(Kind kind, String header) {
     throw SpecReader.invalid(config.path("key"), "unknown key kind " + text + " (known: " + known + ")");
   }
 
+  /**
+   * Keys worked out before, per kind, by the identity of what they came from: a verified token's
+   * principal (the token cache hands out one object per token) or the peer's address text (one
+   * string per connection, {@link Peer}). A client's next request then costs no hash, lookup or
+   * string of its own.
+   */
+  private static final List<IdentityMemo<Object, String>> MEMOS = java.util.Arrays.stream(Kind.values())
+      .map(k -> new IdentityMemo<Object, String>(256)).toList();
+
   /** The request's counting identity, safe in a store key: kind, then the address or a hash. */
   String of(RouteExchange exchange) {
     Principal who = exchange.principal();
+    // from the principal only where the key is the principal's alone; otherwise from the address
+    boolean byPrincipal = who != null && (kind == Kind.PRINCIPAL || kind == Kind.CONSUMER && who.consumer() != null
+        || kind == Kind.API_KEY && "api-key".equals(who.method()));
+    Object from = byPrincipal ? who : kind == Kind.HEADER || kind == Kind.ROUTE ? null : Peer.hostAddress(exchange.request());
+    if (from == null) {
+      return computed(exchange, who);
+    }
+    IdentityMemo<Object, String> memo = MEMOS.get(kind.ordinal());
+    String known = memo.get(from);
+    return known != null ? known : memo.put(from, computed(exchange, who));
+  }
+
+  private String computed(RouteExchange exchange, Principal who) {
     return switch (kind) {
       case ROUTE -> "route";
       case CLIENT_IP -> clientIp(exchange);

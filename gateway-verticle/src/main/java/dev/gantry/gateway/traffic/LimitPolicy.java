@@ -21,6 +21,33 @@ final class LimitPolicy implements Policy {
   /** The windows of one request at one instant, and the subject they are counted under. */
   record Plan(String subject, List<Window> windows) {}
 
+  /**
+   * A policy's subjects ({@code rl|route|key}) by the identity of the limit key they hold: the
+   * key is one string per principal or connection ({@link LimitKey}), so a client's subject is
+   * made once, and handed on as the same string its batch is found under.
+   */
+  static final class Subjects {
+    private record Made(String routeId, String text) {}
+
+    private final String prefix;
+    private final dev.gantry.gateway.security.IdentityMemo<String, Made> memo =
+        new dev.gantry.gateway.security.IdentityMemo<>(256);
+
+    Subjects(String prefix) {
+      this.prefix = prefix;
+    }
+
+    String of(String routeId, String key) {
+      Made made = memo.get(key);
+      if (made != null && java.util.Objects.equals(made.routeId, routeId)) {
+        return made.text;
+      }
+      String text = prefix + routeId + '|' + key;
+      memo.put(key, new Made(routeId, text));
+      return text;
+    }
+  }
+
   private final String type;
   private final Function<RouteExchange, Plan> plan;
   private final Limiter limiter;

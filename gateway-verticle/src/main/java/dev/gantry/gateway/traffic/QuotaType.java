@@ -72,13 +72,14 @@ public final class QuotaType implements PolicyType<QuotaConfig> {
 
   @Override
   public Policy create(QuotaConfig config, PolicyRuntime runtime) {
+    LimitPolicy.Subjects subjects = new LimitPolicy.Subjects("quota|");
     return new LimitPolicy(name(), exchange -> {
       ZonedDateTime now = ZonedDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneOffset.UTC);
       ZonedDateTime start = config.period().start(now);
       long length = config.period().end(start).toInstant().toEpochMilli() - start.toInstant().toEpochMilli();
       Window window = Window.fixed(config.name(), config.limit(), config.period().id(start), length,
           now.toInstant().toEpochMilli() - start.toInstant().toEpochMilli());
-      return new LimitPolicy.Plan("quota|" + exchange.routeId() + '|' + config.key().of(exchange), List.of(window));
+      return new LimitPolicy.Plan(subjects.of(exchange.routeId(), config.key().of(exchange)), List.of(window));
     }, NodeLimiters.shared(config.store(), runtime), Refusals.of(runtime));
   }
 }

@@ -97,6 +97,7 @@ public final class RateLimitType implements PolicyType<RateLimitConfig> {
     Limiter limiter = config.shared() ? NodeLimiters.shared(config.store(), runtime) : NodeLimiters.local(runtime);
     List<Window.Sliding> rates = config.rates().stream()
         .map(r -> new Window.Sliding(r.name(), r.limit(), r.windowMillis())).toList();
+    LimitPolicy.Subjects subjects = new LimitPolicy.Subjects("rl|");
     return new LimitPolicy(name(), exchange -> {
       long now = clock.millis();
       List<Window> windows = new ArrayList<>(rates.size());
@@ -104,7 +105,7 @@ public final class RateLimitType implements PolicyType<RateLimitConfig> {
         windows.add(r.at(now));
       }
       // The route is part of the subject: two routes never share a counter.
-      return new LimitPolicy.Plan("rl|" + exchange.routeId() + '|' + config.key().of(exchange), windows);
+      return new LimitPolicy.Plan(subjects.of(exchange.routeId(), config.key().of(exchange)), windows);
     }, limiter, Refusals.of(runtime));
   }
 }

@@ -92,12 +92,41 @@ public final class ReservingLimiter implements Limiter {
     return acquire(subject, windows, batch, reservations.of(reservationKey(subject, windows)));
   }
 
+  private record Keyed(List<Window> shape, String key) {}
+
+  /** Reservation keys by the identity of their subject ({@link LimitPolicy.Subjects} hands out one string per client). */
+  private final dev.gantry.gateway.security.IdentityMemo<String, Keyed> keys =
+      new dev.gantry.gateway.security.IdentityMemo<>(256);
+
+  private String reservationKey(String subject, List<Window> windows) {
+    Keyed known = keys.get(subject);
+    if (known != null && sameShape(known.shape, windows)) {
+      return known.key;
+    }
+    String key = keyOf(subject, windows);
+    keys.put(subject, new Keyed(windows, key));
+    return key;
+  }
+
+  /** Whether two requests' windows make one key: the same names and lengths, in order. */
+  private static boolean sameShape(List<Window> a, List<Window> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).name().equals(b.get(i).name()) || a.get(i).lengthMillis() != b.get(i).lengthMillis()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Batches are kept per subject and set of limits: two {@code rate-limit} items on one route count
    * one client under one subject with other windows, and must not end each other's batch on every
    * request.
    */
-  private static String reservationKey(String subject, List<Window> windows) {
+  private static String keyOf(String subject, List<Window> windows) {
     StringBuilder key = new StringBuilder(subject.length() + 24 * windows.size()).append(subject);
     for (Window w : windows) {
       key.append('#').append(w.name()).append(':').append(w.lengthMillis());
