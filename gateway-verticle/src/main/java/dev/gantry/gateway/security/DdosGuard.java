@@ -57,7 +57,7 @@ public final class DdosGuard implements Policy {
       return next.proceed(exchange); // not a socket (a test's request view): nothing to judge
     }
     String client = clientAddress(peer, request);
-    byte[] address = Cidr.bytes(client);
+    byte[] address = client == peer ? peerBytes(peer) : Cidr.bytes(client);
     if (!config.deny().isEmpty() && Cidr.any(config.deny(), address)) {
       denied.increment();
       exchange.decide("ddos", "deny");
@@ -88,6 +88,18 @@ public final class DdosGuard implements Policy {
       }
     }
     return next.proceed(exchange);
+  }
+
+  /** The peers' addresses as bytes (read only), by the identity of their text: one string per connection ({@link Peer}). */
+  private static final IdentityMemo<String, byte[]> PEERS = new IdentityMemo<>(512);
+
+  private static byte[] peerBytes(String peer) {
+    byte[] known = PEERS.get(peer);
+    if (known != null) {
+      return known;
+    }
+    byte[] address = Cidr.bytes(peer);
+    return address == null ? null : PEERS.put(peer, address);
   }
 
   private static Future<Reply> refuse(Failure failure, String detail) {
