@@ -6,6 +6,7 @@ import dev.gantry.gateway.policy.PolicyRuntime;
 import dev.gantry.gateway.policy.Refusals;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.policy.RouteExchange;
+import dev.gantry.gateway.security.IdentityMemo;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -15,6 +16,9 @@ import java.util.List;
  * not say whether the key was unknown, revoked, expired or wrong.
  */
 public final class ApiKeyPolicy implements Policy {
+  /** One principal per cached key: limit keys are found again by the principal's identity ({@code LimitKey}). */
+  private final IdentityMemo<ApiKeyStore.ApiKey, Principal> principals =
+      new IdentityMemo<>(1024);
   private final ApiKeyType.Config config;
   private final ApiKeyStore store;
   private final Challenge challenge;
@@ -51,7 +55,9 @@ public final class ApiKeyPolicy implements Policy {
         return challenge.invalid(exchange, "unknown-key");
       }
       ApiKeyStore.ApiKey key = ar.result().get();
-      exchange.authenticate(new Principal(key.consumer(), null, key.scopes(), List.of(), key.consumer(), "api-key"));
+      Principal who = principals.get(key); // the store's cache hands out one key object while it holds it
+      exchange.authenticate(who != null ? who
+          : principals.put(key, new Principal(key.consumer(), null, key.scopes(), List.of(), key.consumer(), "api-key")));
       return next.proceed(exchange);
     });
   }

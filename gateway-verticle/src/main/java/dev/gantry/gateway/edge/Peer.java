@@ -19,7 +19,7 @@ import io.vertx.core.net.SocketAddress;
  * from it can be found by its identity in turn.
  */
 public final class Peer {
-  private static final IdentityMemo<SocketAddress, String> TEXT = new IdentityMemo<>(512);
+  private static final IdentityMemo<SocketAddress, String> TEXT = new IdentityMemo<>(4096);
 
   private Peer() {}
 

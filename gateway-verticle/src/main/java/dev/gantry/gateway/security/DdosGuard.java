@@ -91,7 +91,7 @@ public final class DdosGuard implements Policy {
   }
 
   /** The peers' addresses as bytes (read only), by the identity of their text: one string per connection ({@link Peer}). */
-  private static final IdentityMemo<String, byte[]> PEERS = new IdentityMemo<>(512);
+  private static final IdentityMemo<String, byte[]> PEERS = new IdentityMemo<>(4096);
 
   private static byte[] peerBytes(String peer) {
     byte[] known = PEERS.get(peer);
@@ -144,7 +144,7 @@ public final class DdosGuard implements Policy {
   /** The peer, or the client a trusted proxy in front of us names (rightmost untrusted hop). */
   String clientAddress(String peer, HttpServerRequest request) {
     List<Cidr> trusted = config.trustedProxies();
-    if (trusted.isEmpty() || !Cidr.any(trusted, Cidr.bytes(peer))) {
+    if (trusted.isEmpty() || !Cidr.any(trusted, peerBytes(peer))) {
       return peer;
     }
     List<String> forwarded = request.headers().getAll("X-Forwarded-For");

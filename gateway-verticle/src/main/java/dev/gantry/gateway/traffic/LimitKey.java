@@ -63,13 +63,14 @@ public record LimitKey(Kind kind, String header) {
   }
 
   /**
-   * Keys worked out before, per kind, by the identity of what they came from: a verified token's
-   * principal (the token cache hands out one object per token) or the peer's address text (one
-   * string per connection, {@link Peer}). A client's next request then costs no hash, lookup or
-   * string of its own.
+   * Keys worked out before, per kind, by the identity of what they came from: a principal (the JWT
+   * policy's cache of verified tokens and the API-key policy hand out one object per token or key)
+   * or the peer's address text (one string per connection, {@link Peer}). A client's next request
+   * then costs no hash, lookup or string of its own; a principal made anew per request (OIDC
+   * introspection) only misses.
    */
   private static final List<IdentityMemo<Object, String>> MEMOS = java.util.Arrays.stream(Kind.values())
-      .map(k -> new IdentityMemo<Object, String>(256)).toList();
+      .map(k -> new IdentityMemo<Object, String>(4096)).toList();
 
   /** The request's counting identity, safe in a store key: kind, then the address or a hash. */
   String of(RouteExchange exchange) {

@@ -5,6 +5,7 @@ import dev.gantry.gateway.policy.Policy;
 import dev.gantry.gateway.policy.Refusals;
 import dev.gantry.gateway.policy.Reply;
 import dev.gantry.gateway.policy.RouteExchange;
+import dev.gantry.gateway.security.IdentityMemo;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,8 +31,8 @@ final class LimitPolicy implements Policy {
     private record Made(String routeId, String text) {}
 
     private final String prefix;
-    private final dev.gantry.gateway.security.IdentityMemo<String, Made> memo =
-        new dev.gantry.gateway.security.IdentityMemo<>(256);
+    private final IdentityMemo<String, Made> memo =
+        new IdentityMemo<>(1024);
 
     Subjects(String prefix) {
       this.prefix = prefix;

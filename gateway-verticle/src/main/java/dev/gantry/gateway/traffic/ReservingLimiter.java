@@ -1,5 +1,6 @@
 package dev.gantry.gateway.traffic;
 
+import dev.gantry.gateway.security.IdentityMemo;
 import dev.gantry.gateway.traffic.Reservations.Reservation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -95,8 +96,8 @@ public final class ReservingLimiter implements Limiter {
   private record Keyed(List<Window> shape, String key) {}
 
   /** Reservation keys by the identity of their subject ({@link LimitPolicy.Subjects} hands out one string per client). */
-  private final dev.gantry.gateway.security.IdentityMemo<String, Keyed> keys =
-      new dev.gantry.gateway.security.IdentityMemo<>(256);
+  private final IdentityMemo<String, Keyed> keys =
+      new IdentityMemo<>(1024);
 
   private String reservationKey(String subject, List<Window> windows) {
     Keyed known = keys.get(subject);
