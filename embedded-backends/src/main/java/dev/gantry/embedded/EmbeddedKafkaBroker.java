@@ -39,8 +39,16 @@ public final class EmbeddedKafkaBroker implements EmbeddedBackend {
    * again on its data directory and port is the same broker to its clients.
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int clientPort) {
-    int port = clientPort > 0 ? clientPort : FreePort.pick();
-    int controllerPort = FreePort.pick();
+    int port;
+    int controllerPort;
+    if (clientPort > 0) {
+      port = clientPort;
+      controllerPort = FreePort.pick(1, clientPort)[0];
+    } else {
+      int[] two = FreePort.pick(2);
+      port = two[0];
+      controllerPort = two[1];
+    }
     try {
       Path logs = dataDir.resolve("logs");
       Files.createDirectories(logs);

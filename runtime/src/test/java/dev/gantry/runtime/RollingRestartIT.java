@@ -69,13 +69,14 @@ class RollingRestartIT {
   @Test
   void aRollingRestartOfTwoGatewayNodesBehindHaproxyFailsNoRequestOfASteadyLoad() throws Exception {
     Path config = kitConfig();
-    int[] http = {FreePort.pick(), FreePort.pick()};
-    int[] cluster = {FreePort.pick(), FreePort.pick()};
+    int[] picked = FreePort.pick(5);
+    int[] http = {picked[0], picked[1]};
+    int[] cluster = {picked[2], picked[3]};
     String[] names = {"a", "b"};
     JarNode[] nodes = new JarNode[2];
     List<JarNode> stopped = new ArrayList<>();
     Path haproxyConfig = dir.resolve("haproxy.cfg");
-    int front = FreePort.pick();
+    int front = picked[4];
     Files.writeString(haproxyConfig, """
         global
           maxconn 2000
@@ -127,7 +128,7 @@ class RollingRestartIT {
           load.forget(names[i]);
           // A new cluster port, as a replaced pod gets a new address: the same address under a new
           // member id can wait for the cluster to forget the old one.
-          cluster[i] = FreePort.pick();
+          cluster[i] = FreePort.pick(1, http[0], http[1], front, cluster[other])[0];
           nodes[i] = launch(config, names[i], http[i], cluster[i], cluster[other]);
           long readyMillis = nodes[i].readyMillis(180) / 1_000_000;
           load.awaitGateways(List.of(names[i]), Duration.ofSeconds(60));
