@@ -40,7 +40,8 @@ public final class RequestObserver implements Handler<GatewayCall> {
       Duration.ofSeconds(10)};
 
   static final String OTHER_METHOD = "_OTHER";
-  private static final Set<HttpMethod> KNOWN_METHODS = Set.copyOf(HttpMethod.values());
+  /** By identity: Vert.x hands out its constants for the methods it knows (no name hashed per request). */
+  private static final Set<HttpMethod> KNOWN_METHODS = knownMethods();
 
   private final MeterRegistry registry;
   private final RecentRequests recent;
@@ -156,6 +157,12 @@ public final class RequestObserver implements Handler<GatewayCall> {
    * OpenTelemetry's HTTP conventions do) — a client may send any token as a method, and a series
    * per made-up method would grow the registry, each with its histogram, without bound.
    */
+  private static Set<HttpMethod> knownMethods() {
+    Set<HttpMethod> known = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    known.addAll(HttpMethod.values());
+    return java.util.Collections.unmodifiableSet(known);
+  }
+
   static String methodLabel(HttpMethod method) {
     return KNOWN_METHODS.contains(method) ? method.name() : OTHER_METHOD;
   }

@@ -34,7 +34,7 @@ final class Attempts {
    * instance, not the request, failed, and another live one can answer it.
    */
   boolean mayFailOver(Exchange ex, int failovers) {
-    return ProxyHandler.IDEMPOTENT.contains(ex.call().request().method()) && failovers < MAX_FAILOVERS
+    return ProxyHandler.idempotent(ex.call().request().method()) && failovers < MAX_FAILOVERS
         && ex.deadline() > System.currentTimeMillis();
   }
 

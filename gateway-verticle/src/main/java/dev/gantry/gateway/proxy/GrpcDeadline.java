@@ -9,7 +9,8 @@ import dev.gantry.codecs.ServiceException;
  * — and passes on as what is left of it.
  */
 final class GrpcDeadline {
-  static final String HEADER = "grpc-timeout";
+  // an AsciiString: its hash is kept, where a String's is worked out on every lookup
+  static final CharSequence HEADER = io.vertx.core.http.HttpHeaders.createOptimized("grpc-timeout");
 
   private GrpcDeadline() {}
 

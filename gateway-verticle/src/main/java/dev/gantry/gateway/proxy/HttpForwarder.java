@@ -451,8 +451,14 @@ public final class HttpForwarder {
    */
   Future<Buffer> relay(HttpServerResponse out, HttpClientResponse upstream, HeaderOps ops, MultiMap extra,
       int teeLimit, Buffer prefix) {
-    out.setStatusCode(upstream.statusCode());
-    out.setStatusMessage(upstream.statusMessage());
+    int status = upstream.statusCode();
+    out.setStatusCode(status);
+    String reason = upstream.statusMessage();
+    if (reason != null && !reason.equals(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase())) {
+      // an upstream's own reason phrase goes on; the standard one is left to Vert.x, which then
+      // writes its status line from bytes made once rather than a new status per response
+      out.setStatusMessage(reason);
+    }
     MultiMap headers = out.headers();
     String[] named = connectionTokens(upstream.headers());
     for (Map.Entry<String, String> h : upstream.headers()) {
@@ -464,7 +470,8 @@ public final class HttpForwarder {
     if (extra != null) {
       Reply.set(extra, out.headers());
     }
-    if (out.headers().get(HttpHeaders.CONTENT_LENGTH) == null) {
+    String length = out.headers().get(HttpHeaders.CONTENT_LENGTH);
+    if (length == null) {
       out.setChunked(true);
     }
     Buffer copy = teeLimit > 0 ? Buffer.buffer() : null;
@@ -478,8 +485,9 @@ public final class HttpForwarder {
     // The latest chunk waits for the end of the event loop's turn: a small body usually ends in the
     // same read as its last chunk, and then goes out with the headers in one write and one flush,
     // not a write for the chunk and another for the end. A chunk with no end behind it (a stream,
-    // server-sent events) is written as soon as the turn is over.
-    Held held = new Held(out, upstream);
+    // server-sent events) is written as soon as the turn is over. A chunk that completes the
+    // length the upstream declared needs no such task: its end comes with it.
+    Held held = new Held(out, upstream, prefix == null ? declaredLength(length) : -1);
     upstream.handler(chunk -> {
       held.add(chunk);
       if (copy != null && copy.length() < teeLimit) {
@@ -517,17 +525,23 @@ public final class HttpForwarder {
   private static final class Held {
     private final HttpServerResponse out;
     private final HttpClientResponse upstream;
+    /** Body bytes still to come by the upstream's Content-Length, or -1 when it declared none. */
+    private long remaining;
     private Buffer chunk;
 
-    Held(HttpServerResponse out, HttpClientResponse upstream) {
+    Held(HttpServerResponse out, HttpClientResponse upstream, long declared) {
       this.out = out;
       this.upstream = upstream;
+      this.remaining = declared;
     }
 
     void add(Buffer next) {
+      if (remaining >= 0) {
+        remaining -= next.length();
+      }
       if (chunk != null) {
         write(chunk);
-      } else {
+      } else if (remaining != 0) {
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         if (context == null) {
           write(next);
@@ -564,6 +578,22 @@ public final class HttpForwarder {
     void drop() {
       chunk = null;
     }
+  }
+
+  /** A Content-Length's value, or -1 when there is none or it is not a plain number. */
+  static long declaredLength(String value) {
+    if (value == null || value.isEmpty() || value.length() > 18) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /** Reads and drops an upstream response body (a response that will be retried). */

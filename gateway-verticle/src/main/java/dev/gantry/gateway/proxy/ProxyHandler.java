@@ -42,8 +42,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyHandler implements Handler<GatewayCall> {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
-  static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-      HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+  /**
+   * RFC 9110 §9.2.2's idempotent methods. Vert.x hands out its constants for the methods it knows,
+   * so identity decides (a set's lookup would hash the method's name on every request).
+   */
+  static boolean idempotent(HttpMethod m) {
+    return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
+        || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+  }
   static final int TEE_LIMIT = 1 << 20;
   /** Bodies up to this length (by Content-Length) are read whole before the upstream is called. */
   static final long READ_FIRST_BYTES = 64 * 1024;
@@ -179,7 +185,7 @@ public final class ProxyHandler implements Handler<GatewayCall> {
     }
     // a gRPC client's own deadline, when it is the shorter
     long deadline = grpcTimeout > 0 ? Math.min(routeDeadline, now + grpcTimeout) : routeDeadline;
-    boolean idempotent = IDEMPOTENT.contains(req.method());
+    boolean idempotent = idempotent(req.method());
     boolean retryable = route.retry().attempts() > 0 && (idempotent || route.retry().nonIdempotent());
     ShadowSpec shadow = route.shadow();
     boolean shadowed = shadow != null && (idempotent || shadow.nonIdempotent())
@@ -252,8 +258,10 @@ public final class ProxyHandler implements Handler<GatewayCall> {
     HttpServerRequest req = call.request();
     // A policy that answered before the body was read leaves it unread: the connection closes
     // after the answer rather than reading that body as the next request's bytes.
+    // (a relayed reply never leaves it unread: asked first, as reading the request's headers again
+    // this late — after the upstream's turn — is most of what this method costs)
     boolean close = req.version() != io.vertx.core.http.HttpVersion.HTTP_2 && reply.closesConnection()
-        || Framing.bodyUnread(req) && !(reply instanceof RelayedReply);
+        || !(reply instanceof RelayedReply) && Framing.bodyUnread(req);
     if (close) {
       call.response().putHeader(HttpHeaders.CONNECTION, "close");
     }

@@ -11,6 +11,9 @@ import io.vertx.core.Handler;
  */
 public final class RequestEnvelopeHandler implements Handler<GatewayCall> {
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  // The names as AsciiStrings: their hashes are kept, where a String's is worked out per lookup.
+  private static final CharSequence REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized(REQUEST_ID_HEADER);
+  private static final CharSequence TRACEPARENT = io.vertx.core.http.HttpHeaders.createOptimized("traceparent");
   private final long timeoutMillis;
 
   public RequestEnvelopeHandler(long timeoutMillis) {
@@ -22,12 +25,12 @@ public final class RequestEnvelopeHandler implements Handler<GatewayCall> {
     // With tracing on, the request's server span is the parent of everything downstream: the
     // envelope (and so logs and the Kafka record) must name that span, not a trace of its own.
     SpanContext span = Span.current().getSpanContext();
-    String requestId = call.request().getHeader(REQUEST_ID_HEADER);
+    String requestId = call.request().getHeader(REQUEST_ID);
     Envelope envelope = span.isValid()
         ? Envelope.within(requestId, "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
             + span.getTraceFlags().asHex(), timeoutMillis, null)
-        : Envelope.start(requestId, call.request().getHeader("traceparent"), timeoutMillis, null);
+        : Envelope.start(requestId, call.request().getHeader(TRACEPARENT), timeoutMillis, null);
     call.envelope(envelope);
-    call.response().putHeader(REQUEST_ID_HEADER, envelope.requestId());
+    call.response().putHeader(REQUEST_ID, envelope.requestId());
   }
 }

@@ -8,7 +8,13 @@ import java.util.List;
  */
 final class RoundRobin implements Balancer {
   @Override
-  public synchronized Endpoint pick(List<Endpoint> candidates, String hashKey) {
+  public Endpoint pick(List<Endpoint> candidates, String hashKey) {
+    // One candidate is the answer whatever the weights: no lock, no write the event loops would
+    // pass between their cores on every request.
+    return candidates.size() == 1 ? candidates.get(0) : rotate(candidates);
+  }
+
+  private synchronized Endpoint rotate(List<Endpoint> candidates) {
     long total = 0;
     Endpoint best = null;
     for (Endpoint e : candidates) {
