@@ -128,7 +128,7 @@ class RollingRestartIT {
           load.forget(names[i]);
           // A new cluster port, as a replaced pod gets a new address: the same address under a new
           // member id can wait for the cluster to forget the old one.
-          cluster[i] = FreePort.pick(1, http[0], http[1], front, cluster[other])[0];
+          cluster[i] = FreePort.pick(1, http[0], http[1], front, cluster[0], cluster[1])[0];
           nodes[i] = launch(config, names[i], http[i], cluster[i], cluster[other]);
           long readyMillis = nodes[i].readyMillis(180) / 1_000_000;
           load.awaitGateways(List.of(names[i]), Duration.ofSeconds(60));

@@ -486,8 +486,12 @@ public final class HttpForwarder {
     // same read as its last chunk, and then goes out with the headers in one write and one flush,
     // not a write for the chunk and another for the end. A chunk with no end behind it (a stream,
     // server-sent events) is written as soon as the turn is over. A chunk that completes the
-    // length the upstream declared needs no such task: its end comes with it.
-    Held held = new Held(out, upstream, prefix == null ? declaredLength(length) : -1);
+    // length an HTTP/1.x upstream declared needs no such task: Netty hands its end over with it.
+    // (Not over HTTP/2: a stream may end in a later frame — an empty DATA, trailers — after all
+    // its declared bytes came.)
+    long declared = prefix == null && upstream.version() != io.vertx.core.http.HttpVersion.HTTP_2
+        ? declaredLength(length) : -1;
+    Held held = new Held(out, upstream, declared);
     upstream.handler(chunk -> {
       held.add(chunk);
       if (copy != null && copy.length() < teeLimit) {
