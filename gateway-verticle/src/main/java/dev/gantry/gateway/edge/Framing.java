@@ -14,6 +14,26 @@ import io.vertx.core.http.HttpVersion;
 public final class Framing {
   private Framing() {}
 
+  /**
+   * A Content-Length's value, or -1 when there is none or it is not a plain decimal number (a sign,
+   * spaces, a list, hex, more than 18 digits). The one reading of it: the decoders have refused or
+   * trimmed anything else before a request or an upstream's answer gets this far.
+   */
+  public static long contentLength(String value) {
+    if (value == null || value.isEmpty() || value.length() > 18) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
   /** Whether the request declares a body. */
   public static boolean hasBody(HttpServerRequest request) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);

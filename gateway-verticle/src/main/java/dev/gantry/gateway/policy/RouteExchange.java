@@ -149,15 +149,8 @@ public final class RouteExchange {
 
   /** The Content-Length (checked by the edge before), or -1 when none was sent. */
   private static long declaredLength(HttpServerRequest request) {
-    String length = request.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
-    if (length == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1; // the edge refuses such a request before any policy runs
-    }
+    return dev.gantry.gateway.edge.Framing.contentLength(
+        request.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH));
   }
 
   /** The body if someone has read it whole, else null (it has not been read, or is streaming). */

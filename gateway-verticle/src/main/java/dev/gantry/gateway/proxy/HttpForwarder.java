@@ -490,7 +490,7 @@ public final class HttpForwarder {
     // (Not over HTTP/2: a stream may end in a later frame — an empty DATA, trailers — after all
     // its declared bytes came.)
     long declared = prefix == null && upstream.version() != io.vertx.core.http.HttpVersion.HTTP_2
-        ? declaredLength(length) : -1;
+        ? Framing.contentLength(length) : -1;
     Held held = new Held(out, upstream, declared);
     upstream.handler(chunk -> {
       held.add(chunk);
@@ -582,22 +582,6 @@ public final class HttpForwarder {
     void drop() {
       chunk = null;
     }
-  }
-
-  /** A Content-Length's value, or -1 when there is none or it is not a plain number. */
-  static long declaredLength(String value) {
-    if (value == null || value.isEmpty() || value.length() > 18) {
-      return -1;
-    }
-    long n = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
   }
 
   /** Reads and drops an upstream response body (a response that will be retried). */

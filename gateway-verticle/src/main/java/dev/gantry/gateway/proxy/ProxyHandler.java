@@ -171,7 +171,7 @@ public final class ProxyHandler implements Handler<GatewayCall> {
     long maxBody = route.maxBodyBytes() >= 0 ? route.maxBodyBytes() : defaultMaxBodyBytes;
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     Buffer held = exchange.heldBody(); // a policy (the WAF) read it already
-    if (length != null && parseLength(length) > maxBody || held != null && held.length() > maxBody) {
+    if (length != null && bodyLength(length) > maxBody || held != null && held.length() > maxBody) {
       return Future.failedFuture(new ServiceException(Failure.PAYLOAD_TOO_LARGE,
           "body: larger than the " + maxBody + " bytes route " + route.id() + " accepts"));
     }
@@ -220,7 +220,7 @@ public final class ProxyHandler implements Handler<GatewayCall> {
     }
     // A small body is read before an upstream connection is taken, as nginx does: a client that
     // sends it slowly holds only its own connection, never one of the pool's.
-    boolean small = length != null && parseLength(length) <= READ_FIRST_BYTES;
+    boolean small = length != null && bodyLength(length) <= READ_FIRST_BYTES;
     if ((retryable || shadowed || service || small) && Framing.hasBody(req)) {
       return withinDeadline(exchange.body(maxBody, "route " + route.id()), deadline, route.id())
           .compose(buffered -> send(call, match, target, uri, buffered, deadline, retryable, maxBody, service,
@@ -336,12 +336,10 @@ public final class ProxyHandler implements Handler<GatewayCall> {
     return bounded.future();
   }
 
-  private static long parseLength(String text) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
-    }
+  /** A declared body length; one that cannot be read counts as too large. */
+  private static long bodyLength(String text) {
+    long n = Framing.contentLength(text);
+    return n < 0 ? Long.MAX_VALUE : n;
   }
 
   /**
