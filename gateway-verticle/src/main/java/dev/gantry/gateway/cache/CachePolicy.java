@@ -244,13 +244,20 @@ public final class CachePolicy implements Policy {
       if (vertx != null) {
         // every node's memory; Redis is done once, here, not by each node that hears it
         vertx.eventBus().publish(dev.gantry.codecs.Addresses.CACHE_PURGE,
-            new io.vertx.core.json.JsonObject().put("key", target).put(RedisTier.MEMORY_ONLY, true));
+            cache.invalidation(target).put(RedisTier.MEMORY_ONLY, true));
       }
       if (shared != null) {
         redis.add(shared.invalidate(target));
       }
     }
-    return Future.join(redis).transform(ar -> Future.succeededFuture(reply));
+    // Once Redis is done, this node's memory once more: a read in between may have refilled it from
+    // Redis (the other nodes do the same when the message reaches them; this node skips its own).
+    return Future.join(redis).transform(ar -> {
+      if (!redis.isEmpty()) {
+        targets.forEach(cache::invalidate);
+      }
+      return Future.succeededFuture(reply);
+    });
   }
 
   /**

@@ -43,13 +43,37 @@ final class HttpCache implements AutoCloseable {
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final MessageConsumer<JsonObject> purges;
+  /**
+   * Names this cache in the invalidations it publishes ({@link #SENT_BY}): it applied them itself
+   * before publishing, so its own copy, arriving later, is not applied again — by then it could
+   * only throw out an answer stored after the invalidation, a needless miss.
+   */
+  private final String self = java.util.UUID.randomUUID().toString();
+  static final String SENT_BY = "sent-by";
 
   HttpCache(Vertx vertx, MeterRegistry registry, long capacity) {
     this.registry = registry;
     this.capacity = capacity;
     Gauge.builder("gantry_cache_bytes", bytes, AtomicLong::get).description("Bytes the HTTP cache holds on this node")
         .register(registry);
-    this.purges = vertx == null ? null : vertx.eventBus().consumer(Addresses.CACHE_PURGE, m -> purge(m.body()));
+    this.purges = vertx == null ? null : vertx.eventBus().consumer(Addresses.CACHE_PURGE, m -> heard(m.body()));
+  }
+
+  /** A purge message from the event bus: applied, unless this cache sent it. */
+  void heard(JsonObject purge) {
+    if (!sentHere(purge)) {
+      purge(purge);
+    }
+  }
+
+  /** An invalidation of {@code target} this cache has applied, for the other nodes. */
+  JsonObject invalidation(String target) {
+    return new JsonObject().put("key", target).put(SENT_BY, self);
+  }
+
+  /** Whether {@code purge} is one this cache published (and applied before it did). */
+  boolean sentHere(JsonObject purge) {
+    return self.equals(purge.getString(SENT_BY));
   }
 
   /** Grows the cache when a route asks for more room than it has. */

@@ -38,8 +38,13 @@ final class RedisTier implements AutoCloseable {
     this.vertx = vertx;
     this.redis = redis;
     this.purges = vertx.eventBus().consumer(dev.gantry.codecs.Addresses.CACHE_PURGE,
-        m -> (m.body().getBoolean(MEMORY_ONLY, false) ? Future.<Void>succeededFuture() : purge(m.body()))
-            .onComplete(done -> local.purge(m.body())));
+        m -> {
+          if (local.sentHere(m.body())) {
+            return; // the sender's own: it purged Redis and its memory before it published
+          }
+          (m.body().getBoolean(MEMORY_ONLY, false) ? Future.<Void>succeededFuture() : purge(m.body()))
+              .onComplete(done -> local.purge(m.body()));
+        });
   }
 
   @Override
