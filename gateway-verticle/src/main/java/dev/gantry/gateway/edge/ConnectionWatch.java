@@ -5,7 +5,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -14,13 +13,21 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The header clock of one HTTP/1.x connection. Two small Netty handlers feed it: one at the front
- * of the pipeline notes that bytes arrived, one beside the codec notes each decoded request, the
- * end of each request body and each finished response. While no request is being received or
- * answered the connection is waiting for headers; past the limit it gets a 408 (when it had
- * started sending something) and is closed. A connection that has been answered waits for its
- * next request under the keep-alive limit instead, until that request's first byte starts the
- * header clock again.
+ * The header clock and the idle clock of one HTTP/1.x connection. Two small Netty handlers feed
+ * them: one at the front of the pipeline notes that bytes arrived or were written, one beside the
+ * codec notes each decoded request, the end of each request body and each finished response.
+ * While no request is being received or answered the connection is waiting for headers; past the
+ * limit it gets a 408 (when it had started sending something) and is closed. A connection that has
+ * been answered waits for its next request under the keep-alive limit instead, until that
+ * request's first byte starts the header clock again. A connection where nothing moves either way
+ * for the idle limit (a response the client stopped reading, a silent WebSocket) is closed.
+ *
+ * <p>Neither clock reads the time per request: the handlers only count and flag, and the
+ * listener's sweep, which runs every few tens of milliseconds anyway, stamps the time when it first
+ * sees a connection waiting or quiet. (Netty's {@code IdleStateHandler}, which Vert.x would
+ * otherwise put in the pipeline, reads the clock on every read and turns every write's void
+ * promise into a real one to learn when it completed: about a twentieth of a proxied request's
+ * CPU.) A limit is therefore enforced up to one sweep late, as it was already by the sweep.
  */
 final class ConnectionWatch {
   private static final byte[] TIMEOUT_BODY = ("{\"type\":\"https://gantry.dev/problems/request-timeout\","
@@ -34,8 +41,14 @@ final class ConnectionWatch {
   private int receiving;
   /** Requests whose response has not ended. */
   private int answering;
-  /** When the connection started waiting for headers. */
+  /** When the connection started waiting for headers, or {@link #UNSTAMPED} until the sweep notes it. */
   private long waitingSince;
+  static final long UNSTAMPED = Long.MIN_VALUE;
+  /** Reads and writes so far (wrapping is harmless: only a change is looked for). */
+  private int moves;
+  /** {@link #moves} when the sweep last looked, and since when it has not changed. */
+  private int movesSeen;
+  private long quietSince;
   private boolean bytesSeen;
   /** A request was answered: until the next request's first byte, the connection is kept alive. */
   private boolean served;
@@ -48,6 +61,7 @@ final class ConnectionWatch {
 
   ConnectionWatch(long now, boolean strict) {
     this.waitingSince = now;
+    this.quietSince = now;
     this.strict = strict;
   }
 
@@ -74,7 +88,28 @@ final class ConnectionWatch {
     if (receiving != 0 || answering != 0 || upgraded || front == null) {
       return false;
     }
+    if (waitingSince == UNSTAMPED) {
+      waitingSince = now; // started waiting since the last sweep
+      return false;
+    }
     return now - waitingSince > (served && !bytesSeen ? keepAliveMillis : headerLimitMillis);
+  }
+
+  /** Whether nothing was read or written for longer than {@code idleMillis}, as of this sweep. */
+  boolean quietFor(long now, long idleMillis) {
+    if (moves != movesSeen || front == null) {
+      movesSeen = moves;
+      quietSince = now;
+      return false;
+    }
+    return now - quietSince > idleMillis;
+  }
+
+  /** Closes the connection without a word (nothing moved on it for the idle limit). */
+  void closeQuiet() {
+    ChannelHandlerContext ctx = front;
+    front = null; // once
+    ctx.close();
   }
 
   /** Answers 408 if the client had begun a request, then closes. */
@@ -88,15 +123,15 @@ final class ConnectionWatch {
     }
   }
 
-  /** Nothing open: the clock for the next request's headers starts now. */
+  /** Nothing open: the clock for the next request's headers starts now (the sweep stamps it). */
   private void idle() {
-    waitingSince = System.currentTimeMillis();
+    waitingSince = UNSTAMPED;
     bytesSeen = false;
     served = true;
   }
 
   ChannelHandler bytesSeen() {
-    return new ChannelInboundHandlerAdapter() {
+    return new ChannelDuplexHandler() {
       @Override
       public void handlerAdded(ChannelHandlerContext ctx) {
         front = ctx;
@@ -104,11 +139,18 @@ final class ConnectionWatch {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        moves++;
         if (served && !bytesSeen && receiving == 0 && answering == 0) {
-          waitingSince = System.currentTimeMillis(); // a kept-alive connection's next request begins
+          waitingSince = UNSTAMPED; // a kept-alive connection's next request begins
         }
         bytesSeen = true;
         ctx.fireChannelRead(msg);
+      }
+
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        moves++;
+        ctx.write(msg, promise);
       }
     };
   }

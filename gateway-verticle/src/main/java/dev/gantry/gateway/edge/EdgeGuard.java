@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -67,6 +68,12 @@ public final class EdgeGuard {
   private final Map<HttpConnection, ConnectionWatch> connections = new HashMap<>();
   private final List<BodyWatch> bodies = new ArrayList<>();
   private long sweeper = -1;
+  /**
+   * The server's idle limit, which the connection watch keeps on HTTP/1.x connections in place of
+   * Netty's idle handler; 0 when there is none, or when it is read- or write-only (then Netty's
+   * handler stays).
+   */
+  private final long idleMillis;
 
   /** A request whose body is still arriving, and since when. */
   private record BodyWatch(HttpServerRequest request, long since) {}
@@ -79,6 +86,8 @@ public final class EdgeGuard {
     this.serverOptions = serverOptions;
     this.observer = observer;
     this.next = next;
+    this.idleMillis = serverOptions.getReadIdleTimeout() > 0 || serverOptions.getWriteIdleTimeout() > 0 ? 0
+        : serverOptions.getIdleTimeoutUnit().toMillis(serverOptions.getIdleTimeout());
   }
 
   /** Starts the sweep that enforces the time limits; call on the listener's event loop. */
@@ -133,6 +142,9 @@ public final class EdgeGuard {
       pipeline.addFirst("gantry-bytes-seen", watch.bytesSeen());
     }
     pipeline.addAfter("httpEncoder", "gantry-exchanges", watch.exchanges());
+    if (idleMillis > 0 && pipeline.get("idle") instanceof IdleStateHandler) {
+      pipeline.remove("idle"); // the watch keeps the idle limit (see ConnectionWatch)
+    }
     connections.put(connection, watch);
     base.channel().closeFuture().addListener(f -> connections.remove(connection));
   }
@@ -391,9 +403,12 @@ public final class EdgeGuard {
     // overdue ones are gathered first: closing them while iterating the table would throw and
     // end the sweep before the bodies were looked at.
     List<ConnectionWatch> overdue = new ArrayList<>();
+    List<ConnectionWatch> quiet = new ArrayList<>();
     connections.values().forEach(watch -> {
       if (watch.headersOverdue(now, options.headerTimeoutMillis(), options.keepAliveTimeoutMillis())) {
         overdue.add(watch);
+      } else if (idleMillis > 0 && watch.quietFor(now, idleMillis)) {
+        quiet.add(watch);
       }
     });
     for (ConnectionWatch watch : overdue) {
@@ -401,6 +416,12 @@ public final class EdgeGuard {
         break;
       }
       watch.timeOut(options.headerTimeoutMillis());
+    }
+    for (ConnectionWatch watch : quiet) {
+      if (left[0]-- <= 0) {
+        break;
+      }
+      watch.closeQuiet();
     }
     bodies.removeIf(body -> {
       HttpServerRequest request = body.request();
