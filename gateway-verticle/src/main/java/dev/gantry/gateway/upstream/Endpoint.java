@@ -72,6 +72,15 @@ public final class Endpoint {
     active.decrement();
   }
 
+  /** As {@link #available(long)} now, reading the clock only for a target that was ever ejected. */
+  boolean availableNow() {
+    if (!healthy) {
+      return false;
+    }
+    long until = ejectedUntil;
+    return until == 0 || System.currentTimeMillis() >= until;
+  }
+
   /** Healthy by active checks and not ejected by passive ones. */
   public boolean available(long now) {
     return healthy && now >= ejectedUntil;

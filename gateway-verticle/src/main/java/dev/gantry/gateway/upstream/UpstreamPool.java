@@ -22,6 +22,8 @@ public final class UpstreamPool {
   private final String localZone;
   private final List<Endpoint> endpoints;
   private final Balancer balancer;
+  /** Every target is in the local zone (so the zone rule never narrows the choice). */
+  private final boolean allLocal;
   private volatile long ejectionsTotal;
 
   public UpstreamPool(UpstreamSpec spec, String localZone) {
@@ -29,6 +31,7 @@ public final class UpstreamPool {
     this.localZone = localZone;
     this.endpoints = spec.targets().stream().map(t -> new Endpoint(t, spec.transport())).toList();
     this.balancer = Balancer.of(spec.algorithm(), endpoints);
+    this.allLocal = endpoints.stream().allMatch(e -> e.zone().equals(localZone));
   }
 
   public UpstreamSpec spec() {
@@ -41,10 +44,10 @@ public final class UpstreamPool {
 
   /** An endpoint for a request; {@code tried} holds those this request already used. */
   public Endpoint choose(String hashKey, Collection<Endpoint> tried) {
-    long now = System.currentTimeMillis();
-    if (tried.isEmpty() && allLocalAndAvailable(now)) {
+    if (tried.isEmpty() && allLocal && allAvailable()) {
       return balancer.pick(endpoints, hashKey); // the usual case, without building candidate lists
     }
+    long now = System.currentTimeMillis();
     List<Endpoint> available = new ArrayList<>(endpoints.size());
     int localTotal = 0;
     int localAvailable = 0;
@@ -75,9 +78,9 @@ public final class UpstreamPool {
     return balancer.pick(candidates, hashKey);
   }
 
-  private boolean allLocalAndAvailable(long now) {
+  private boolean allAvailable() {
     for (Endpoint e : endpoints) {
-      if (!e.available(now) || !e.zone().equals(localZone)) {
+      if (!e.availableNow()) {
         return false;
       }
     }
