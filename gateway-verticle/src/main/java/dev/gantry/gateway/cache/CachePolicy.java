@@ -251,7 +251,8 @@ public final class CachePolicy implements Policy {
       }
     }
     // Once Redis is done, this node's memory once more: a read in between may have refilled it from
-    // Redis (the other nodes do the same when the message reaches them; this node skips its own).
+    // Redis. (This node skips its own message when it comes back; the other nodes purge their
+    // memory as it reaches them.)
     return Future.join(redis).transform(ar -> {
       if (!redis.isEmpty()) {
         targets.forEach(cache::invalidate);

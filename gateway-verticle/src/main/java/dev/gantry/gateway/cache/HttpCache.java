@@ -145,11 +145,13 @@ final class HttpCache implements AutoCloseable {
    * drops, so a flood of such requests costs no scan.
    */
   synchronized int invalidate(String target) {
+    // Counted even when nothing is held: a Redis read already under way must not bring back what
+    // this invalidates (the node no longer also applies its own invalidation message, which did).
+    purgeEpoch.incrementAndGet();
     List<String> keys = keysByPath.get(target);
     if (keys == null) {
       return 0;
     }
-    purgeEpoch.incrementAndGet();
     List<String> gone = List.copyOf(keys);
     gone.forEach(this::remove);
     return gone.size();

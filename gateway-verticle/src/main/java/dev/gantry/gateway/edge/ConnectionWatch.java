@@ -56,6 +56,8 @@ final class ConnectionWatch {
   private final boolean strict;
   private int requests;
   private boolean closing;
+  /** Got its 408 (or was closed for silence): the header clock is done with it; the idle clock is not. */
+  private boolean timedOut;
   /** Switched protocols (a WebSocket tunnel): no more HTTP requests, so no header clock. */
   private boolean upgraded;
 
@@ -85,7 +87,7 @@ final class ConnectionWatch {
   }
 
   boolean headersOverdue(long now, long headerLimitMillis, long keepAliveMillis) {
-    if (receiving != 0 || answering != 0 || upgraded || front == null) {
+    if (receiving != 0 || answering != 0 || upgraded || timedOut || front == null) {
       return false;
     }
     if (waitingSince == UNSTAMPED) {
@@ -105,17 +107,19 @@ final class ConnectionWatch {
     return now - quietSince > idleMillis;
   }
 
-  /** Closes the connection without a word (nothing moved on it for the idle limit). */
+  /**
+   * Closes the connection without a word (nothing moved on it for the idle limit) — also one whose
+   * 408 never went out because the client stopped reading.
+   */
   void closeQuiet() {
-    ChannelHandlerContext ctx = front;
-    front = null; // once
-    ctx.close();
+    timedOut = true;
+    front.close();
   }
 
   /** Answers 408 if the client had begun a request, then closes. */
   void timeOut(long limitMillis) {
     ChannelHandlerContext ctx = front;
-    front = null; // once
+    timedOut = true; // once; the idle clock still closes it should the 408 never get out
     if (bytesSeen) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT_HEAD, TIMEOUT_BODY)).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -2,6 +2,7 @@ package dev.gantry.gateway.cache;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.MultiMap;
@@ -27,7 +28,10 @@ class OwnInvalidationTest {
   void aNodesOwnInvalidationArrivingLateLeavesWhatItStoredSince() {
     try (HttpCache here = new HttpCache(null, new SimpleMeterRegistry(), 1 << 20);
         HttpCache there = new HttpCache(null, new SimpleMeterRegistry(), 1 << 20)) {
+      long epoch = here.purgeEpoch();
       here.invalidate("/c/a"); // what the POST's answer does on its node, before publishing
+      // nothing was held here, yet a Redis read already under way must not bring the old answer back
+      assertTrue(here.purgeEpoch() > epoch, "an invalidation counts as a purge even when nothing is held");
       JsonObject published = here.invalidation("/c/a");
       here.put(KEY, List.of(), entry()); // a GET answered at once, stored
       there.put(KEY, List.of(), entry()); // the other node's copy, from before the POST

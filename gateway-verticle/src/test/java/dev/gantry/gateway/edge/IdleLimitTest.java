@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,16 @@ class IdleLimitTest {
   /** A listener with the edge guard in front of {@code handler}; its port. */
   private static int listen(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler,
       CompletableFuture<Boolean> nettyIdle) {
+    return listen(vertx, options, new EdgeOptions(10_000, 10_000, 500, false), handler, nettyIdle, new CompletableFuture<>());
+  }
+
+  private static int listen(Vertx vertx, HttpServerOptions options, EdgeOptions edge,
+      Handler<HttpServerRequest> handler, CompletableFuture<Boolean> nettyIdle, CompletableFuture<Void> closed) {
     HttpServer[] server = new HttpServer[1];
     vertx.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        EdgeGuard guard = new EdgeGuard(vertx, new EdgeOptions(10_000, 10_000, 500, false), options,
+        EdgeGuard guard = new EdgeGuard(vertx, edge, options,
             new RequestObserver(new SimpleMeterRegistry(), new RecentRequests()), new ClientConnections(), handler);
         guard.start();
         server[0] = vertx.createHttpServer(options).connectionHandler(connection -> {
@@ -49,6 +55,7 @@ class IdleLimitTest {
           // looked at now: a closed channel's pipeline is emptied
           ChannelPipeline pipeline = ((ConnectionBase) connection).channel().pipeline();
           nettyIdle.complete(pipeline.get(IdleStateHandler.class) != null);
+          connection.closeHandler(v -> closed.complete(null));
         }).invalidRequestHandler(guard::invalid);
         return server[0].requestHandler(guard::handle).listen(0, "127.0.0.1");
       }
@@ -123,9 +130,27 @@ class IdleLimitTest {
   }
 
   @Test
+  void aConnectionWhose408CannotGetOutIsStillClosedAtTheIdleLimit(Vertx vertx) throws Exception {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    // 16 MB answered to a client that reads none of it: most of it waits in the gateway
+    int port = listen(vertx, idle(IDLE_MILLIS), new EdgeOptions(300, 10_000, 500, false),
+        request -> request.response().end(io.vertx.core.buffer.Buffer.buffer(new byte[16 << 20])),
+        new CompletableFuture<>(), closed);
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      vertx.timer(300).await(); // answered (as far as the gateway is concerned)
+      socket.getOutputStream().write('G'); // the next request's first byte: the header clock runs
+      // its 408 is queued behind the unread answer and never goes out; the idle limit closes it
+      closed.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void readOrWriteOnlyLimitsStayWithNetty(Vertx vertx) throws Exception {
     CompletableFuture<Boolean> nettyIdle = new CompletableFuture<>();
-    int port = listen(vertx, idle(IDLE_MILLIS).setReadIdleTimeout(5), request -> request.response().end("ok"), nettyIdle);
+    int port = listen(vertx, idle(IDLE_MILLIS).setReadIdleTimeout(5_000), request -> request.response().end("ok"), nettyIdle);
     try (RawHttp http = new RawHttp(port, 10_000)) {
       assertEquals(200, http.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
     }
