@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * listener's sweep, which runs every few tens of milliseconds anyway, stamps the time when it first
  * sees a connection waiting or quiet. (Netty's {@code IdleStateHandler}, which Vert.x would
  * otherwise put in the pipeline, reads the clock on every read and turns every write's void
- * promise into a real one to learn when it completed: about a twentieth of a proxied request's
+ * promise into a real one to learn when it completed: a few per cent of a bare proxied request's
  * CPU.) A limit is therefore enforced up to one sweep late, as it was already by the sweep.
  */
 final class ConnectionWatch {
